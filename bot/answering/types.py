@@ -1,0 +1,46 @@
+"""What the answer engine returns: the project's own types, independent of any front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from store.types import BriefInfo, Passage
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer: the passage and the exact text quoted from it."""
+
+    number: int
+    passage: Passage
+    quote: str
+    """Verbatim substring of `passage.text` that supports the statement(s) marked [number]."""
+    quote_start: int
+    """Offset of `quote` inside `passage.text`."""
+
+    @property
+    def brief(self) -> BriefInfo:
+        return self.passage.brief
+
+
+@dataclass
+class Answer:
+    """An answer whose every [n] marker maps to `citations[n-1]`, or an honest abstention."""
+
+    question: str
+    text: str
+    """Answer text with [n] markers; plain text (front ends escape and format it)."""
+    citations: list[Citation]
+    lang: str
+    """Language of the question ("id", "en", ...); the answer's framing uses it."""
+    abstained: bool
+    mode: Literal["extractive", "generated"]
+    nearest: list[BriefInfo] = field(default_factory=list)
+    """When abstaining: the briefs that came closest, for the user to look at."""
+    notice: str | None = None
+    """A note for the reader, e.g. that the quoted sentences are Indonesian, or that the LLM failed."""
+    as_of: str | None = None
+    """ISO date of the newest cited brief, for time-sensitive questions."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: retrieve, select/generate, verify, total."""

@@ -1,0 +1,15 @@
+"""The bot process's settings tree."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from bot.answering.settings import AnswerSettings, LLMSettings
+from bot.telegram.settings import TelegramSettings
+from store.settings import BriefbotSettings
+
+
+class BotSettings(BriefbotSettings):
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
+    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]

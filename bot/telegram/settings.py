@@ -1,0 +1,29 @@
+"""Settings of the Telegram front end."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr | None = Field(None, description="Bot token from @BotFather. Unset: console chat instead.")
+    base_url: str = Field(
+        "https://api.telegram.org/bot", description="Bot API base URL (tests point it at a local emulator)."
+    )
+    admin_ids: list[int] = Field(default_factory=list, description="User ids allowed to /reindex. JSON list.")
+    allowed_user_ids: list[int] = Field(
+        default_factory=list, description="If non-empty, only these users may ask. JSON list."
+    )
+    allowed_chat_ids: list[int] = Field(
+        default_factory=list, description="If non-empty, only these chats (groups) may ask. JSON list."
+    )
+    channels: list[str] = Field(
+        default_factory=list, description="Channel usernames (without @) whose posts are ingested. JSON list."
+    )
+    error_chat_id: int | None = Field(None, description="Chat that receives error details for admins.")
+    questions_per_minute: int = Field(6, ge=1, description="Per-user rate limit.")
+    poll_interval: float = Field(0.0, ge=0.0, description="Seconds between getUpdates calls when polling.")
+    webhook_url: str = Field("", description="Public HTTPS URL for webhook mode; empty: long polling.")
+    webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram sends with webhook calls.")
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds.")
+    webhook_port: int = Field(8443, description="Port the webhook server binds.")

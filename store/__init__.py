@@ -1,0 +1,4 @@
+"""The knowledge store: briefs, their chunks, embeddings and hybrid search over ChromaDB.
+
+`store` is the shared core: `ingest` writes into it and `bot` reads from it; it imports neither.
+"""

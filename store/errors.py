@@ -1,0 +1,23 @@
+"""Errors the store raises. Their messages are written to be shown to users and operators as they are.
+
+    StoreError
+    ├── StoreUnavailable        the Chroma server cannot be reached (try again later)
+    ├── EmbeddingMismatch       the collection was built with another embedding model or dimension
+    └── EmbeddingFailed         the embedding backend failed (bad config, endpoint down)
+"""
+
+
+class StoreError(Exception):
+    """Base class; the message is safe to show to a user."""
+
+
+class StoreUnavailable(StoreError):
+    """The vector database cannot be reached right now."""
+
+
+class EmbeddingMismatch(StoreError):
+    """The collection holds vectors from another model; mixing them would silently break search."""
+
+
+class EmbeddingFailed(StoreError):
+    """The embedding backend could not embed the texts."""

