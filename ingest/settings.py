@@ -13,9 +13,13 @@ class IngestOptions(BaseModel):
         description="What a plain `python -m ingest` (and the bot's /reindex) syncs: folders, files, feed or "
         "article URLs. JSON list in the environment.",
     )
-    max_file_bytes: int = Field(5_000_000, ge=1_000, description="Files larger than this are skipped as huge.")
+    max_file_bytes: int = Field(
+        5_000_000, ge=1_000, description="Files larger than this are skipped as huge."
+    )
     fetch_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a feed or article URL.")
-    user_agent: str = Field("briefbot/0.1 (+https://github.com/briefbot)", description="User-Agent for fetches.")
+    user_agent: str = Field(
+        "briefbot/0.1 (+https://github.com/briefbot)", description="User-Agent for fetches."
+    )
 
 
 class IngestSettings(BriefbotSettings):

@@ -1,9 +1,9 @@
 """Errors the store raises. Their messages are written to be shown to users and operators as they are.
 
-    StoreError
-    ├── StoreUnavailable        the Chroma server cannot be reached (try again later)
-    ├── EmbeddingMismatch       the collection was built with another embedding model or dimension
-    └── EmbeddingFailed         the embedding backend failed (bad config, endpoint down)
+StoreError
+├── StoreUnavailable        the Chroma server cannot be reached (try again later)
+├── EmbeddingMismatch       the collection was built with another embedding model or dimension
+└── EmbeddingFailed         the embedding backend failed (bad config, endpoint down)
 """
 
 
@@ -11,13 +11,13 @@ class StoreError(Exception):
     """Base class; the message is safe to show to a user."""
 
 
-class StoreUnavailable(StoreError):
+class StoreUnavailable(StoreError):  # noqa: N818 (contract names, see docs/architecture.md)
     """The vector database cannot be reached right now."""
 
 
-class EmbeddingMismatch(StoreError):
+class EmbeddingMismatch(StoreError):  # noqa: N818 (contract names, see docs/architecture.md)
     """The collection holds vectors from another model; mixing them would silently break search."""
 
 
-class EmbeddingFailed(StoreError):
+class EmbeddingFailed(StoreError):  # noqa: N818 (contract names, see docs/architecture.md)
     """The embedding backend could not embed the texts."""

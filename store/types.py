@@ -27,7 +27,7 @@ class Brief:
     place: str | None = None
     """Dateline place, e.g. "JAKARTA"."""
     scope: str = ""
-    """Which sync owns this brief (a folder, a feed, a channel). A sync removes only briefs of its own scope."""
+    """Which sync owns this brief (a folder, a feed, a channel). A sync removes only briefs of its scope."""
     origin: str = ""
     """Where exactly it came from (file path, URL, t.me link), for operators."""
 

@@ -9,12 +9,15 @@ from pydantic import BaseModel, Field, SecretStr
 
 class LLMSettings(BaseModel):
     base_url: str = Field(
-        "", description="OpenAI-compatible endpoint, e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1. "
-        "Empty: no generated answers."
+        "",
+        description="OpenAI-compatible endpoint, e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1. "
+        "Empty: no generated answers.",
     )
     model: str = Field("", description="Model name the endpoint expects.")
     api_key: SecretStr | None = Field(None, description="API key for the endpoint, if it needs one.")
-    timeout: float = Field(60.0, gt=0, description="Seconds before a generated answer falls back to extractive.")
+    timeout: float = Field(
+        60.0, gt=0, description="Seconds before a generated answer falls back to extractive."
+    )
     max_tokens: int = Field(350, ge=32, le=4096, description="Longest generated answer, in tokens.")
     temperature: float = Field(0.1, ge=0.0, le=2.0, description="Sampling temperature.")
 
@@ -26,5 +29,6 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(4, ge=1, le=12, description="Most statements in an extractive answer.")
     passages: int = Field(8, ge=1, le=30, description="Passages retrieved per question.")
     min_evidence: float | None = Field(
-        None, description="Override of the calibrated evidence threshold (dense cosine); None: calibrated default."
+        None,
+        description="Override of the calibrated evidence threshold (dense cosine); None: calibrated default.",
     )

@@ -43,4 +43,6 @@ class Answer:
     as_of: str | None = None
     """ISO date of the newest cited brief, for time-sensitive questions."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage: retrieve, select/generate, verify, total."""
+    """Seconds per stage: retrieve, sentences, select/generate, verify, total."""
+    evidence: float | None = None
+    """Cosine of the question and the best retrieved sentence: what the evidence gate compared."""

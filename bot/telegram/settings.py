@@ -6,7 +6,9 @@ from pydantic import BaseModel, Field, SecretStr
 
 
 class TelegramSettings(BaseModel):
-    token: SecretStr | None = Field(None, description="Bot token from @BotFather. Unset: console chat instead.")
+    token: SecretStr | None = Field(
+        None, description="Bot token from @BotFather. Unset: console chat instead."
+    )
     base_url: str = Field(
         "https://api.telegram.org/bot", description="Bot API base URL (tests point it at a local emulator)."
     )
@@ -24,6 +26,19 @@ class TelegramSettings(BaseModel):
     questions_per_minute: int = Field(6, ge=1, description="Per-user rate limit.")
     poll_interval: float = Field(0.0, ge=0.0, description="Seconds between getUpdates calls when polling.")
     webhook_url: str = Field("", description="Public HTTPS URL for webhook mode; empty: long polling.")
-    webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram sends with webhook calls.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret token Telegram sends with webhook calls."
+    )
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds.")
     webhook_port: int = Field(8443, description="Port the webhook server binds.")
+    webhook_path: str = Field("telegram", description="URL path the webhook server answers on.")
+    max_question_chars: int = Field(
+        1000, ge=20, le=4096, description="Longest question accepted; longer messages get a polite refusal."
+    )
+    progress_every: float = Field(
+        3.0, ge=0.5, description="Least seconds between two edits of the /reindex progress message."
+    )
+    sources_per_page: int = Field(8, ge=1, le=30, description="Briefs per page of /sources.")
+    flood_retries: int = Field(
+        3, ge=0, le=10, description="Times a message is retried after Telegram's flood control asks to wait."
+    )

@@ -1,0 +1,69 @@
+"""Helpers shared by the benchmarks: sample briefs from a BEIR corpus, settings for a scratch store, output."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from store.settings import BriefbotSettings, StoreSettings
+
+DEFAULT_CORPUS = Path("../shared/data/facqa/corpus.jsonl")
+
+
+def read_records(corpus: Path, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` records of a JSONL corpus (`_id`, `text`, ...), so every run uses the same ones."""
+    records: list[dict[str, Any]] = []
+    with corpus.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                records.append(json.loads(line))
+            if len(records) >= limit:
+                break
+    if len(records) < limit:
+        raise SystemExit(f"{corpus} holds only {len(records)} records; {limit} were asked for.")
+    return records
+
+
+def write_records(records: Sequence[dict[str, Any]], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def scratch_store(work: Path, *, cache_dir: Path | None) -> StoreSettings:
+    """Environment settings with Chroma in `work`; the embedding cache in `cache_dir`, or off when None."""
+    base = BriefbotSettings().store  # type: ignore[call-arg]  # fields come from the environment
+    embedding = base.embedding.model_copy(update={"cache": cache_dir is not None})
+    return base.model_copy(
+        update={
+            "data_dir": cache_dir or work,
+            "chroma_path": work / "chroma",
+            "chroma_host": None,
+            "embedding": embedding,
+        }
+    )
+
+
+def print_table(title: str, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Rows of (measure, value, target) as a small markdown table."""
+    print(f"\n{title}\n")
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    for measure, value, target in rows:
+        print(f"| {measure} | {value} | {target} |")
+
+
+def write_json(path: Path | None, payload: dict[str, Any]) -> None:
+    if path is None:
+        return
+    payload = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        **payload,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")

@@ -1,0 +1,113 @@
+"""`python -m bot`: serve Telegram when a token is set, else chat in the console; `ask` and `chat` directly.
+
+    python -m bot                          run: Telegram if BRIEFBOT_TELEGRAM__TOKEN is set, else console chat
+    python -m bot ask "question" [--json]  answer one question and exit
+    python -m bot ask --questions FILE     one question per line -> one JSON object per line
+    python -m bot chat                     interactive console chat
+
+This is the composition root of the bot process: settings are built once here, logging is configured only
+here, and the library is indexed from the configured sources when it is empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import console
+from bot.answering.engine import Answerer, build_answerer
+from bot.settings import BotSettings
+from store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+_NOISY = ("httpx", "httpcore", "chromadb", "openai", "urllib3", "telegram.ext", "apscheduler")
+NO_TOKEN_HINT = (
+    "No Telegram token configured: chatting in the console. To connect Telegram, create a bot with "
+    "@BotFather and set BRIEFBOT_TELEGRAM__TOKEN (in .env or the environment), then run `python -m bot`."
+)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Ask the briefs, with cited answers.")
+    commands = parser.add_subparsers(dest="command")
+    ask = commands.add_parser("ask", help="answer one question (or a file of them) and exit")
+    ask.add_argument("question", nargs="?", help="the question, in Indonesian or English")
+    ask.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+    ask.add_argument("--questions", type=Path, help="file with one question per line; prints JSON lines")
+    commands.add_parser("chat", help="interactive console chat")
+    commands.add_parser("run", help="Telegram if a token is configured, else console chat (the default)")
+    args = parser.parse_args(argv)
+    if args.command == "ask" and not (args.question or args.questions):
+        parser.error("ask needs a question or --questions FILE")
+    return args
+
+
+def configure_logging(settings: BotSettings, interactive: bool) -> None:
+    # At the console, informational logs would drown the answers; they go to stderr from WARNING up.
+    level = logging.WARNING if interactive and settings.log_level in ("INFO", "DEBUG") else settings.log_level
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for name in _NOISY:  # httpx logs request URLs, which carry the Telegram token
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def ensure_indexed(library: object, settings: BotSettings) -> None:
+    """Index the configured sources through the ingestion job when the library holds no briefs yet."""
+    from bot.ingest_runner import IngestError, IngestRunner
+
+    if library.stats().briefs:  # type: ignore[attr-defined]
+        return
+    print("The library is empty: indexing the configured sources (first start only)...", file=sys.stderr)
+
+    async def show(done: int, total: int, stage: str) -> None:
+        print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = asyncio.run(IngestRunner().run(progress=show))
+    except IngestError as exc:
+        print(f"\nIndexing failed: {exc}", file=sys.stderr)
+        return
+    print(f"\n  indexed {len(summary.added)} briefs in {summary.seconds:.0f} s", file=sys.stderr)
+
+
+def open_answerer(settings: BotSettings) -> Answerer:
+    from store.library import open_library
+
+    library = open_library(settings.store)
+    ensure_indexed(library, settings)
+    return build_answerer(settings, library)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
+    command = args.command or "run"
+    telegram = command == "run" and settings.telegram.token is not None
+    configure_logging(settings, interactive=not telegram)
+    try:
+        if telegram:
+            from bot.telegram.app import run_telegram
+
+            run_telegram(settings)
+            return 0
+        answerer = open_answerer(settings)
+    except StoreError as exc:
+        print(console.user_message(exc), file=sys.stderr)
+        return 1
+    if command == "ask" and args.questions:
+        with args.questions.open(encoding="utf-8") as questions:
+            return console.ask_many(answerer, questions, sys.stdout)
+    if command == "ask":
+        return console.ask_once(answerer, args.question, sys.stdout, as_json=args.json)
+    console.chat(answerer, input, sys.stdout, greeting=NO_TOKEN_HINT if command == "run" else "")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The answer engine's composition root: a question in, a verified `Answer` out.
+
+retrieve (date-aware) -> score sentences -> evidence gate -> extractive selection or LLM generation ->
+citation assembly -> framing, notices, "as of". Blocking; front ends call `answer` in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from typing import Literal
+
+from bot.answering import evidence, phrases
+from bot.answering.citations import Statement, assemble, problems
+from bot.answering.errors import InvalidQuestionError
+from bot.answering.extractive import Pick, score_sentences, select
+from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt
+from bot.answering.ports import Library
+from bot.answering.recency import is_time_sensitive, newest_cited
+from bot.answering.retrieval import Retriever
+from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
+from bot.answering.settings import AnswerSettings, LLMSettings
+from bot.answering.types import Answer
+from bot.settings import BotSettings
+from store.language import detect_language
+from store.types import SearchFilters
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+# Passages shown to the LLM: prompts are read at ~35 tokens/s on two cores, so every passage costs seconds.
+GENERATED_PASSAGES = 5
+
+
+class Answerer:
+    def __init__(self, library: Library, answer: AnswerSettings, llm: LLMSettings | None = None) -> None:
+        self._settings = answer
+        self._library = library
+        self._retriever = Retriever(library, answer.passages)
+        self._vectors = SentenceVectors(library.embedder)
+        self._threshold = evidence.threshold(answer.min_evidence)
+        generated = answer.mode == "generated" and llm is not None and bool(llm.base_url)
+        self._endpoint = ChatEndpoint(llm) if generated and llm is not None else None
+
+    def warm_up(self) -> int:
+        """Embed the sentences of every brief ahead of questions (newest first); returns the briefs covered.
+
+        Brief by brief, so a question asked meanwhile waits for one brief at most. With the store's on-disk
+        cache this costs seconds after the first run; the first answers after a start are then as fast as later.
+        """
+        briefs = self._library.list_briefs()
+        for brief in briefs:
+            self._vectors.of(self._library.passages_of(brief.id))
+        logger.info("sentence vectors ready briefs=%s", len(briefs))
+        return len(briefs)
+
+    @property
+    def mode(self) -> str:
+        return "generated" if self._endpoint else "extractive"
+
+    def answer(
+        self,
+        question: str,
+        *,
+        context: str | None = None,
+        filters: SearchFilters | None = None,
+        today: date | None = None,
+    ) -> Answer:
+        started = time.perf_counter()
+        question = " ".join(question.split())
+        lang = detect_language(question)
+        if not question:
+            raise InvalidQuestionError(phrases.empty_question(lang))
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidQuestionError(phrases.question_too_long(lang, MAX_QUESTION_CHARS))
+        timings: dict[str, float] = {}
+
+        retrieved = self._retriever.retrieve(question, context=context, filters=filters, today=today)
+        timings["retrieve"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        groups = self._vectors.of(retrieved.passages)
+        question_vector = self._vectors.embed_question(retrieved.intent.query or question)
+        ranked = score_sentences(question, question_vector, groups, prefer_recent=retrieved.intent.recent)
+        timings["sentences"] = time.perf_counter() - mark
+
+        notices = [phrases.no_dated_briefs_notice(lang)] if retrieved.period_missed else []
+        best = ranked[0].similarity if ranked else 0.0
+        if best < self._threshold:
+            logger.info("abstained evidence=%.3f threshold=%.3f lang=%s", best, self._threshold, lang)
+            answer = evidence.abstain(question, lang, retrieved.passages, self.mode, _join(notices))
+            answer.timings = {**timings, "total": time.perf_counter() - started}
+            answer.evidence = best
+            return answer
+
+        mark = time.perf_counter()
+        mode: Literal["extractive", "generated"] = "extractive"
+        statements: list[Statement] = []
+        if self._endpoint is not None:
+            statements = self._generate(question, lang, groups)
+            if statements:
+                mode = "generated"
+            else:
+                notices.append(phrases.llm_fallback_notice(lang))
+        if not statements:
+            statements = _statements(select(ranked, self._settings.max_sentences))
+        timings["generate" if mode == "generated" else "select"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        body, citations = assemble(statements)
+        lines = [phrases.framing(lang), body] if mode == "extractive" else [body]
+        if mode == "extractive":
+            source_note = phrases.source_language_notice(lang, (c.brief.lang for c in citations))
+            notices += [source_note] if source_note else []
+        newest = newest_cited(citations)
+        as_of = None
+        if newest and is_time_sensitive(question, retrieved.intent):
+            as_of = newest.isoformat()
+            lines.append(phrases.as_of(lang, newest))
+        answer = Answer(
+            question, "\n".join(lines), citations, lang, False, mode, notice=_join(notices), as_of=as_of
+        )
+        timings["verify"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        answer.timings = timings
+        answer.evidence = best
+        for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
+            logger.error("citation check failed: %s", problem)
+        return answer
+
+    def _generate(self, question: str, lang: str, groups: list[PassageSentences]) -> list[Statement]:
+        assert self._endpoint is not None
+        groups = groups[:GENERATED_PASSAGES]
+        system, user = build_prompt(question, lang, groups)
+        try:
+            reply = self._endpoint.reply(system, user)
+        except GenerationError:
+            return []
+        return attribute(reply, groups, self._vectors)
+
+
+def _statements(picks: list[Pick]) -> list[Statement]:
+    return [Statement(" ".join(p.sentence.text.split()), [(p.group.passage, p.sentence)]) for p in picks]
+
+
+def _join(notices: list[str]) -> str | None:
+    return " ".join(notices) if notices else None
+
+
+def build_answerer(settings: BotSettings, library: Library) -> Answerer:
+    """The answerer the bot's settings ask for, over an open library."""
+    return Answerer(library, settings.answer, settings.llm)

@@ -1,0 +1,91 @@
+"""Query-side retrieval: the question's date intent applied to the store's hybrid search.
+
+An explicit period ("in June 2025") filters; a period relative to today ("this week") filters too, but falls
+back to an unfiltered, recency-boosted search when nothing matches, because a curated collection is rarely
+updated daily. "latest"-style questions re-rank candidates towards newer briefs without dropping older ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.answering.dates import DateIntent, parse_date_intent
+from bot.answering.ports import Library
+from store.types import Passage, SearchFilters
+
+logger = logging.getLogger(__name__)
+
+# How much a brief's freshness can add to its normalised relevance (0..1) on "latest" questions; a year-old
+# brief gets nothing. Large enough to reorder near-ties, too small to promote an off-topic new brief.
+RECENCY_WEIGHT = 0.35
+RECENCY_HORIZON_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    passages: list[Passage]
+    intent: DateIntent
+    period_missed: bool = False
+    """The question named a period with no briefs in it; the passages come from outside it."""
+
+
+def _merge(filters: SearchFilters | None, intent: DateIntent) -> SearchFilters | None:
+    if not intent.has_period:
+        return filters
+    base = filters or SearchFilters()
+    since = max(d for d in (base.since, intent.since) if d) if (base.since or intent.since) else None
+    until = min(d for d in (base.until, intent.until) if d) if (base.until or intent.until) else None
+    return replace(base, since=since, until=until)
+
+
+def boost_recent(passages: list[Passage]) -> list[Passage]:
+    """Reorder by relevance plus freshness relative to the newest candidate; undated briefs get no boost."""
+    dated = [p.brief.published for p in passages if p.brief.published]
+    if not passages or not dated:
+        return passages
+    newest = max(dated)
+    top = max(p.score for p in passages) or 1.0
+    low = min(p.score for p in passages)
+    spread = (top - low) or 1.0
+
+    def key(p: Passage) -> float:
+        relevance = (p.score - low) / spread
+        if p.brief.published is None:
+            return relevance
+        age = (newest - p.brief.published).days
+        return relevance + RECENCY_WEIGHT * max(0.0, 1.0 - age / RECENCY_HORIZON_DAYS)
+
+    return sorted(passages, key=key, reverse=True)
+
+
+class Retriever:
+    def __init__(self, library: Library, k: int) -> None:
+        self._library = library
+        self._k = k
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        context: str | None = None,
+        filters: SearchFilters | None = None,
+        today: date | None = None,
+    ) -> Retrieved:
+        intent = parse_date_intent(question, today or date.today())
+        query = intent.query if intent.has_period else question
+        if context:
+            # A follow-up ("and Google?") only makes sense with what came before it.
+            query = f"{context.strip()}\n{query}"
+        # Re-ranking by date needs a wider pool than the answer uses.
+        k = self._k * 3 if intent.recent else self._k
+        passages = self._library.search(query, k=k, filters=_merge(filters, intent))
+        missed = False
+        if not passages and intent.has_period and intent.relative:
+            logger.info("no briefs in the relative period; searching all dates since=%s", intent.since)
+            passages = self._library.search(query, k=self._k * 3, filters=filters)
+            missed = True
+        if intent.recent:
+            passages = boost_recent(passages)[: self._k]
+        return Retrieved(passages, intent, missed)

@@ -1,0 +1,118 @@
+"""The console front end: one-shot `ask`, a file of questions, and an interactive chat.
+
+A thin adapter over `Answerer.answer`: it formats answers as plain text or JSON and turns every error into a
+user message in exactly one place (`user_message`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, Protocol, TextIO
+
+from bot.answering.errors import AnswerError
+from bot.answering.types import Answer
+from store.errors import StoreError, StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
+
+
+class Asks(Protocol):
+    def answer(self, question: str, *, context: str | None = None) -> Answer: ...
+
+
+def user_message(exc: Exception) -> str:
+    """What the person at the console reads when a question could not be answered."""
+    if isinstance(exc, StoreUnavailable):
+        return "The library is unavailable right now; please try again shortly."
+    if isinstance(exc, AnswerError | StoreError):
+        return str(exc)  # these messages are written for users
+    logger.error("unexpected error while answering", exc_info=exc)
+    return "Something went wrong while answering; the error has been logged."
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.notice:
+        lines.append(answer.notice)
+    if answer.citations:
+        lines.append("")
+        lines.append("Sumber:" if answer.lang == "id" else "Sources:")
+    for citation in answer.citations:
+        brief = citation.brief
+        facts = " · ".join(
+            x for x in (brief.source, brief.published.isoformat() if brief.published else "") if x
+        )
+        lines.append(f"[{citation.number}] {brief.title}" + (f" — {facts}" if facts else ""))
+        if brief.url:
+            lines.append(f"    {brief.url}")
+        lines.append(f"    “{' '.join(citation.quote.split())}”")
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def answer_json(answer: Answer) -> str:
+    """The whole Answer as one JSON line; each citation also carries its brief's id at the top level."""
+    data = dataclasses.asdict(answer)
+    for item, citation in zip(data["citations"], answer.citations, strict=True):
+        item["brief_id"] = citation.brief.id
+    return json.dumps(data, ensure_ascii=False, default=_plain)
+
+
+def ask_once(answerer: Asks, question: str, out: TextIO, *, as_json: bool) -> int:
+    """Answer one question; exit status 0 when answered (or abstained), 1 when it could not be."""
+    try:
+        answer = answerer.answer(question)
+    except Exception as exc:
+        message = user_message(exc)
+        print(json.dumps({"question": question, "error": message}) if as_json else message, file=out)
+        return 1
+    print(answer_json(answer) if as_json else format_answer(answer), file=out)
+    return 0
+
+
+def ask_many(answerer: Asks, questions: Iterable[str], out: TextIO) -> int:
+    """One JSON object per non-empty line; a failed question becomes an error object, the rest go on."""
+    failures = 0
+    for line in questions:
+        question = line.strip()
+        if question:
+            failures += ask_once(answerer, question, out, as_json=True)
+            out.flush()
+    return 1 if failures else 0
+
+
+def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str = "") -> None:
+    """Question after question until /quit or end of input; the previous question gives follow-ups context."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input(), where available)
+    if greeting:
+        print(greeting, file=out)
+    print("Ask about the briefs (Indonesian or English). /quit to leave.", file=out)
+    previous: str | None = None
+    while True:
+        try:
+            question = read("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return
+        if question.lower() in QUIT_COMMANDS:
+            return
+        if not question:
+            continue
+        try:
+            answer = answerer.answer(question, context=previous)
+        except Exception as exc:
+            print(user_message(exc), file=out)
+            continue
+        print(format_answer(answer) + "\n", file=out)
+        previous = question

@@ -1,0 +1,132 @@
+"""Run the ingestion job as a child process and follow its JSON-lines progress.
+
+The bot never imports `ingest` (see docs/architecture.md): it starts `python -m ingest --json [--rebuild]`,
+reads one JSON object per stdout line (`progress` events, then one `summary`) and reports them to the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, str], Awaitable[None]]
+
+DEFAULT_COMMAND: tuple[str, ...] = (sys.executable, "-m", "ingest")
+
+
+class IngestError(Exception):
+    """The ingestion job could not run; the message says why, in words an admin can act on."""
+
+
+@dataclass
+class IngestSummary:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> IngestSummary:
+        return cls(
+            added=list(event.get("added", [])),
+            updated=list(event.get("updated", [])),
+            unchanged=list(event.get("unchanged", [])),
+            removed=list(event.get("removed", [])),
+            failed=[(str(what), str(why)) for what, why in event.get("failed", [])],
+            chunks_embedded=int(event.get("chunks_embedded", 0)),
+            seconds=float(event.get("seconds", 0.0)),
+        )
+
+
+class IngestRunner:
+    """Starts ingestion jobs; one at a time, since two runs would race on the same collection."""
+
+    def __init__(
+        self,
+        command: Sequence[str] = DEFAULT_COMMAND,
+        env: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+    ) -> None:
+        self._command = list(command)
+        self._env = dict(env) if env is not None else None
+        self._cwd = cwd
+        self._lock = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    async def run(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> IngestSummary:
+        """Run one job to the end and return its summary; raise IngestError when it could not run."""
+        async with self._lock:
+            args = [*self._command, "--json", *(["--rebuild"] if rebuild else [])]
+            env = {**os.environ, **(self._env or {})}
+            logger.info("ingest starting rebuild=%s", rebuild)
+            process = await asyncio.create_subprocess_exec(
+                *args,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                stdin=asyncio.subprocess.DEVNULL,
+                env=env,
+                cwd=self._cwd,
+            )
+            stderr_task = asyncio.create_task(_read_all(process.stderr))
+            summary = await self._follow(process.stdout, progress)
+            code = await process.wait()
+            stderr = await stderr_task
+            if code != 0 or summary is None:
+                reason = _last_line(stderr) or f"exit code {code}"
+                logger.warning("ingest failed code=%s reason=%s", code, reason)
+                raise IngestError(reason)
+            logger.info(
+                "ingest done added=%d updated=%d removed=%d failed=%d",
+                len(summary.added),
+                len(summary.updated),
+                len(summary.removed),
+                len(summary.failed),
+            )
+            return summary
+
+    async def _follow(
+        self, stdout: asyncio.StreamReader | None, progress: ProgressCallback | None
+    ) -> IngestSummary | None:
+        summary = None
+        assert stdout is not None
+        async for raw in stdout:
+            line = raw.decode("utf-8", "replace").strip()
+            if not line.startswith("{"):
+                continue  # stray prints are not part of the protocol
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                logger.debug("ingest: unparsable line %r", line[:200])
+                continue
+            if event.get("event") == "progress" and progress is not None:
+                await progress(
+                    int(event.get("done", 0)), int(event.get("total", 0)), str(event.get("stage", ""))
+                )
+            elif event.get("event") == "summary":
+                summary = IngestSummary.from_event(event)
+        return summary
+
+
+async def _read_all(stream: asyncio.StreamReader | None) -> str:
+    if stream is None:
+        return ""
+    return (await stream.read()).decode("utf-8", "replace")
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""

@@ -1,0 +1,101 @@
+"""Admin commands: /reindex [full] in the background with a live progress message, and /stats."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import Message, Update
+
+from bot.ingest_runner import IngestError
+from bot.telegram import render, texts
+from bot.telegram.services import BotContext, Services
+from store.errors import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+async def _admin_message(update: Update, context: BotContext, command: str) -> Message | None:
+    """The command's message when its sender is an admin; otherwise refuse politely, log, and return None."""
+    message = update.effective_message
+    if message is None:
+        return None
+    user_id = message.from_user.id if message.from_user else None
+    if context.services.gate.is_admin(user_id):
+        return message
+    logger.warning(
+        "admin command refused command=%s user_id=%s chat_id=%s", command, user_id, message.chat.id
+    )
+    await context.services.sender.send(
+        message.chat.id, render.escape(texts.ADMIN_ONLY), reply_to=message.message_id
+    )
+    return None
+
+
+async def on_reindex(update: Update, context: BotContext) -> None:
+    """Start an incremental reindex (or a full rebuild with `/reindex full`) in the background."""
+    message = await _admin_message(update, context, "reindex")
+    if message is None:
+        return
+    services = context.services
+    if services.runner.busy:
+        await services.sender.send(
+            message.chat.id, render.escape(texts.REINDEX_RUNNING), reply_to=message.message_id
+        )
+        return
+    args = context.args or []
+    full = bool(args) and args[0].lower() in ("full", "rebuild", "penuh")
+    status = await services.sender.send(
+        message.chat.id, render.render_progress(full, 0, 0, "starting"), reply_to=message.message_id
+    )
+    # The run takes minutes; the handler returns at once so the bot keeps answering everyone meanwhile.
+    context.application.create_task(_reindex(services, status, full), name="reindex")
+
+
+async def _reindex(services: Services, status: Message, full: bool) -> None:
+    chat_id, message_id = status.chat.id, status.message_id
+    every = services.settings.telegram.progress_every
+    last_edit = time.monotonic()
+
+    async def progress(done: int, total: int, stage: str) -> None:
+        nonlocal last_edit
+        if time.monotonic() - last_edit < every:
+            return
+        last_edit = time.monotonic()
+        await services.sender.edit(chat_id, message_id, render.render_progress(full, done, total, stage))
+
+    try:
+        summary = await services.runner.run(rebuild=full, progress=progress)
+    except IngestError as exc:
+        await services.sender.edit(chat_id, message_id, f"❌ Reindex failed: {render.escape(str(exc))}")
+        return
+    await services.sender.edit(
+        chat_id,
+        message_id,
+        render.render_reindex_summary(
+            full=full,
+            added=len(summary.added),
+            updated=len(summary.updated),
+            removed=len(summary.removed),
+            failed=summary.failed,
+            seconds=summary.seconds,
+        ),
+    )
+
+
+async def on_stats(update: Update, context: BotContext) -> None:
+    """Report the library's size, last index time and how questions have gone."""
+    message = await _admin_message(update, context, "stats")
+    if message is None:
+        return
+    services = context.services
+    try:
+        stats = await asyncio.to_thread(services.library.stats)
+    except StoreUnavailable:
+        await services.sender.send(message.chat.id, render.escape(texts.both("unavailable")))
+        return
+    usage = services.usage.summary()
+    html = render.render_stats(stats, usage.questions, usage.abstentions, usage.median_seconds)
+    html += f"\nFeedback: 👍 {usage.up_votes} · 👎 {usage.down_votes}"
+    await services.sender.send(message.chat.id, html)

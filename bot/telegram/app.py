@@ -1,0 +1,157 @@
+"""Composition root of the Telegram front end: wires handlers to services and runs polling or a webhook.
+
+On (re)start the backlog is dropped (`drop_pending_updates=True`): questions asked while the bot was down are
+not answered blindly minutes later. Updates are processed concurrently, so one slow answer or a running
+/reindex never holds up other chats; per-user order is kept by the one-question-at-a-time rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.ingest_runner import IngestRunner
+from bot.settings import BotSettings
+from bot.telegram import admin, ask, buttons, channel, info
+from bot.telegram.errors import on_error, redact
+from bot.telegram.gate import Gate
+from bot.telegram.ports import AnswerEngine, Library
+from bot.telegram.sender import Sender
+from bot.telegram.services import BotApp, BotContext, Services
+from bot.usage import UsageLog
+
+logger = logging.getLogger(__name__)
+
+_COMMANDS = [
+    BotCommand("ask", "Ask a question / Ajukan pertanyaan"),
+    BotCommand("sources", "Briefs I hold / Ringkasan yang tersedia"),
+    BotCommand("help", "How to ask / Cara bertanya"),
+]
+
+
+def build_application(
+    settings: BotSettings,
+    library: Library,
+    answerer: AnswerEngine,
+    *,
+    usage: UsageLog | None = None,
+    runner: IngestRunner | None = None,
+    request: BaseRequest | None = None,
+) -> BotApp:
+    """An Application with every handler wired; `request` replaces the HTTP layer (tests)."""
+    tg = settings.telegram
+    if tg.token is None:
+        raise ValueError("BRIEFBOT_TELEGRAM__TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(tg.token.get_secret_value())
+        .base_url(tg.base_url)
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(True)
+        .post_init(_announce_commands)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: BotApp = builder.build()  # type: ignore[assignment]
+    app.bot_data["services"] = Services(
+        settings=settings,
+        library=library,
+        answerer=answerer,
+        usage=usage or UsageLog.in_data_dir(settings.store.data_dir),
+        gate=Gate(tg),
+        sender=Sender(app.bot, retries=tg.flood_retries),
+        runner=runner or IngestRunner(),
+    )
+    _add_handlers(app, tg.channels)
+    return app
+
+
+def _add_handlers(app: BotApp, channels: list[str]) -> None:
+    new_message = filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler(["start", "help"], info.on_help, filters=new_message))
+    app.add_handler(CommandHandler("ask", ask.on_ask, filters=new_message))
+    app.add_handler(CommandHandler("sources", info.on_sources, filters=new_message))
+    app.add_handler(CommandHandler("reindex", admin.on_reindex, filters=new_message))
+    app.add_handler(CommandHandler("stats", admin.on_stats, filters=new_message))
+    if channels:
+        curated = filters.Chat(username=[c.lstrip("@") for c in channels])
+        app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS & curated, channel.on_channel_post))
+    private = filters.ChatType.PRIVATE & new_message
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, ask.on_private_text))
+    app.add_handler(MessageHandler(private & filters.COMMAND, info.on_help))  # unknown commands: show help
+    app.add_handler(MessageHandler(private & ~filters.TEXT, _on_private_other))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & new_message & filters.TEXT, ask.on_group_text))
+    app.add_handler(CallbackQueryHandler(buttons.on_passages, pattern=r"^pas:"))
+    app.add_handler(CallbackQueryHandler(buttons.on_vote, pattern=r"^vote:"))
+    app.add_handler(CallbackQueryHandler(buttons.on_sources_page, pattern=r"^src:"))
+    app.add_error_handler(on_error)
+
+
+async def _on_private_other(update: Update, context: BotContext) -> None:
+    """An empty text is a (blank) question; anything else (sticker, photo, voice) is not text at all."""
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await ask.answer_message(message, context, message.text)
+    else:
+        await info.on_not_text(update, context)
+
+
+async def _announce_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await app.bot.set_my_commands(_COMMANDS)
+
+
+class _RedactToken(logging.Filter):
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = redact(message, [self._token]), None
+        return True
+
+
+def run_telegram(settings: BotSettings) -> None:
+    """Open the library, build the answerer and serve Telegram until interrupted."""
+    from bot.answering.engine import build_answerer
+    from store.library import open_library
+
+    tg = settings.telegram
+    if tg.token is None:
+        raise ValueError("BRIEFBOT_TELEGRAM__TOKEN is not set")
+    # Bot API URLs contain the token: keep the HTTP client's request log quiet and scrub any other mention.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    token_filter = _RedactToken(tg.token.get_secret_value())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(token_filter)
+    library = open_library(settings.store)
+    app = build_application(settings, library, build_answerer(settings, library))
+    if tg.webhook_url:
+        logger.info("telegram webhook mode listen=%s port=%s", tg.webhook_listen, tg.webhook_port)
+        app.run_webhook(
+            listen=tg.webhook_listen,
+            port=tg.webhook_port,
+            url_path=tg.webhook_path,
+            webhook_url=tg.webhook_url,
+            secret_token=tg.webhook_secret.get_secret_value() if tg.webhook_secret else None,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=True,
+        )
+    else:
+        logger.info("telegram polling mode poll_interval=%s", tg.poll_interval)
+        app.run_polling(
+            poll_interval=tg.poll_interval, allowed_updates=Update.ALL_TYPES, drop_pending_updates=True
+        )

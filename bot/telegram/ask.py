@@ -1,0 +1,187 @@
+"""Questions: any text in a private chat; `/ask`, replies to the bot and @mentions in groups.
+
+Privacy mode (BotFather > Bot Settings > Group Privacy) decides what the bot sees in groups. With privacy
+on (the default) Telegram delivers commands (`/ask`, `/ask@thisbot`), replies to the bot's messages and,
+usually, messages that @mention it; nothing else reaches the bot. With privacy off the bot receives every
+message but still answers only those triggers, so it never chats over a group. A question sent as a reply
+uses the replied-to message as context; `/ask` sent as a reply with no words asks about that message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType
+
+from bot.answering.errors import AnswerError
+from bot.answering.types import Answer
+from bot.telegram import render, texts
+from bot.telegram.services import BotContext, Services
+from bot.telegram.split import split_html
+from store.errors import StoreError, StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+async def on_private_text(update: Update, context: BotContext) -> None:
+    """Answer any text sent in a private chat."""
+    message = update.effective_message
+    if message is not None:
+        await answer_message(message, context, message.text or "")
+
+
+async def on_ask(update: Update, context: BotContext) -> None:
+    """Answer `/ask question` (also `/ask@thisbot`) in any chat."""
+    message = update.effective_message
+    if message is not None:
+        await answer_message(message, context, " ".join(context.args or []))
+
+
+async def on_group_text(update: Update, context: BotContext) -> None:
+    """Answer a group message only when it replies to the bot or mentions it; stay silent otherwise."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    username = (context.bot.username or "").lower()
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    mention = f"@{username}"
+    mentioned = any(
+        (e.type == MessageEntity.MENTION and text.lower() == mention)
+        or (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == context.bot.id)
+        for e, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items()
+    )
+    if not (to_bot or mentioned):
+        return
+    question = message.text
+    if username:
+        question = " ".join(w for w in question.split() if w.lower() != mention)
+    await answer_message(message, context, question)
+
+
+def _problem_with(question: str, limit: int) -> str | None:
+    """Why a text cannot be asked as a question, as a key of `texts.Texts`, or None when it can."""
+    if not question.strip():
+        return "empty"
+    if len(question) > limit:
+        return "too_long"
+    if not any(ch.isalnum() for ch in question):
+        return "no_words"
+    return None
+
+
+async def answer_message(message: Message, context: BotContext, question: str) -> None:
+    """Check, answer and reply to one question, keeping the chat's forum thread."""
+    services = context.services
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    chat = message.chat
+    thread = message.message_thread_id if message.is_topic_message else None
+    private = chat.type == ChatType.PRIVATE
+
+    async def reply(html: str) -> None:
+        await services.sender.send(chat.id, html, thread_id=thread, reply_to=message.message_id)
+
+    if not services.gate.allows(user_id, chat.id, private):
+        logger.info("question refused: not allowed user_id=%s chat_id=%s", user_id, chat.id)
+        await reply(render.escape(texts.both("not_allowed")))
+        return
+    reply_context = _replied_text(message)
+    if not question.strip() and reply_context:
+        question, reply_context = reply_context, None  # "/ask" as a reply: ask about that message
+    problem = _problem_with(question, services.settings.telegram.max_question_chars)
+    if problem is not None:
+        text = texts.both(problem).format(
+            length=len(question), limit=services.settings.telegram.max_question_chars
+        )
+        await reply(render.escape(text))
+        return
+    if not services.gate.try_start(user_id):
+        await reply(render.escape(texts.both("busy")))
+        return
+    wait = services.gate.wait_seconds(user_id)  # checked after "busy", so a refused repeat costs no quota
+    if wait:
+        services.gate.finish(user_id)
+        await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
+        return
+    try:
+        await _answer_and_send(services, message, question.strip(), reply_context, thread)
+    finally:
+        services.gate.finish(user_id)
+
+
+def _replied_text(message: Message) -> str | None:
+    replied = message.reply_to_message
+    if replied is None:
+        return None
+    text = replied.text or replied.caption
+    return text.strip() if text and text.strip() else None
+
+
+async def _answer_and_send(
+    services: Services, message: Message, question: str, reply_context: str | None, thread: int | None
+) -> None:
+    chat_id = message.chat.id
+    started = time.perf_counter()
+    async with services.sender.typing(chat_id, thread):
+        try:
+            answer = await asyncio.to_thread(services.answerer.answer, question, context=reply_context)
+        except StoreUnavailable:
+            logger.warning("store unavailable while answering chat_id=%s", chat_id)
+            await services.sender.send(
+                chat_id,
+                render.escape(texts.both("unavailable")),
+                thread_id=thread,
+                reply_to=message.message_id,
+            )
+            return
+        except (StoreError, AnswerError) as exc:  # their messages are written to be shown as they are
+            logger.warning("store error while answering chat_id=%s error=%s", chat_id, exc)
+            await services.sender.send(
+                chat_id, render.escape(str(exc)), thread_id=thread, reply_to=message.message_id
+            )
+            return
+    seconds = time.perf_counter() - started
+    answer_id = services.usage.record_answer(
+        question=question,
+        answer=answer.text,
+        lang=answer.lang,
+        abstained=answer.abstained,
+        seconds=seconds,
+        user_id=message.from_user.id if message.from_user else None,
+        chat_id=chat_id,
+    )
+    services.answers.put(answer_id, answer)
+    parts = split_html(render.render_answer(answer))
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await services.sender.send(
+            chat_id,
+            part,
+            thread_id=thread,
+            reply_to=message.message_id if index == 0 else None,
+            markup=answer_buttons(answer_id, answer) if last else None,
+        )
+    logger.info(
+        "answered chat_id=%s seconds=%.2f abstained=%s citations=%d parts=%d",
+        chat_id,
+        seconds,
+        answer.abstained,
+        len(answer.citations),
+        len(parts),
+    )
+
+
+def answer_buttons(answer_id: str, answer: Answer) -> InlineKeyboardMarkup:
+    """ "Show passages" (when there is something to show) and the two feedback buttons."""
+    row = [
+        InlineKeyboardButton("👍", callback_data=f"vote:{answer_id}:up"),
+        InlineKeyboardButton("👎", callback_data=f"vote:{answer_id}:down"),
+    ]
+    if answer.citations:
+        row.insert(
+            0, InlineKeyboardButton(texts.pick(answer.lang).show_passages, callback_data=f"pas:{answer_id}")
+        )
+    return InlineKeyboardMarkup([row])

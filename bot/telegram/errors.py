@@ -1,0 +1,60 @@
+"""The one error handler: a short apology to the user, details (never the token) to the admins' chat."""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.telegram import texts
+from bot.telegram.services import BotContext
+
+logger = logging.getLogger(__name__)
+
+_DETAIL_CHARS = 3500
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure, apologise in the chat it happened in, and report it to `error_chat_id` if set."""
+    error = context.error
+    logger.error("update failed: %s", type(error).__name__, exc_info=error)
+    services = context.services
+    if (
+        isinstance(update, Update)
+        and update.effective_chat
+        and update.effective_chat.type != ChatType.CHANNEL
+    ):
+        message = update.effective_message
+        thread = message.message_thread_id if message is not None and message.is_topic_message else None
+        try:
+            await services.sender.send(
+                update.effective_chat.id, html.escape(texts.both("apology")), thread_id=thread
+            )
+        except TelegramError as exc:
+            logger.warning("could not apologise chat_id=%s error=%s", update.effective_chat.id, exc)
+    chat_id = services.settings.telegram.error_chat_id
+    if chat_id is None or error is None:
+        return
+    token = services.settings.telegram.token
+    details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    details = redact(details, [token.get_secret_value() if token else ""])[-_DETAIL_CHARS:]
+    where = ""
+    if isinstance(update, Update) and update.effective_chat:
+        where = f" in chat {update.effective_chat.id}"
+    try:
+        await services.sender.send(
+            chat_id, f"⚠️ <b>{html.escape(type(error).__name__)}</b>{where}\n<pre>{html.escape(details)}</pre>"
+        )
+    except TelegramError as exc:
+        logger.warning("could not report error to error_chat_id error=%s", exc)

@@ -1,0 +1,128 @@
+"""Pure functions that turn answers, brief lists and reports into Telegram HTML.
+
+Everything that comes from users or briefs goes through `escape` (or `_link` for URLs); the only tags produced
+are ones Telegram accepts (b, i, a, code, pre, blockquote). Splitting to Telegram's length limit is done by
+`split.py`.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from bot.answering.types import Answer, Citation
+from bot.telegram import texts
+from store.types import BriefInfo, StoreStats
+
+_SAFE_SCHEMES = ("http://", "https://", "tg://")
+
+
+def escape(text: str) -> str:
+    """Escape text for Telegram HTML (quotes too, so it is also safe inside attributes)."""
+    return html.escape(text, quote=True)
+
+
+def _link(title: str, url: str | None) -> str:
+    shown = escape(title.strip() or "untitled")
+    if url and url.lower().startswith(_SAFE_SCHEMES):
+        return f'<a href="{escape(url)}">{shown}</a>'
+    return shown
+
+
+def _when(published: date | None) -> str:
+    return published.isoformat() if published else ""
+
+
+def brief_line(brief: BriefInfo) -> str:
+    """One compact line for a brief: linked title, publisher, publication date."""
+    facts = [escape(x) for x in (brief.source.strip(), _when(brief.published)) if x]
+    return _link(brief.title, brief.url) + (" — " + ", ".join(facts) if facts else "")
+
+
+def _sources_footer(citations: list[Citation], lang: str) -> str:
+    # Several markers may cite the same brief; list each brief once with all of its numbers.
+    numbers: dict[str, list[int]] = {}
+    briefs: dict[str, BriefInfo] = {}
+    for citation in citations:
+        numbers.setdefault(citation.brief.id, []).append(citation.number)
+        briefs[citation.brief.id] = citation.brief
+    lines = [
+        "".join(f"[{n}]" for n in sorted(nums)) + " " + brief_line(briefs[brief_id])
+        for brief_id, nums in sorted(numbers.items(), key=lambda item: min(item[1]))
+    ]
+    return f"<b>{texts.pick(lang).sources}</b>\n" + "\n".join(lines)
+
+
+def render_answer(answer: Answer) -> str:
+    """The answer text with its [n] markers, then the sources footer (the nearest briefs when abstaining)."""
+    words = texts.pick(answer.lang)
+    blocks = [escape(answer.text.strip())]
+    if answer.notice:
+        blocks.append(f"<i>{escape(answer.notice)}</i>")
+    if answer.citations:
+        footer = _sources_footer(answer.citations, answer.lang)
+        if answer.as_of:
+            footer += f"\n<i>{words.as_of} {escape(answer.as_of)}</i>"
+        blocks.append(footer)
+    elif answer.abstained and answer.nearest:
+        nearest = "\n".join(f"• {brief_line(b)}" for b in answer.nearest[:5])
+        blocks.append(f"<b>{words.closest}</b>\n{nearest}")
+    return "\n\n".join(b for b in blocks if b)
+
+
+def render_passages(answer: Answer) -> str:
+    """The exact sentences behind each marker, quoted, with the brief they come from."""
+    words = texts.pick(answer.lang)
+    blocks = [f"<b>{words.passages_title}</b>"]
+    for citation in answer.citations:
+        quote = citation.quote.strip() or citation.passage.text.strip()
+        blocks.append(
+            f"<b>[{citation.number}]</b> {brief_line(citation.brief)}\n"
+            f"<blockquote>{escape(quote)}</blockquote>"
+        )
+    return "\n\n".join(blocks)
+
+
+def render_sources_page(briefs: list[BriefInfo], page: int, per_page: int) -> tuple[str, int]:
+    """One page of the brief list (newest first, as given) and the number of pages."""
+    pages = max(1, -(-len(briefs) // per_page))
+    page = min(max(page, 0), pages - 1)
+    shown = briefs[page * per_page : (page + 1) * per_page]
+    if not shown:
+        return "The library holds no briefs yet.\nPerpustakaan belum berisi ringkasan.", 1
+    first = page * per_page + 1
+    lines = [f"{first + i}. {brief_line(b)}" for i, b in enumerate(shown)]
+    header = f"<b>Briefs / Ringkasan</b> ({len(briefs)}) — {page + 1}/{pages}"
+    return header + "\n\n" + "\n".join(lines), pages
+
+
+def render_stats(stats: StoreStats, questions: int, abstentions: int, median_seconds: float | None) -> str:
+    median = f"{median_seconds:.2f} s" if median_seconds is not None else "—"
+    langs = ", ".join(f"{escape(k)} {v}" for k, v in sorted(stats.by_lang.items())) or "—"
+    return (
+        "<b>Library</b>\n"
+        f"Briefs: {stats.briefs} ({langs})\nChunks: {stats.chunks}\n"
+        f"Last indexed: {escape(stats.last_indexed or 'never')}\n"
+        f"Model: <code>{escape(stats.embedding_model)}</code>\n\n"
+        "<b>Questions</b>\n"
+        f"Answered: {questions}\nAbstentions: {abstentions}\nMedian answer time: {median}"
+    )
+
+
+def render_progress(full: bool, done: int, total: int, stage: str) -> str:
+    kind = "Full rebuild" if full else "Incremental reindex"
+    share = f" ({100 * done // total}%)" if total else ""
+    return f"⏳ <b>{kind}</b>: {escape(stage or 'starting')} {done}/{total}{share}"
+
+
+def render_reindex_summary(
+    *, full: bool, added: int, updated: int, removed: int, failed: list[tuple[str, str]], seconds: float
+) -> str:
+    kind = "Full rebuild" if full else "Incremental reindex"
+    text = (
+        f"✅ <b>{kind} done</b> in {seconds:.0f} s\n"
+        f"Added: {added}\nUpdated: {updated}\nRemoved: {removed}\nFailed: {len(failed)}"
+    )
+    for what, why in failed[:10]:
+        text += f"\n• <code>{escape(what)}</code>: {escape(why)}"
+    return text

@@ -1,0 +1,116 @@
+"""Sending to Telegram with flood control honoured per chat, and the "typing" indicator.
+
+A `RetryAfter` from Telegram concerns one chat: only that chat's sends wait and retry, under that chat's lock,
+so other chats keep getting answers (a global rate limiter would stall them all).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, RetryAfter, TelegramError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 s
+
+
+def _seconds(delay: int | timedelta) -> float:
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+
+
+class Sender:
+    """Sends and edits HTML messages, one chat at a time, retrying after flood-control waits."""
+
+    def __init__(self, bot: Bot, retries: int = 3) -> None:
+        self._bot = bot
+        self._retries = retries
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def _call(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            for attempt in range(self._retries + 1):
+                try:
+                    return await call()
+                except RetryAfter as exc:
+                    wait = _seconds(exc.retry_after)
+                    if attempt == self._retries:
+                        raise
+                    logger.warning(
+                        "flood control chat_id=%s wait=%.1fs attempt=%d", chat_id, wait, attempt + 1
+                    )
+                    await asyncio.sleep(wait)
+            raise AssertionError("unreachable")
+
+    async def send(
+        self,
+        chat_id: int,
+        html: str,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message:
+        reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        return await self._call(
+            chat_id,
+            lambda: self._bot.send_message(
+                chat_id,
+                html,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW,
+                message_thread_id=thread_id,
+                reply_parameters=reply,
+                reply_markup=markup,
+            ),
+        )
+
+    async def edit(
+        self, chat_id: int, message_id: int, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        async def call() -> None:
+            try:
+                await self._bot.edit_message_text(
+                    html,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=_NO_PREVIEW,
+                    reply_markup=markup,
+                )
+            except BadRequest as exc:
+                if "not modified" not in str(exc).lower():
+                    raise
+
+        await self._call(chat_id, call)
+
+    @contextlib.asynccontextmanager
+    async def typing(self, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
+        """Show "typing" in the chat until the block ends."""
+
+        async def keep_typing() -> None:
+            while True:
+                try:
+                    await self._bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+                except TelegramError as exc:  # a missing indicator must not cost the answer
+                    logger.debug("chat action failed chat_id=%s error=%s", chat_id, exc)
+                await asyncio.sleep(_TYPING_EVERY)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

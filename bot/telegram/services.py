@@ -1,0 +1,57 @@
+"""The objects every handler needs, reached through a typed context instead of globals."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.answering.types import Answer
+from bot.ingest_runner import IngestRunner
+from bot.settings import BotSettings
+from bot.telegram.gate import Gate
+from bot.telegram.ports import AnswerEngine, Library
+from bot.telegram.sender import Sender
+from bot.usage import UsageLog
+
+
+class RecentAnswers:
+    """The last answers sent, by id, so "Show passages" can reveal their quotes later."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Answer] = OrderedDict()
+
+    def put(self, answer_id: str, answer: Answer) -> None:
+        self._items[answer_id] = answer
+        self._items.move_to_end(answer_id)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def get(self, answer_id: str) -> Answer | None:
+        return self._items.get(answer_id)
+
+
+@dataclass
+class Services:
+    settings: BotSettings
+    library: Library
+    answerer: AnswerEngine
+    usage: UsageLog
+    gate: Gate
+    sender: Sender
+    runner: IngestRunner
+    answers: RecentAnswers = field(default_factory=RecentAnswers)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with the bot's services attached."""
+
+    @property
+    def services(self) -> Services:
+        return cast(Services, self.bot_data["services"])
+
+
+BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]

@@ -1,0 +1,103 @@
+"""Every sentence the Telegram bot says on its own, in Indonesian and English, kept in one place.
+
+Answers come from the engine; these are the bot's framing, help and refusals. `pick(lang)` chooses Indonesian
+for "id" and English for everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Texts:
+    sources: str
+    closest: str
+    as_of: str
+    show_passages: str
+    passages_title: str
+    passages_gone: str
+    thanks_vote: str
+    busy: str
+    rate_limited: str
+    not_allowed: str
+    unavailable: str
+    apology: str
+    empty: str
+    too_long: str
+    no_words: str
+    not_text: str
+
+
+EN = Texts(
+    sources="Sources",
+    closest="Closest briefs",
+    as_of="As of",
+    show_passages="Show passages",
+    passages_title="Supporting passages",
+    passages_gone="That answer is too old for me to show its passages; please ask again.",
+    thanks_vote="Thanks, your vote was recorded.",
+    busy="Still working on your last question; I'll answer it first.",
+    rate_limited="You're asking faster than I can keep up. Please try again in {seconds} s.",
+    not_allowed="Sorry, this bot is private and you're not on its list of users.",
+    unavailable="The library is unavailable right now, please try again shortly.",
+    apology="Sorry, something went wrong on my side while answering. Please try again.",
+    empty="Send me a question in words, e.g. “Why did OpenAI leave Scale AI?”",
+    too_long="That message is too long for a question ({length} characters). "
+    "Please ask in at most {limit} characters.",
+    no_words="I can only answer questions written in words, e.g. “What did Telkomsel announce?”",
+    not_text="I can only read text messages. Please type your question.",
+)
+
+ID = Texts(
+    sources="Sumber",
+    closest="Ringkasan terdekat",
+    as_of="Per",
+    show_passages="Tampilkan kutipan",
+    passages_title="Kutipan pendukung",
+    passages_gone="Jawaban itu sudah terlalu lama untuk ditampilkan kutipannya; silakan tanya lagi.",
+    thanks_vote="Terima kasih, suara Anda sudah dicatat.",
+    busy="Masih mengerjakan pertanyaan Anda sebelumnya; itu saya jawab dulu.",
+    rate_limited="Anda bertanya terlalu cepat. Silakan coba lagi dalam {seconds} detik.",
+    not_allowed="Maaf, bot ini privat dan Anda tidak ada dalam daftar penggunanya.",
+    unavailable="Perpustakaan sedang tidak tersedia, silakan coba lagi sebentar lagi.",
+    apology="Maaf, terjadi kesalahan di pihak saya saat menjawab. Silakan coba lagi.",
+    empty="Kirimkan pertanyaan dalam bentuk kata, mis. “Mengapa OpenAI meninggalkan Scale AI?”",
+    too_long="Pesan itu terlalu panjang untuk sebuah pertanyaan ({length} karakter). "
+    "Silakan bertanya dalam paling banyak {limit} karakter.",
+    no_words="Saya hanya bisa menjawab pertanyaan berupa kata, mis. “Apa yang diumumkan Telkomsel?”",
+    not_text="Saya hanya bisa membaca pesan teks. Silakan ketik pertanyaan Anda.",
+)
+
+
+def pick(lang: str | None) -> Texts:
+    return ID if lang == "id" else EN
+
+
+def both(attribute: str) -> str:
+    """The English and Indonesian versions of one text, for replies sent before a language is known."""
+    return f"{getattr(EN, attribute)}\n{getattr(ID, attribute)}"
+
+
+HELP = """<b>briefbot</b> answers questions about a curated collection of industry news briefs \
+(Indonesian and English), with a numbered source for every statement.
+
+<b>How to ask</b>
+• In this chat: just type a question, e.g. <i>Why did OpenAI leave Scale AI?</i>
+• In a group: <code>/ask your question</code>, mention me, or reply to one of my answers.
+• Reply to any message with <code>/ask</code> to use it as context.
+• /sources lists the briefs I hold, newest first.
+• Under each answer: <i>Show passages</i> reveals the exact quotes; 👍/👎 tells the curators how I did.
+
+<b>briefbot</b> menjawab pertanyaan tentang kumpulan ringkasan berita industri pilihan \
+(bahasa Indonesia dan Inggris), dengan sumber bernomor untuk setiap pernyataan.
+
+<b>Cara bertanya</b>
+• Di obrolan ini: ketik saja pertanyaan, mis. <i>Mengapa OpenAI meninggalkan Scale AI?</i>
+• Di grup: <code>/ask pertanyaan Anda</code>, sebut nama saya, atau balas salah satu jawaban saya.
+• Balas pesan apa pun dengan <code>/ask</code> untuk memakainya sebagai konteks.
+• /sources menampilkan ringkasan yang saya simpan, terbaru dulu.
+• Di bawah setiap jawaban: <i>Tampilkan kutipan</i> membuka kutipan persisnya; 👍/👎 memberi tahu kurator."""
+
+ADMIN_ONLY = "Sorry, only the bot's admins can do that.\nMaaf, hanya admin bot yang bisa melakukan itu."
+REINDEX_RUNNING = "A reindex is already running; I'll post its summary when it ends."

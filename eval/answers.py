@@ -1,0 +1,227 @@
+"""Measure the answer engine: citations of expected briefs, abstention, where the evidence gate should sit.
+
+    python eval/answers.py sample --briefs data/briefs --questions eval/data/sample_questions.jsonl
+    python eval/answers.py idk --data ../shared/data/idk_mrc [--limit N]      # answer / abstain rates
+    python eval/answers.py facqa --data ../shared/data/facqa [--limit N]      # cited passage has the answer
+    add --calibrate to idk/sample: pick the evidence threshold on a tune half, report the other half
+
+Every question is answered once with the gate open (threshold 0) and its evidence recorded, so the effect of
+any threshold can be computed afterwards without answering again. Generated mode (`--mode generated`, LLM from
+BRIEFBOT_LLM__* variables) applies the real gate instead, since generating every answer would be too slow.
+Libraries live in --work (default var/eval/<set>) and are re-used, so a second run embeds nothing new.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.answering.engine import Answerer  # noqa: E402
+from bot.answering.evidence import MIN_EVIDENCE  # noqa: E402
+from bot.settings import BotSettings  # noqa: E402
+from store.library import BriefLibrary, open_library  # noqa: E402
+from store.settings import StoreSettings  # noqa: E402
+from store.types import Brief  # noqa: E402
+
+
+@dataclass
+class Record:
+    question: str
+    answerable: bool
+    evidence: float
+    abstained: bool
+    cited_briefs: list[str]
+    cited_texts: list[str]
+    expected: list[str]
+    gold: list[str]
+    """Gold answer strings (FacQA, IDK-MRC)."""
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def answerer_for(library: BriefLibrary, mode: str) -> Answerer:
+    settings = BotSettings()
+    answer = settings.answer.model_copy(
+        update={"mode": mode, "min_evidence": 0.0 if mode == "extractive" else None}
+    )
+    return Answerer(library, answer, settings.llm)
+
+
+def ask_all(answerer: Answerer, items: list[tuple[str, bool, list[str], list[str]]]) -> list[Record]:
+    records = []
+    for number, (question, answerable, expected, gold) in enumerate(items, 1):
+        answer = answerer.answer(question)
+        records.append(
+            Record(
+                question,
+                answerable,
+                answer.evidence or 0.0,
+                answer.abstained,
+                [c.brief.id for c in answer.citations],
+                [c.passage.text for c in answer.citations],
+                expected,
+                gold,
+            )
+        )
+        if number % 25 == 0:
+            print(f"  {number}/{len(items)}", file=sys.stderr)
+    return records
+
+
+def abstains(record: Record, threshold: float | None) -> bool:
+    return record.abstained if threshold is None else record.evidence < threshold
+
+
+def rates(records: list[Record], threshold: float | None) -> dict[str, float]:
+    answerable = [r for r in records if r.answerable]
+    unanswerable = [r for r in records if not r.answerable]
+    answered = [r for r in answerable if not abstains(r, threshold)]
+    out = {
+        "answer_rate_answerable": len(answered) / len(answerable) if answerable else float("nan"),
+        "abstain_rate_unanswerable": (
+            sum(abstains(r, threshold) for r in unanswerable) / len(unanswerable)
+            if unanswerable
+            else float("nan")
+        ),
+    }
+    with_expected = [r for r in answered if r.expected]
+    if with_expected:
+        out["cites_expected_of_answered"] = sum(
+            bool(set(r.cited_briefs) & set(r.expected)) for r in with_expected
+        ) / len(with_expected)
+        out["first_citation_expected"] = sum(
+            r.cited_briefs[:1] and r.cited_briefs[0] in r.expected for r in with_expected
+        ) / len(with_expected)
+    with_gold = [r for r in answered if r.gold]
+    if with_gold:
+        out["cited_passage_has_gold"] = sum(
+            any(g.lower() in t.lower() for g in r.gold for t in r.cited_texts) for r in with_gold
+        ) / len(with_gold)
+    return out
+
+
+def calibrate(records: list[Record]) -> float:
+    """The threshold with the best balanced accuracy: answer rate on answerable + abstain rate on the rest."""
+    candidates = sorted({round(r.evidence, 3) for r in records})
+    best, best_value = 0.0, -1.0
+    for threshold in candidates:
+        values = rates(records, threshold)
+        value = values["answer_rate_answerable"] + values["abstain_rate_unanswerable"]
+        if value > best_value:
+            best, best_value = threshold, value
+    return best
+
+
+def tune_half(key: str) -> bool:
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 == 0
+
+
+def open_work_library(work: Path) -> BriefLibrary:
+    return open_library(StoreSettings(data_dir=work))
+
+
+def sample_items(path: Path) -> list[tuple[str, bool, list[str], list[str]]]:
+    rows = read_jsonl(path)
+    return [
+        (str(r["question"]), bool(r["answerable"]), list(r.get("expected_briefs", r.get("expected", []))), [])
+        for r in rows
+    ]  # type: ignore[call-overload]
+
+
+def index_briefs(briefs_dir: Path, work: Path) -> None:
+    """Index through the real ingestion job, as the bot does on first start."""
+    env = {**os.environ, "BRIEFBOT_STORE__DATA_DIR": str(work)}
+    subprocess.run([sys.executable, "-m", "ingest", str(briefs_dir), "--json"], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def beir_library(data: Path, work: Path, ids: set[str]) -> BriefLibrary:
+    library = open_work_library(work)
+    docs = [r for r in read_jsonl(data / "corpus.jsonl") if str(r["_id"]) in ids]
+    briefs = [
+        Brief(
+            id=str(d["_id"]),
+            title=str(d.get("title") or d["_id"]),
+            text=str(d["text"]),
+            lang="id",
+            scope="eval",
+        )
+        for d in docs
+    ]
+    report = library.sync(briefs, scope="eval")
+    print(f"indexed {len(briefs)} passages, embedded {report.chunks_embedded} chunks", file=sys.stderr)
+    return library
+
+
+def report(name: str, records: list[Record], threshold: float | None) -> None:
+    print(
+        json.dumps(
+            {"set": name, "questions": len(records), "threshold": threshold, **rates(records, threshold)}
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("set", choices=["sample", "idk", "facqa"])
+    parser.add_argument("--briefs", type=Path, default=ROOT / "data" / "briefs")
+    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "data" / "sample_questions.jsonl")
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--limit", type=int, default=0, help="Answer only the first N questions (0: all).")
+    parser.add_argument("--mode", choices=["extractive", "generated"], default="extractive")
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--threshold", type=float, default=MIN_EVIDENCE)
+    args = parser.parse_args()
+    work = args.work or ROOT / "var" / "eval" / args.set
+
+    if args.set == "sample":
+        index_briefs(args.briefs, work)
+        library = open_work_library(work)
+        items = sample_items(args.questions)
+    elif args.set == "idk":
+        rows = [r for r in read_jsonl(args.data / "queries-test.jsonl")]
+        rows = rows[: args.limit] if args.limit else rows
+        library = beir_library(args.data, work, {str(r["context_id"]) for r in rows})
+        items = [(str(r["text"]), not r["is_impossible"], [], list(r["answers"])) for r in rows]  # type: ignore[call-overload]
+        keys = [str(r["context_id"]) for r in rows]
+    else:
+        rows = [r for r in read_jsonl(args.data / "queries.jsonl") if r.get("split") == "test"]
+        rows = rows[: args.limit] if args.limit else rows
+        library = beir_library(
+            args.data, work, {str(r["_id"]) for r in read_jsonl(args.data / "corpus.jsonl")}
+        )
+        items = [(str(r["text"]), True, [], [str(r["answer"])]) for r in rows]
+    if args.set != "idk":
+        keys = [q for q, *_ in items]
+
+    records = ask_all(answerer_for(library, args.mode), items)
+    threshold = args.threshold if args.mode == "extractive" else None
+    if args.calibrate:
+        tune = [r for r, k in zip(records, keys, strict=True) if tune_half(k)]
+        held = [r for r, k in zip(records, keys, strict=True) if not tune_half(k)]
+        chosen = calibrate(tune)
+        report(f"{args.set}-tune", tune, chosen)
+        report(f"{args.set}-heldout", held, chosen)
+    report(args.set, records, threshold)
+    dump = work / f"records-{args.mode}.jsonl"
+    with dump.open("w", encoding="utf-8") as handle:
+        for r in records:
+            handle.write(json.dumps(r.__dict__, ensure_ascii=False) + "\n")
+    print(f"per-question records: {dump}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""`python -m ingest SOURCE... [--rebuild] [--dry-run] [--json] [--every SECONDS]`: the ingestion job's CLI.
+
+The only place that builds settings, configures logging, opens the store and turns errors into messages.
+Exit code 0 when the run completed (even with failed files), 1 when it could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from ingest.logs import configure_logging
+from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
+from ingest.runner import Progress, run
+from ingest.schedule import install_stop_handlers, repeat
+from ingest.settings import IngestSettings
+from store.errors import StoreError
+
+logger = logging.getLogger("ingest")
+
+EXIT_OK = 0
+EXIT_CANNOT_RUN = 1
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description="Load briefs from folders, files, feeds and article URLs into the brief library.",
+    )
+    parser.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="folder, file, RSS/Atom feed URL or article URL "
+        "(default: BRIEFBOT_INGEST__SOURCES)"
+    )  # fmt: skip
+    parser.add_argument(
+        "--rebuild", action="store_true", help="write a fresh collection, switch when complete"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="load and clean, report what would change, write nothing"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per line on stdout (for /reindex)"
+    )
+    parser.add_argument(
+        "--every",
+        type=float,
+        metavar="SECONDS",
+        help="keep running: re-sync every SECONDS until SIGTERM/Ctrl-C",
+    )
+    args = parser.parse_args(argv)
+    if args.every is not None and args.every <= 0:
+        parser.error("--every needs a positive number of seconds")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        settings = IngestSettings()  # type: ignore[call-arg]  # fields come from the environment
+    except ValidationError as exc:
+        # Field paths and reasons only: the rejected values could be secrets.
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        _fail(args.json, f"Bad settings: {problems}")
+        return EXIT_CANNOT_RUN
+    configure_logging(settings)
+    sources = list(args.sources or settings.ingest.sources)
+    stop = threading.Event()
+
+    def one_pass() -> int:
+        return _run_once(settings, sources, args, stop)
+
+    if args.every is None:
+        try:
+            return one_pass()
+        except KeyboardInterrupt:
+            _fail(args.json, "Interrupted; briefs written so far are kept, re-run to finish.")
+            return EXIT_CANNOT_RUN
+    install_stop_handlers(stop)
+    return repeat(one_pass, args.every, stop)
+
+
+def _run_once(
+    settings: IngestSettings, sources: list[str], args: argparse.Namespace, stop: threading.Event
+) -> int:
+    progress = _progress(args.json)
+    library: Any = None
+    try:
+        library = _open_library(settings, dry_run=args.dry_run)
+        report = run(
+            library,
+            sources,
+            settings.ingest,
+            rebuild=args.rebuild,
+            dry_run=args.dry_run,
+            progress=progress,
+            stop=stop,
+        )
+    except StoreError as exc:
+        logger.error("ingestion could not run error=%s", type(exc).__name__)
+        _fail(args.json, str(exc))
+        return EXIT_CANNOT_RUN
+    finally:
+        if isinstance(progress, BarProgress):
+            progress.close()
+        if library is not None:
+            library.close()
+    if args.json:
+        print(summary_line(report, dry_run=args.dry_run), flush=True)
+    else:
+        print(human_summary(report, dry_run=args.dry_run), flush=True)
+    return EXIT_OK
+
+
+def _open_library(settings: IngestSettings, *, dry_run: bool) -> Any:
+    """The store; None for a dry run when no local store exists yet, so that nothing gets created."""
+    store = settings.store
+    if dry_run and not store.chroma_host and not store.resolved_chroma_path().exists():
+        return None
+    from store.library import open_library
+
+    return open_library(store)
+
+
+def _progress(as_json: bool) -> Progress:
+    if as_json:
+        return JsonProgress()
+    if sys.stderr.isatty():
+        return BarProgress()
+    return silent_progress
+
+
+def _fail(as_json: bool, message: str) -> None:
+    if as_json:
+        print(error_line(message), flush=True)
+    print(f"python -m ingest: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

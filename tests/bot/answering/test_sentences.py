@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.sentences import split_sentences
+
+TEXTS = [
+    "Meta bought 49% of Scale AI for about US$14.3 billion. OpenAI said the break began months earlier.",
+    "OpenAI\n, perusahaan di balik ChatGPT, menghentikan kerja sama. Nilainya Rp472 triliun. "
+    "Dr. Wang pindah ke Meta.",
+    "First paragraph ends here\n\nSecond paragraph has no full stop",
+    '  Leading spaces. "Quoted sentence." (Bracketed one.) Last!  ',
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_sentence_is_a_verbatim_slice_of_its_text(text: str) -> None:
+    for sentence in split_sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip()
+
+
+def test_decimals_and_abbreviations_do_not_end_sentences() -> None:
+    first, second = split_sentences(TEXTS[0])
+    assert first.text.endswith("US$14.3 billion.")
+    assert second.text.startswith("OpenAI said")
+    indonesian = [s.text for s in split_sentences(TEXTS[1])]
+    assert indonesian[-1] == "Dr. Wang pindah ke Meta."
+
+
+def test_blank_lines_separate_sentences_without_punctuation() -> None:
+    assert [s.text for s in split_sentences(TEXTS[2])] == [
+        "First paragraph ends here",
+        "Second paragraph has no full stop",
+    ]

@@ -1,0 +1,72 @@
+"""The bot started exactly as in production (`python -m bot` with BRIEFBOT_* variables), only the Bot API base
+URL pointing at the emulator: it drops the backlog, answers, and never writes its token to the log."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bot.telegram.conftest import SAMPLE_BRIEFS, Stack
+from tests.bot.telegram.e2e_support import Emulator, TgUser
+from tests.bot.telegram.html_check import telegram_html_problems, visible_text
+
+pytestmark = pytest.mark.e2e
+
+REPO = SAMPLE_BRIEFS.parents[1]
+
+
+async def test_production_process_drops_backlog_answers_and_hides_token(
+    emulator: Emulator, stack: Stack, tmp_path: Path
+) -> None:
+    if not (REPO / "bot" / "__main__.py").exists():
+        pytest.skip("bot/__main__.py (the process entry point) is not there yet")
+    token = emulator.new_token()
+    user = TgUser(emulator, token)
+    await user.say("a question asked while the bot was down")
+    env = {
+        **os.environ,
+        **stack.ingest_env,
+        "BRIEFBOT_TELEGRAM__TOKEN": token,
+        "BRIEFBOT_TELEGRAM__BASE_URL": emulator.base_url,
+        "BRIEFBOT_TELEGRAM__POLL_INTERVAL": "0.05",
+        "BRIEFBOT_LOG_LEVEL": "DEBUG",
+    }
+    log = tmp_path / "bot.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: ASYNC220 - started once; the test then only talks HTTP
+            [sys.executable, "-m", "bot"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(c["method"] == "getUpdates" for c in await user.calls()):
+            assert proc.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, "the bot never started polling"
+            await asyncio.sleep(0.2)
+        await user.say("Why did OpenAI stop working with Scale AI?")
+        [answer] = await user.wait_for(lambda ms: len(ms) >= 1, chat_id=7, within=60)
+        assert "[1]" in visible_text(answer["text"]) and telegram_html_problems(answer["text"]) == []
+        await asyncio.sleep(1.0)
+        assert len(await user.bot_messages(7)) == 1, "the backlog was answered"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        await user.close()
+    text = log.read_text()
+    assert text.strip(), "the bot wrote no log at all"
+    assert token not in text
+    assert token.split(":")[1] not in text

