@@ -1,1 +1,1 @@
-"""Speed benchmarks: `python -m benchmarks.ingest_speed` and `python -m benchmarks.search_latency`."""
+"""Speed benchmarks, each a `python -m benchmarks.<name>` script that prints a table and can write JSON."""

@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: sample briefs from a BEIR corpus, settings for a scratch store, output."""
+"""Helpers of the store benchmarks: sample records from a BEIR corpus, a scratch store's settings, output."""
 
 from __future__ import annotations
 

@@ -22,7 +22,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DEFAULT_CORPUS, print_table, read_records, scratch_store, write_json, write_records
+from benchmarks.common import (
+    DEFAULT_CORPUS,
+    print_table,
+    read_records,
+    scratch_store,
+    write_json,
+    write_records,
+)
 from ingest.runner import run
 from ingest.settings import IngestOptions
 from store.library import open_library
@@ -40,7 +47,7 @@ def pipeline_vs_model(records: list[dict[str, Any]], work: Path) -> dict[str, fl
     try:
         library.embedder.embed_passages(["pemanasan model"])  # load weights before either clock starts
         started = time.perf_counter()
-        report = run(library, [str(source)], IngestOptions(), progress=_quiet)
+        report = run(library, [str(source)], IngestOptions.model_validate({}), progress=_quiet)
         pipeline_s = time.perf_counter() - started
         chunks = [p.text for b in library.list_briefs() for p in library.passages_of(b.id)]
         started = time.perf_counter()
@@ -114,11 +121,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as tmp:
         speed = pipeline_vs_model(read_records(args.corpus, args.passages), Path(tmp) / "speed")
-        rerun = no_change_rerun(read_records(args.corpus, args.rerun_briefs), Path(tmp) / "rerun", args.cache_dir)
+        rerun = no_change_rerun(
+            read_records(args.corpus, args.rerun_briefs), Path(tmp) / "rerun", args.cache_dir
+        )
     print_table(
         f"Ingestion speed ({speed['chunks']:.0f} chunks of {speed['briefs']:.0f} briefs, cache off)",
         [
-            ("pipeline (load, clean, chunk, embed, Chroma)", f"{speed['pipeline_chunks_per_s']} chunks/s", ""),
+            (
+                "pipeline (load, clean, chunk, embed, Chroma)",
+                f"{speed['pipeline_chunks_per_s']} chunks/s",
+                "",
+            ),
             ("embedding model alone, same chunks", f"{speed['model_chunks_per_s']} chunks/s", ""),
             ("pipeline overhead", f"{speed['overhead'] * 100:.1f}%", "< 15%"),
         ],

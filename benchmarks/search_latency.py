@@ -2,12 +2,12 @@
 
     python -m benchmarks.search_latency [--sizes 1000,50000] [--queries 200] [--corpus FILE] [--json OUT]
 
-Each size gets a fresh store. Up to `--real` records of the corpus are indexed for real (`sync`, embeddings via
-the cache in `--cache-dir`); the rest of the chunks are synthetic: texts of words drawn from the corpus's own
-vocabulary and random unit vectors, written straight into the serving Chroma collection with the store's own
-metadata. Searches then go through `BriefLibrary.search` exactly as the bot calls it: the question is embedded,
-Chroma's HNSW index and the BM25 index are queried, and the two are fused. Latency is per call, after one
-warm-up search that loads the keyword index (its load time is reported separately).
+Each size gets a fresh store. Up to `--real` records of the corpus are indexed for real (`sync`, embeddings
+via the cache in `--cache-dir`); the rest of the chunks are synthetic: texts of words drawn from the corpus's
+own vocabulary and random unit vectors, written straight into the serving Chroma collection with the store's
+own metadata. Searches then go through `BriefLibrary.search` exactly as the bot calls it: the question is
+embedded, Chroma's HNSW index and the BM25 index are queried, and the two are fused. Latency is per call,
+after one warm-up search that loads the keyword index (its load time is reported separately).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 
 from benchmarks.common import DEFAULT_CORPUS, print_table, read_records, scratch_store, write_json
 from eval.metrics import percentile
+from store.chroma_client import open_client
 from store.library import BriefLibrary, open_library
 from store.records import chunk_metadata
 from store.settings import StoreSettings
@@ -39,12 +40,8 @@ def _briefs(records: list[dict[str, Any]]) -> list[Brief]:
 
 def _add_synthetic(settings: StoreSettings, library: BriefLibrary, count: int, vocabulary: list[str]) -> None:
     """Write `count` one-chunk briefs straight into the serving collection (no embedding model involved)."""
-    import chromadb
-
     name = library.stats().collection
-    coll = chromadb.PersistentClient(path=str(settings.resolved_chroma_path())).get_collection(
-        name, embedding_function=None
-    )
+    coll = open_client(settings).get_collection(name, embedding_function=None)
     rng = np.random.default_rng(7)
     words = random.Random(7)
     dim = library.embedder.dim
@@ -63,7 +60,9 @@ def _add_synthetic(settings: StoreSettings, library: BriefLibrary, count: int, v
         coll.add(ids=ids, embeddings=vectors.tolist(), documents=texts, metadatas=metas)
 
 
-def measure(size: int, records: list[dict[str, Any]], questions: list[str], cache_dir: Path) -> dict[str, float]:
+def measure(
+    size: int, records: list[dict[str, Any]], questions: list[str], cache_dir: Path
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="briefbot-latency-") as tmp:
         settings = scratch_store(Path(tmp), cache_dir=cache_dir)
         real = records[:size]
@@ -109,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
-    records = read_records(args.corpus, min(args.real, min(sizes)))
+    records = read_records(args.corpus, min(args.real, *sizes))
     query_file = args.corpus.parent / "queries.jsonl"
     with query_file.open(encoding="utf-8") as handle:
         questions = [str(json.loads(line)["text"]) for line in handle if line.strip()][: args.queries]

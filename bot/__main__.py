@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-_NOISY = ("httpx", "httpcore", "chromadb", "openai", "urllib3", "telegram.ext", "apscheduler")
+_NOISY = ("httpx", "httpcore", "chromadb", "openai", "urllib3", "telegram.ext", "apscheduler", "bm25s")
 NO_TOKEN_HINT = (
     "No Telegram token configured: chatting in the console. To connect Telegram, create a bot with "
     "@BotFather and set BRIEFBOT_TELEGRAM__TOKEN (in .env or the environment), then run `python -m bot`."
@@ -53,6 +54,10 @@ def configure_logging(settings: BotSettings, interactive: bool) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(
+            level
+        )  # some libraries set DEBUG on their own loggers; the handler has the last word
     for name in _NOISY:  # httpx logs request URLs, which carry the Telegram token
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
@@ -105,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return console.ask_many(answerer, questions, sys.stdout)
     if command == "ask":
         return console.ask_once(answerer, args.question, sys.stdout, as_json=args.json)
+    # Sentence vectors are embedded in the background while the person types their first question.
+    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
     console.chat(answerer, input, sys.stdout, greeting=NO_TOKEN_HINT if command == "run" else "")
     return 0
 

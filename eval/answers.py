@@ -192,9 +192,10 @@ def main() -> None:
         library = open_work_library(work)
         items = sample_items(args.questions)
     elif args.set == "idk":
-        rows = [r for r in read_jsonl(args.data / "queries-test.jsonl")]
-        rows = rows[: args.limit] if args.limit else rows
+        rows = read_jsonl(args.data / "queries-test.jsonl")
+        # The pool is every test paragraph even when fewer questions are asked: retrieval stays as hard.
         library = beir_library(args.data, work, {str(r["context_id"]) for r in rows})
+        rows = rows[: args.limit] if args.limit else rows
         items = [(str(r["text"]), not r["is_impossible"], [], list(r["answers"])) for r in rows]  # type: ignore[call-overload]
         keys = [str(r["context_id"]) for r in rows]
     else:

@@ -89,9 +89,17 @@ def read_corpus(path: Path) -> dict[str, Document]:
     return corpus
 
 
-def read_queries(path: Path) -> dict[str, Query]:
+def read_queries(path: Path, qrels: dict[str, dict[str, int]] | None = None) -> dict[str, Query]:
+    """Queries by id. Records that name their passage (`corpus_id` or a `corpus_ids` list, as hand-written
+    question files do) add those judgements to `qrels`, so such a file needs no qrels file of its own."""
     queries: dict[str, Query] = {}
     for number, record in _read_jsonl(path):
+        if qrels is not None:
+            named = record.get("corpus_ids") or ([record["corpus_id"]] if record.get("corpus_id") else [])
+            if not isinstance(named, list):
+                raise BeirFormatError(f"{path}:{number}: corpus_ids must be a list of ids")
+            for doc_id in named:
+                qrels.setdefault(_text_field(record, "_id", path, number), {})[str(doc_id)] = 1
         split = record.get("split")
         query = Query(
             id=_text_field(record, "_id", path, number),
@@ -147,20 +155,24 @@ def load_beir(folder: Path, split: str | None = None, queries_file: Path | None 
 
     qrels_by_split = [folder / f"qrels-{split}.tsv", folder / "qrels" / f"{split}.tsv"] if split else []
     qrels_path = _first_existing([*qrels_by_split, folder / "qrels.tsv"])
-    if qrels_path is None:
-        raise BeirFormatError(f"{folder}: no qrels file (qrels.tsv, qrels-<split>.tsv or qrels/<split>.tsv)")
 
-    queries = read_queries(queries_path)
+    qrels = read_qrels(qrels_path) if qrels_path else {}
+    queries = read_queries(queries_path, qrels)
     if split:
         # A split-specific file holds only that split even when its records carry no split field.
         queries = {k: q for k, q in queries.items() if q.split in (None, split)}
-    dataset = BeirDataset(corpus=read_corpus(corpus_path), queries=queries, qrels=read_qrels(qrels_path))
+    if not qrels:
+        raise BeirFormatError(
+            f"{folder}: no judgements: add qrels.tsv (or qrels-<split>.tsv, qrels/<split>.tsv), "
+            "or give each query a corpus_id"
+        )
+    dataset = BeirDataset(corpus=read_corpus(corpus_path), queries=queries, qrels=qrels)
     logger.info(
         "loaded folder=%s docs=%s queries=%s judged=%s qrels=%s",
         folder,
         len(dataset.corpus),
         len(dataset.queries),
         len(dataset.judged_queries()),
-        qrels_path.name,
+        qrels_path.name if qrels_path else "in the queries file",
     )
     return dataset

@@ -52,11 +52,7 @@ class BriefLibrary:
     def _current(self, force: bool = False) -> tuple[Any, HybridSearcher]:
         """The serving collection and a searcher over it, reloaded when the pointer's version moved."""
         with self._read_lock:
-            state = self._collections.state()
-            if state is not None and state != self._loaded and state.writer != self._collections.writer:
-                # Another process (or library) wrote: make sure this one does not serve a stale vector index.
-                self._client = fresh_client(self._client, self._settings)
-                self._collections.rebind(self._client)
+            state = self._follow_other_writers()
             if force or state is None or self._searcher is None or state != self._loaded:
                 state, coll = self._collections.active()
                 keyword = self._load_keyword(coll)
@@ -64,6 +60,15 @@ class BriefLibrary:
                 self._searcher = HybridSearcher(coll, keyword, self._embedder, self._settings.search)
                 logger.info("searcher loaded collection=%s version=%s", state.name, state.version)
             return self._coll, self._searcher
+
+    def _follow_other_writers(self) -> ActiveState | None:
+        """Read the pointer; when another process (or library) wrote since, reopen an embedded client so this
+        one neither serves nor overwrites a stale vector index. Call with the read lock held."""
+        state = self._collections.state()
+        if state is not None and state != self._loaded and state.writer != self._collections.writer:
+            self._client = fresh_client(self._client, self._settings)
+            self._collections.rebind(self._client)
+        return state
 
     def _load_keyword(self, coll: Any) -> KeywordIndex:
         ids: list[str] = []
@@ -168,7 +173,7 @@ class BriefLibrary:
         with self._write_lock:
             coll, _ = self._current()
             assert self._loaded is not None
-            present = [b for b in stored_briefs(coll, {"brief_id": {"$in": brief_ids}})] if brief_ids else []
+            present = list(stored_briefs(coll, {"brief_id": {"$in": brief_ids}})) if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
                 self._collections.touch(self._loaded)
@@ -179,6 +184,8 @@ class BriefLibrary:
     ) -> SyncReport:
         """Write a fresh collection (other scopes copied over) and switch to it only once it is complete."""
         with self._write_lock:
+            with self._read_lock:
+                self._follow_other_writers()  # not `_current()`: a model mismatch must not stop a rebuild
             report = rebuild_into(
                 self._collections,
                 self._indexer,

@@ -52,9 +52,12 @@ class HybridSearcher:
         query = query.strip()
         if not query:
             return []
-        n = max(k, self._settings.candidates)
-        dense = self.dense(query, n, filters)
-        hits = self._keyword.search(query, n, filters)
+        s = self._settings
+        n = max(k, s.candidates)
+        kw_weight = keyword_weight(s.keyword_weight, self._keyword.coverage(query), s.coverage_power)
+        # A leg whose weight is 0 cannot change the ranking: skip its cost (the embedding call is most of it).
+        dense = self.dense(query, n, filters) if s.dense_weight > 0 else []
+        hits = self._keyword.search(query, n, filters) if kw_weight > 0 else []
         rows: dict[str, tuple[str, dict[str, Any]]] = {cid: (doc, meta) for cid, doc, meta, _ in dense}
         dense_scores = {cid: cos for cid, _, _, cos in dense}
         keyword_scores: dict[str, float] = {}
@@ -62,8 +65,6 @@ class HybridSearcher:
             cid = self._keyword.ids[hit.index]
             keyword_scores[cid] = hit.score
             rows.setdefault(cid, (self._keyword.texts[hit.index], self._keyword.metadatas[hit.index]))
-        s = self._settings
-        kw_weight = keyword_weight(s.keyword_weight, self._keyword.coverage(query), s.coverage_power)
         if s.fusion == "score":
             fused = score_sum(
                 {"dense": (dense_scores, s.dense_weight), "keyword": (keyword_scores, kw_weight)}

@@ -35,7 +35,7 @@ def strip_markers(text: str) -> tuple[str, list[int]]:
         numbers += [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
     clean = _MARKER_GROUP.sub("", text)
     clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
-    return re.sub(r"\s{2,}", " ", clean).strip(), numbers
+    return re.sub(r"\s+", " ", clean).strip(), numbers
 
 
 def assemble(statements: list[Statement]) -> tuple[str, list[Citation]]:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 
 from bot.answering import evidence, phrases
-from bot.answering.citations import Statement, assemble, problems
+from bot.answering.citations import Statement, assemble, problems, strip_markers
 from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
 from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt
@@ -47,7 +47,7 @@ class Answerer:
         """Embed the sentences of every brief ahead of questions (newest first); returns the briefs covered.
 
         Brief by brief, so a question asked meanwhile waits for one brief at most. With the store's on-disk
-        cache this costs seconds after the first run; the first answers after a start are then as fast as later.
+        cache this costs seconds after the first run, and the first answers are as fast as later ones.
         """
         briefs = self._library.list_briefs()
         for brief in briefs:
@@ -93,18 +93,18 @@ class Answerer:
             answer.evidence = best
             return answer
 
-        mark = time.perf_counter()
         mode: Literal["extractive", "generated"] = "extractive"
         statements: list[Statement] = []
         if self._endpoint is not None:
-            statements = self._generate(question, lang, groups)
-            if statements:
-                mode = "generated"
-            else:
-                notices.append(phrases.llm_fallback_notice(lang))
+            mark = time.perf_counter()
+            statements, failure = self._generate(question, lang, groups)
+            timings["generate"] = time.perf_counter() - mark
+            mode = "generated" if statements else "extractive"
+            notices += [failure] if failure else []
         if not statements:
+            mark = time.perf_counter()
             statements = _statements(select(ranked, self._settings.max_sentences))
-        timings["generate" if mode == "generated" else "select"] = time.perf_counter() - mark
+            timings["select"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
         body, citations = assemble(statements)
@@ -128,19 +128,25 @@ class Answerer:
             logger.error("citation check failed: %s", problem)
         return answer
 
-    def _generate(self, question: str, lang: str, groups: list[PassageSentences]) -> list[Statement]:
+    def _generate(
+        self, question: str, lang: str, groups: list[PassageSentences]
+    ) -> tuple[list[Statement], str | None]:
+        """The LLM's verified statements, or none and the notice that explains the quoted answer instead."""
         assert self._endpoint is not None
         groups = groups[:GENERATED_PASSAGES]
         system, user = build_prompt(question, lang, groups)
         try:
             reply = self._endpoint.reply(system, user)
         except GenerationError:
-            return []
-        return attribute(reply, groups, self._vectors)
+            return [], phrases.llm_fallback_notice(lang)
+        statements = attribute(reply, groups, self._vectors)
+        return statements, None if statements else phrases.llm_unverified_notice(lang)
 
 
 def _statements(picks: list[Pick]) -> list[Statement]:
-    return [Statement(" ".join(p.sentence.text.split()), [(p.group.passage, p.sentence)]) for p in picks]
+    # Sources carry their own bracketed footnotes ("[20]" in Wikipedia text); shown as is they would read as
+    # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim).
+    return [Statement(strip_markers(p.sentence.text)[0], [(p.group.passage, p.sentence)]) for p in picks]
 
 
 def _join(notices: list[str]) -> str | None:

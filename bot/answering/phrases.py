@@ -67,6 +67,14 @@ def llm_fallback_notice(lang: str) -> str:
     )
 
 
+def llm_unverified_notice(lang: str) -> str:
+    return _pick(
+        lang,
+        "(The language model's answer did not match the briefs; these sentences are quoted instead.)",
+        "(Jawaban model bahasa tidak dapat dicocokkan dengan brief; ini kalimat yang dikutip dari brief.)",
+    )
+
+
 def no_dated_briefs_notice(lang: str) -> str:
     return _pick(
         lang,

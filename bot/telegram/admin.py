@@ -7,6 +7,7 @@ import logging
 import time
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot.ingest_runner import IngestError
 from bot.telegram import render, texts
@@ -63,7 +64,10 @@ async def _reindex(services: Services, status: Message, full: bool) -> None:
         if time.monotonic() - last_edit < every:
             return
         last_edit = time.monotonic()
-        await services.sender.edit(chat_id, message_id, render.render_progress(full, done, total, stage))
+        try:
+            await services.sender.edit(chat_id, message_id, render.render_progress(full, done, total, stage))
+        except TelegramError as exc:  # a missed progress step must not abort the reindex itself
+            logger.warning("progress edit failed chat_id=%s error=%s", chat_id, exc)
 
     try:
         summary = await services.runner.run(rebuild=full, progress=progress)

@@ -7,6 +7,7 @@ not answered blindly minutes later. Updates are processed concurrently, so one s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -22,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.ingest_runner import IngestRunner
+from bot.ingest_runner import IngestError, IngestRunner
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
 from bot.telegram.errors import on_error, redact
@@ -124,6 +125,24 @@ class _RedactToken(logging.Filter):
         return True
 
 
+def _index_first_start(library: Library) -> None:
+    """On the very first start the library is empty: index the configured sources before serving, so the
+    first users get answers rather than "not in the briefs"."""
+    if library.stats().briefs:
+        return
+    logger.info("library empty: indexing the configured sources before serving (first start only)")
+
+    async def progress(done: int, total: int, stage: str) -> None:
+        logger.info("first-start indexing stage=%s done=%d total=%d", stage, done, total)
+
+    try:
+        summary = asyncio.run(IngestRunner().run(progress=progress))
+    except IngestError as exc:
+        logger.error("first-start indexing failed, serving an empty library: %s", exc)
+        return
+    logger.info("first-start indexing done added=%d failed=%d", len(summary.added), len(summary.failed))
+
+
 def run_telegram(settings: BotSettings) -> None:
     """Open the library, build the answerer and serve Telegram until interrupted."""
     from bot.answering.engine import build_answerer
@@ -138,6 +157,7 @@ def run_telegram(settings: BotSettings) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(token_filter)
     library = open_library(settings.store)
+    _index_first_start(library)
     app = build_application(settings, library, build_answerer(settings, library))
     if tg.webhook_url:
         logger.info("telegram webhook mode listen=%s port=%s", tg.webhook_listen, tg.webhook_port)

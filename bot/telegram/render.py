@@ -18,14 +18,14 @@ _SAFE_SCHEMES = ("http://", "https://", "tg://")
 
 
 def escape(text: str) -> str:
-    """Escape text for Telegram HTML (quotes too, so it is also safe inside attributes)."""
-    return html.escape(text, quote=True)
+    """Escape text for Telegram HTML: &, < and > (quotes matter only inside attributes)."""
+    return html.escape(text, quote=False)
 
 
 def _link(title: str, url: str | None) -> str:
     shown = escape(title.strip() or "untitled")
     if url and url.lower().startswith(_SAFE_SCHEMES):
-        return f'<a href="{escape(url)}">{shown}</a>'
+        return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
     return shown
 
 

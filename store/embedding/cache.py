@@ -1,7 +1,8 @@
 """An on-disk cache of passage vectors, so the same chunk text is never embedded twice by the same model.
 
 Keyed by (model name, sha256 of the text): rebuilds, re-runs after a crash and repeated test runs only pay for
-texts the model has not seen. Queries are not cached: they are cheap, many and rarely repeat.
+texts the model has not seen. Queries are kept only in memory, the most recent few hundred: a repeated or
+retried question skips the model, and nothing users ask is written to disk.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +20,7 @@ from store.embedding.base import Embedder, Vectors, empty
 
 logger = logging.getLogger(__name__)
 
+_QUERY_MEMORY = 512
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vectors (model TEXT, digest TEXT, vec BLOB, PRIMARY KEY (model, digest))"
 )
@@ -38,6 +41,7 @@ class CachedEmbedder:
         self._db.execute(_SCHEMA)
         self._db.commit()
         self._lock = threading.Lock()
+        self._queries: OrderedDict[str, Vectors] = OrderedDict()
         self.misses = 0
 
     @property
@@ -54,7 +58,21 @@ class CachedEmbedder:
         return int(count(text)) if callable(count) else None
 
     def embed_queries(self, texts: list[str]) -> Vectors:
-        return self.inner.embed_queries(texts)
+        with self._lock:
+            known = {t: self._queries[t] for t in texts if t in self._queries}
+            for text in known:
+                self._queries.move_to_end(text)
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            fresh = self.inner.embed_queries(todo)
+            with self._lock:
+                for text, vector in zip(todo, fresh, strict=True):
+                    known[text] = self._queries[text] = vector
+                while len(self._queries) > _QUERY_MEMORY:
+                    self._queries.popitem(last=False)
+        if not texts:
+            return empty(self.dim)
+        return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
 
     def embed_passages(self, texts: list[str]) -> Vectors:
         if not texts:

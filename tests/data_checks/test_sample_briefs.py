@@ -12,7 +12,10 @@ from typing import Any
 import frontmatter
 import pytest
 
-from tests.data_checks.conftest import FACQA_DIR, SampleBrief, brief_paths
+from ingest.briefs import to_briefs
+from ingest.loaders.files import load_path
+from store.language import detect_language
+from tests.data_checks.sample_data import BRIEFS_DIR, FACQA_DIR, SampleBrief, brief_paths
 
 FILE_NAME = re.compile(r"^(\d{3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 TEXT_FIELDS = ("id", "title", "source", "url")
@@ -146,3 +149,25 @@ def test_facqa_questions_point_at_train_or_valid_passages(facqa_questions: list[
         assert qrels[q["source_query_id"]] == q["corpus_id"], f"{q['_id']}: passage differs from the qrels"
         # Answers in FacQA are spans of the passage; an English question must not just repeat the passage.
         assert q["text"].lower() not in corpus[q["corpus_id"]].lower()
+
+
+def test_collection_ingests_cleanly_with_its_own_metadata(sample_briefs: list[SampleBrief]) -> None:
+    """What `python -m ingest data/briefs` loads: every brief, nothing else, metadata as written."""
+
+    briefs, failed = to_briefs(load_path(str(BRIEFS_DIR), max_file_bytes=1_000_000), scope="data/briefs")
+    assert failed == []
+    loaded = {b.id: b for b in briefs}
+    assert set(loaded) == {b.meta["id"] for b in sample_briefs}, "README or a stray file became a brief"
+    for sample in sample_briefs:
+        brief = loaded[sample.meta["id"]]
+        assert (brief.title, brief.source, brief.lang) == (
+            sample.meta["title"],
+            sample.meta["source"],
+            sample.meta["lang"],
+        )
+        assert brief.published == sample.meta["published"]
+
+
+def test_declared_language_matches_the_text(sample_briefs: list[SampleBrief]) -> None:
+    wrong = [b.path.name for b in sample_briefs if detect_language(b.body) != b.meta["lang"]]
+    assert not wrong, f"declared lang disagrees with the text: {wrong}"

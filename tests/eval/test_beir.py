@@ -89,8 +89,22 @@ def test_missing_pieces_are_reported(tmp_path: Path) -> None:
         load_beir(tmp_path)
     _jsonl(tmp_path / "corpus.jsonl", [{"_id": "d", "text": "t"}])
     _jsonl(tmp_path / "queries.jsonl", [{"_id": "q", "text": "t"}])
-    with pytest.raises(BeirFormatError, match="no qrels"):
+    with pytest.raises(BeirFormatError, match="no judgements"):
         load_beir(tmp_path)
     (tmp_path / "qrels.tsv").write_text("q\td\tmaybe\nq\td\tnot-a-number\n", encoding="utf-8")
     with pytest.raises(BeirFormatError, match=r"qrels\.tsv:2"):
         load_beir(tmp_path)
+
+
+def test_queries_that_name_their_passage_need_no_qrels_file(folder: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "english.jsonl"
+    _jsonl(
+        questions,
+        [
+            {"_id": "en1", "text": "Which exports rose?", "corpus_id": "2", "split": "valid"},
+            {"_id": "en2", "text": "What did BI hold?", "corpus_ids": ["d1"], "split": "train"},
+        ],
+    )
+    data = load_beir(folder, split="valid", queries_file=questions)
+    assert data.qrels["en1"] == {"2": 1}
+    assert [q.id for q in data.judged_queries()] == ["en1"]

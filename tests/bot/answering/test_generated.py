@@ -8,6 +8,8 @@ import pytest
 
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
+from bot.answering.generated import attribute
+from bot.answering.sentence_vectors import SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
 from store.library import BriefLibrary
 from tests.bot.answering.conftest import free_port
@@ -56,3 +58,20 @@ def test_timeout_falls_back_to_a_quoted_answer_with_a_notice(library: BriefLibra
     assert answer.mode == "extractive" and answer.text.startswith("Menurut brief:")
     assert answer.notice is not None and "Model bahasa" in answer.notice
     assert problems(answer) == []
+
+
+def test_reply_sentences_are_tied_to_the_passage_that_supports_them(library: BriefLibrary) -> None:
+    passages = library.search("why did OpenAI leave Scale AI", k=3)
+    unrelated = library.search("biaya MDR QRIS usaha mikro", k=1)
+    vectors = SentenceVectors(library.embedder)
+    groups = vectors.of(passages + unrelated)
+    target = next(g for g in groups if len(g.sentences) > 1)
+    wrong = len(groups)  # the QRIS passage: the marker a confused model might emit
+    claim = target.sentences[1].text
+    reply = f"{claim} [{wrong}] I don't know anything else. Penguins live in Antarctica and eat fish."
+    statements = attribute(reply, groups, vectors)
+    # The copied claim is kept and cited to its real passage despite the wrong marker; the refusal and the
+    # claim no passage supports are dropped.
+    assert len(statements) == 1
+    (passage, sentence), *_ = statements[0].support
+    assert passage.chunk_id == target.passage.chunk_id and sentence.text == claim

@@ -97,10 +97,10 @@ class Harness:
 def harness_factory(tmp_path: Path) -> Iterator[Any]:
     apps: list[BotApp] = []
 
-    async def make(**telegram: Any) -> Harness:
+    async def make(runner: Any = None, **telegram: Any) -> Harness:
         tg, answerer, library = FakeTelegram(), FakeAnswerer(), FakeLibrary()
         settings = make_settings(tmp_path, **telegram)
-        app = build_application(settings, library, answerer, request=tg)
+        app = build_application(settings, library, answerer, request=tg, runner=runner)
         await app.initialize()
         apps.append(app)
         return Harness(app, tg, answerer, library)

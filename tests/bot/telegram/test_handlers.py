@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from tests.bot.telegram.conftest import Harness
+from bot.ingest_runner import IngestRunner
+from tests.bot.telegram.conftest import ADMIN, Harness
 from tests.bot.telegram.fakes import BOT_ID, BOT_USERNAME
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
+from tests.bot.test_ingest_runner import SCRIPT
 
 GROUP = -100500
 
@@ -248,3 +252,34 @@ async def test_flood_wait_in_one_chat_does_not_delay_another(harness: Harness) -
     await asyncio.gather(ask(7), ask(8))
     assert len(harness.tg.sent(7)) == 2  # the refused attempt and the retry
     assert times[7] >= 2.0 and times[8] < 1.0
+
+
+async def test_admin_reindex_edits_progress_and_ends_with_summary(
+    harness_factory: Any, tmp_path: Path
+) -> None:
+    script = tmp_path / "fake_ingest.py"
+    script.write_text(SCRIPT.replace("for done", "time.sleep(0.6)\nfor done"))
+    h: Harness = await harness_factory(
+        runner=IngestRunner(command=[sys.executable, str(script)]), progress_every=0.5
+    )
+    await h.send("/reindex full", user=ADMIN)
+    await h.send("/reindex", user=ADMIN)  # a second run while one is going is refused, not queued
+    assert "already running" in _texts(h, ADMIN)[-1]
+    await h.send("meanwhile, a question?")
+    assert "Sources" in _texts(h, 7)[-1]  # answered while the reindex runs
+    services = h.app.bot_data["services"]
+    for _ in range(100):
+        edits = [c.params["text"] for c in h.tg.calls if c.method == "editMessageText"]
+        if edits and "done" in edits[-1]:
+            break
+        await asyncio.sleep(0.1)
+    assert not services.runner.busy
+    final = visible_text(edits[-1])
+    assert (
+        "Full rebuild done" in final
+        and "Added: 1" in final
+        and "Removed: 2" in final
+        and "Failed: 1" in final
+    )
+    assert "x.md" in final and "empty file" in final
+    assert len(edits) <= 3  # progress edits are throttled

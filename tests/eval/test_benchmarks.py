@@ -1,0 +1,44 @@
+"""The benchmark scripts on a six-brief corpus: they run the real pipeline and report consistent figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import ingest_speed, search_latency
+
+CORPUS = Path(__file__).parent / "data" / "tiny_beir" / "corpus.jsonl"
+
+pytestmark = pytest.mark.slow
+
+
+def test_ingest_speed_compares_pipeline_and_model_and_reruns_without_embedding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ingest.json"
+    argv = ["--corpus", str(CORPUS), "--passages", "6", "--rerun-briefs", "6"]
+    assert ingest_speed.main([*argv, "--cache-dir", str(tmp_path / "cache"), "--json", str(out)]) == 0
+    assert "pipeline overhead" in capsys.readouterr().out
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    speed, rerun = figures["pipeline_vs_model"], figures["no_change_rerun"]
+    # The model timing must cover exactly the chunks the pipeline embedded and stored.
+    assert speed["chunks"] == speed["chunks_embedded"] >= 6
+    assert speed["pipeline_seconds"] > 0 and speed["model_seconds"] > 0
+    assert rerun["first_added"] == 6
+    assert rerun["rerun_unchanged"] == 6 and rerun["rerun_changed"] == 0
+    assert rerun["rerun_chunks_embedded"] == 0
+
+
+def test_search_latency_pads_the_index_with_synthetic_chunks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "latency.json"
+    argv = ["--corpus", str(CORPUS), "--sizes", "6,300", "--real", "6", "--queries", "4"]
+    assert search_latency.main([*argv, "--cache-dir", str(tmp_path / "cache"), "--json", str(out)]) == 0
+    assert "300 chunks (6 real)" in capsys.readouterr().out
+    figures = json.loads(out.read_text(encoding="utf-8"))["search_latency"]
+    assert figures["6"]["chunks"] == 6
+    assert figures["300"]["chunks"] == 300
+    assert all(r["p95_ms"] >= r["p50_ms"] > 0 and r["queries"] == 4 for r in figures.values())
