@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         questions = [str(json.loads(line)["text"]) for line in handle if line.strip()][: args.queries]
     results = {size: measure(size, records, questions, args.cache_dir) for size in sizes}
     print_table(
-        f"Search latency, {args.queries} questions per size (BriefLibrary.search, default settings)",
+        f"Search latency, {args.queries} questions per size (BriefLibrary.search, settings from env)",
         [
             (
                 f"{r['chunks']:.0f} chunks ({r['real_chunks']:.0f} real)",

@@ -14,13 +14,16 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Protocol, TextIO
 
+from bot.answering import phrases
 from bot.answering.errors import AnswerError
 from bot.answering.types import Answer
 from store.errors import StoreError, StoreUnavailable
+from store.types import BriefInfo
 
 logger = logging.getLogger(__name__)
 
 QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
+FOLLOW_UP_WORDS = 4
 
 
 class Asks(Protocol):
@@ -37,19 +40,25 @@ def user_message(exc: Exception) -> str:
     return "Something went wrong while answering; the error has been logged."
 
 
+def _brief_line(brief: BriefInfo) -> str:
+    facts = " · ".join(x for x in (brief.source, brief.published.isoformat() if brief.published else "") if x)
+    return brief.title + (f" — {facts}" if facts else "")
+
+
 def format_answer(answer: Answer) -> str:
     lines = [answer.text]
+    if answer.as_of:
+        lines.append(phrases.as_of(answer.lang, date.fromisoformat(answer.as_of)))
     if answer.notice:
         lines.append(answer.notice)
+    if answer.abstained and answer.nearest:
+        lines += ["", phrases.closest_briefs(answer.lang)]
+        lines += [f"- {_brief_line(brief)}" for brief in answer.nearest]
     if answer.citations:
-        lines.append("")
-        lines.append("Sumber:" if answer.lang == "id" else "Sources:")
+        lines += ["", phrases.sources(answer.lang)]
     for citation in answer.citations:
         brief = citation.brief
-        facts = " · ".join(
-            x for x in (brief.source, brief.published.isoformat() if brief.published else "") if x
-        )
-        lines.append(f"[{citation.number}] {brief.title}" + (f" — {facts}" if facts else ""))
+        lines.append(f"[{citation.number}] {_brief_line(brief)}")
         if brief.url:
             lines.append(f"    {brief.url}")
         lines.append(f"    “{' '.join(citation.quote.split())}”")
@@ -92,7 +101,7 @@ def ask_many(answerer: Asks, questions: Iterable[str], out: TextIO) -> int:
 
 
 def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str = "") -> None:
-    """Question after question until /quit or end of input; the previous question gives follow-ups context."""
+    """Question after question until /quit or end of input; short follow-ups get the previous question."""
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input(), where available)
     if greeting:
@@ -110,7 +119,9 @@ def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str 
         if not question:
             continue
         try:
-            answer = answerer.answer(question, context=previous)
+            # Only short questions lean on the previous one ("and Google?"); a full question stands alone.
+            follow_up = previous if len(question.split()) <= FOLLOW_UP_WORDS else None
+            answer = answerer.answer(question, context=follow_up)
         except Exception as exc:
             print(user_message(exc), file=out)
             continue

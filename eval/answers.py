@@ -3,6 +3,7 @@
     python eval/answers.py sample --briefs data/briefs --questions eval/data/sample_questions.jsonl
     python eval/answers.py idk --data ../shared/data/idk_mrc [--limit N]      # answer / abstain rates
     python eval/answers.py facqa --data ../shared/data/facqa [--limit N]      # cited passage has the answer
+    python eval/answers.py offtopic --data ../shared/data/facqa --limit N     # foreign questions -> abstain?
     add --calibrate to idk/sample: pick the evidence threshold on a tune half, report the other half
 
 Every question is answered once with the gate open (threshold 0) and its evidence recorded, so the effect of
@@ -128,6 +129,21 @@ def tune_half(key: str) -> bool:
     return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 == 0
 
 
+def calibrate_from(files: list[Path], answerable_from: list[Path]) -> None:
+    """The gate's threshold from saved records: answerable questions against off-topic ones (the gate's job).
+
+    `answerable_from` files contribute only their answerable questions: IDK-MRC's unanswerable ones are about
+    the right paragraph, as similar to it as the answerable ones, so no similarity threshold separates them.
+    """
+    records = [Record(**row) for f in files for row in read_jsonl(f)]  # type: ignore[arg-type]
+    records += [r for f in answerable_from for row in read_jsonl(f) if (r := Record(**row)).answerable]  # type: ignore[arg-type]
+    tune = [r for r in records if tune_half(r.question)]
+    held = [r for r in records if not tune_half(r.question)]
+    chosen = calibrate(tune)
+    report("calibration-tune", tune, chosen)
+    report("calibration-heldout", held, chosen)
+
+
 def open_work_library(work: Path) -> BriefLibrary:
     return open_library(StoreSettings(data_dir=work))
 
@@ -175,7 +191,11 @@ def report(name: str, records: list[Record], threshold: float | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("set", choices=["sample", "idk", "facqa"])
+    parser.add_argument("set", choices=["sample", "idk", "facqa", "offtopic", "calibrate"])
+    parser.add_argument("--records", type=Path, nargs="*", default=[], help="calibrate: record files")
+    parser.add_argument(
+        "--answerable-from", type=Path, nargs="*", default=[], help="calibrate: positives only"
+    )
     parser.add_argument("--briefs", type=Path, default=ROOT / "data" / "briefs")
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "data" / "sample_questions.jsonl")
     parser.add_argument("--data", type=Path)
@@ -186,11 +206,24 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=MIN_EVIDENCE)
     args = parser.parse_args()
     work = args.work or ROOT / "var" / "eval" / args.set
+    if args.set == "calibrate":
+        calibrate_from(args.records, args.answerable_from)
+        return
 
     if args.set == "sample":
         index_briefs(args.briefs, work)
         library = open_work_library(work)
         items = sample_items(args.questions)
+    elif args.set == "offtopic":
+        # Questions of another collection (e.g. IDK-MRC's Wikipedia questions) asked of the sample briefs:
+        # nothing there can answer them, the case the evidence gate exists for.
+        work = args.work or ROOT / "var" / "eval" / "sample"
+        index_briefs(args.briefs, work)
+        library = open_work_library(work)
+        files = sorted(args.data.glob("queries*.jsonl"))
+        rows = [r for r in read_jsonl(files[0]) if r.get("split", "test") == "test"]
+        rows = rows[: args.limit] if args.limit else rows
+        items = [(str(r["text"]), False, [], []) for r in rows]
     elif args.set == "idk":
         rows = read_jsonl(args.data / "queries-test.jsonl")
         # The pool is every test paragraph even when fewer questions are asked: retrieval stays as hard.
@@ -217,7 +250,8 @@ def main() -> None:
         report(f"{args.set}-tune", tune, chosen)
         report(f"{args.set}-heldout", held, chosen)
     report(args.set, records, threshold)
-    dump = work / f"records-{args.mode}.jsonl"
+    name = f"{args.set}-{args.data.name}" if args.set == "offtopic" and args.data else args.set
+    dump = work / f"records-{name}-{args.mode}.jsonl"
     with dump.open("w", encoding="utf-8") as handle:
         for r in records:
             handle.write(json.dumps(r.__dict__, ensure_ascii=False) + "\n")

@@ -34,11 +34,13 @@ class ScoreTables:
     keyword: Matrix
     query_langs: list[str]
     doc_langs: list[str]
+    coverage: list[float]
+    """Per question: share of its analysed terms found anywhere in the corpus (as the store computes it)."""
 
 
 def bm25_table(
     dataset: BeirDataset, queries: Sequence[str], k1: float = 1.2, b: float = 0.75
-) -> tuple[list[str], Matrix]:
+) -> tuple[list[str], Matrix, list[float]]:
     """BM25 (bm25s) over all documents with the store's own analysis, so the lab ranks as the store does."""
     import bm25s
 
@@ -48,7 +50,12 @@ def bm25_table(
     index = bm25s.BM25(k1=k1, b=b)
     index.index(corpus_tokens, show_progress=False)
     rows = [bm25_scores(index, analyzer.terms(q), len(doc_ids)) for q in queries]
-    return doc_ids, np.asarray(rows, dtype=np.float32)
+    vocab = {term for doc in corpus_tokens for term in doc}
+    coverage = []
+    for q in queries:
+        terms = analyzer.terms(q)
+        coverage.append(sum(t in vocab for t in terms) / len(terms) if terms else 0.0)
+    return doc_ids, np.asarray(rows, dtype=np.float32), coverage
 
 
 def bm25_scores(index: Any, tokens: list[str], size: int) -> npt.NDArray[np.float32]:
@@ -72,13 +79,15 @@ class Fusion:
     """One fusion recipe: how two legs' candidate lists become one ranking."""
 
     method: str = "rrf"
-    """rrf: weighted reciprocal rank; minmax: weighted sum of scores scaled to 0..1 within the candidates."""
+    """rrf: weighted reciprocal rank; score: weighted sum of scores scaled to 0..1 within the candidates."""
     candidates: int = 40
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
     rrf_k: float = 60.0
     cross_lingual_keyword: float = 1.0
     """Multiplier of the keyword weight when the question's language differs from the document's."""
+    coverage_power: float = 0.0
+    """As the store's setting: keyword weight * (share of question terms found in the corpus) ** this."""
 
 
 def fuse(tables: ScoreTables, fusion: Fusion, top: int = 10) -> dict[str, list[str]]:
@@ -91,12 +100,12 @@ def fuse(tables: ScoreTables, fusion: Fusion, top: int = 10) -> dict[str, list[s
     q_langs = np.array(tables.query_langs)[:, None]
     d_langs = np.array(tables.doc_langs)[None, :]
     same_lang = (q_langs == d_langs) | (q_langs == "und") | (d_langs == "und")
-    crossed = fusion.keyword_weight * fusion.cross_lingual_keyword
-    kw_weight = np.where(same_lang, fusion.keyword_weight, crossed)
+    base = fusion.keyword_weight * np.asarray(tables.coverage)[:, None] ** fusion.coverage_power
+    kw_weight = np.where(same_lang, base, base * fusion.cross_lingual_keyword)
     if fusion.method == "rrf":
         fused = np.where(in_dense, fusion.dense_weight / (fusion.rrf_k + dense_rank + 1), 0.0)
         fused = fused + np.where(in_keyword, kw_weight / (fusion.rrf_k + keyword_rank + 1), 0.0)
-    elif fusion.method == "minmax":
+    elif fusion.method == "score":
         fused = np.where(in_dense, fusion.dense_weight * _minmax(dense, in_dense), 0.0)
         fused = fused + np.where(in_keyword, kw_weight * _minmax(keyword, in_keyword), 0.0)
     else:

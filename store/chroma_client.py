@@ -43,6 +43,22 @@ def guard(what: str) -> Iterator[None]:
         raise StoreUnavailable(UNAVAILABLE) from exc
 
 
+READ_BATCH = 1000
+
+
+def read_pages(coll: Any, *, where: dict[str, Any] | None, include: list[str]) -> Iterator[dict[str, Any]]:
+    """`coll.get` in pages: a single unbounded get of a large collection overflows SQLite's variable limit."""
+    offset = 0
+    while True:
+        with guard("read"):
+            got = coll.get(where=where, include=include, limit=READ_BATCH, offset=offset)
+        if got["ids"]:
+            yield dict(got)
+        if len(got["ids"]) < READ_BATCH:
+            return
+        offset += READ_BATCH
+
+
 def open_client(settings: StoreSettings) -> Any:
     """Return a chromadb ClientAPI for the configured mode (typed as Any: chromadb ships no stubs)."""
     import chromadb

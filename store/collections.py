@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from chromadb.errors import NotFoundError
+
 from store.chroma_client import guard
 from store.embedding.base import Embedder
 from store.errors import EmbeddingMismatch
@@ -116,10 +118,16 @@ class Collections:
     def active(self) -> tuple[ActiveState, Any]:
         """The serving collection, created on first use."""
         state = self.state()
-        if state is None:
-            name, coll = self.create()
-            return self._write_state(ActiveState(name, 1, None)), coll
-        return state, self.open(state.name)
+        if state is not None:
+            try:
+                return state, self.open(state.name)
+            except NotFoundError:
+                # Deleted behind our back (by hand, or a server that lost its data): start an empty one
+                # rather than failing every search; the next ingestion run fills it again.
+                logger.warning("collection missing name=%s; starting an empty one", state.name)
+        name, coll = self.create()
+        version = state.version + 1 if state else 1
+        return self._write_state(ActiveState(name, version, None)), coll
 
     def touch(self, previous: ActiveState) -> ActiveState:
         """Record a completed write to the serving collection: bump the version and the index time."""

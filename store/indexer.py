@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from store.chroma_client import guard
+from store.chroma_client import guard, read_pages
 from store.chunking import approximate_tokens, chunk_text
 from store.embedding.base import Embedder
 from store.records import chunk_metadata
@@ -22,7 +22,6 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 WRITE_BATCH = 256
-READ_BATCH = 1000
 
 
 def _no_progress(done: int, total: int, stage: str) -> None:
@@ -44,17 +43,12 @@ def stored_briefs(coll: Any, where: dict[str, Any] | None = None) -> dict[str, S
     first = {"chunk_index": 0}
     clause = {"$and": [first, where]} if where else first
     out: dict[str, Stored] = {}
-    offset = 0
-    while True:
-        with guard("read briefs"):
-            got = coll.get(where=clause, include=["metadatas"], limit=READ_BATCH, offset=offset)
-        for meta in got["metadatas"]:
+    for page in read_pages(coll, where=clause, include=["metadatas"]):
+        for meta in page["metadatas"]:
             out[str(meta["brief_id"])] = Stored(
                 str(meta["content_hash"]), int(meta["chunk_count"]), str(meta["scope"]), str(meta["origin"])
             )
-        if len(got["ids"]) < READ_BATCH:
-            return out
-        offset += READ_BATCH
+    return out
 
 
 class Indexer:
@@ -147,21 +141,15 @@ class Indexer:
     ) -> int:
         """Copy chunks from `src` to `dst` with their vectors, or re-embedded by `reembed` (model change)."""
         include = ["documents", "metadatas"] if reembed else ["documents", "metadatas", "embeddings"]
-        copied, offset = 0, 0
-        while True:
+        with guard("count chunks"):
+            at_most = int(src.count())  # the filtered share is unknown in advance; progress uses the whole
+        copied = 0
+        for got in read_pages(src, where=where, include=include):
+            vectors = reembed.embed_passages(list(got["documents"])) if reembed else got["embeddings"]
             with guard("copy chunks"):
-                got = src.get(where=where, include=include, limit=READ_BATCH, offset=offset)
-            if got["ids"]:
-                vectors = reembed.embed_passages(list(got["documents"])) if reembed else got["embeddings"]
-                with guard("copy chunks"):
-                    dst.upsert(
-                        ids=got["ids"],
-                        documents=got["documents"],
-                        metadatas=got["metadatas"],
-                        embeddings=vectors,
-                    )
+                dst.upsert(
+                    ids=got["ids"], documents=got["documents"], metadatas=got["metadatas"], embeddings=vectors
+                )
             copied += len(got["ids"])
-            progress(copied, copied, "copying")
-            if len(got["ids"]) < READ_BATCH:
-                return copied
-            offset += READ_BATCH
+            progress(copied, max(copied, at_most), "copying")
+        return copied

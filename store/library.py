@@ -10,14 +10,15 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from store.analysis import Analyzer
-from store.chroma_client import fresh_client, guard, open_client
+from chromadb.errors import NotFoundError
+
+from store.chroma_client import fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
-from store.indexer import READ_BATCH, Indexer, Progress, _no_progress, stored_briefs
-from store.keyword import KeywordIndex
+from store.indexer import Indexer, Progress, _no_progress, stored_briefs
 from store.records import brief_info, passage
 from store.search import HybridSearcher
+from store.serving import Serving
 from store.settings import StoreSettings
 from store.types import Brief, BriefInfo, Passage, SearchFilters, StoreStats, SyncReport
 from store.writes import rebuild_into, sync_into
@@ -36,12 +37,8 @@ class BriefLibrary:
         self._indexer = Indexer(
             embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap
         )
-        self._analyzer = Analyzer()
-        self._read_lock = threading.Lock()  # guards the cached searcher
+        self._serving = Serving(self._collections, embedder, settings.search, self._follow_other_writers)
         self._write_lock = threading.Lock()  # one write at a time in this process
-        self._loaded: ActiveState | None = None
-        self._searcher: HybridSearcher | None = None
-        self._coll: Any = None
 
     @property
     def embedder(self) -> Embedder:
@@ -50,42 +47,23 @@ class BriefLibrary:
     # -- reading -------------------------------------------------------------------------------------------
 
     def _current(self, force: bool = False) -> tuple[Any, HybridSearcher]:
-        """The serving collection and a searcher over it, reloaded when the pointer's version moved."""
-        with self._read_lock:
-            state = self._follow_other_writers()
-            if force or state is None or self._searcher is None or state != self._loaded:
-                state, coll = self._collections.active()
-                keyword = self._load_keyword(coll)
-                self._coll, self._loaded = coll, state
-                self._searcher = HybridSearcher(coll, keyword, self._embedder, self._settings.search)
-                logger.info("searcher loaded collection=%s version=%s", state.name, state.version)
-            return self._coll, self._searcher
+        return self._serving.current(force)
+
+    def _loaded_state(self) -> ActiveState:
+        state = self._serving.loaded
+        if state is None:  # `_current()` always loads one; this guards against misuse
+            raise RuntimeError("no collection loaded yet")
+        return state
 
     def _follow_other_writers(self) -> ActiveState | None:
         """Read the pointer; when another process (or library) wrote since, reopen an embedded client so this
-        one neither serves nor overwrites a stale vector index. Call with the read lock held."""
+        one neither serves nor overwrites a stale vector index. Called with the serving lock held."""
         state = self._collections.state()
-        if state is not None and state != self._loaded and state.writer != self._collections.writer:
+        loaded = self._serving.loaded
+        if state is not None and state != loaded and state.writer != self._collections.writer:
             self._client = fresh_client(self._client, self._settings)
             self._collections.rebind(self._client)
         return state
-
-    def _load_keyword(self, coll: Any) -> KeywordIndex:
-        ids: list[str] = []
-        texts: list[str] = []
-        metas: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            with guard("load chunks"):
-                got = coll.get(include=["documents", "metadatas"], limit=READ_BATCH, offset=offset)
-            ids += got["ids"]
-            texts += got["documents"]
-            metas += got["metadatas"]
-            if len(got["ids"]) < READ_BATCH:
-                break
-            offset += READ_BATCH
-        s = self._settings.search
-        return KeywordIndex(ids, texts, metas, self._analyzer, k1=s.bm25_k1, b=s.bm25_b)
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         k = k or self._settings.search.top_k
@@ -93,10 +71,8 @@ class BriefLibrary:
         _, searcher = self._current()
         try:
             found = searcher.search(query, k, filters)
-        except Exception as exc:
-            # A rebuild in another process may have dropped the collection under us: reload once.
-            if type(exc).__name__ != "NotFoundError":
-                raise
+        except NotFoundError:
+            # A rebuild in another process dropped the collection between our pointer read and the query.
             _, searcher = self._current(force=True)
             found = searcher.search(query, k, filters)
         logger.info("search k=%s returned=%s ms=%.0f", k, len(found), (time.perf_counter() - started) * 1000)
@@ -106,15 +82,20 @@ class BriefLibrary:
         coll, _ = self._current()
         where = {"scope": scope} if scope is not None else None
         first = {"chunk_index": 0}
-        with guard("list briefs"):
-            got = coll.get(where={"$and": [first, where]} if where else first, include=["metadatas"])
-        infos = [brief_info(m) for m in got["metadatas"]]
+        clause = {"$and": [first, where]} if where else first
+        infos = [
+            brief_info(m)
+            for page in read_pages(coll, where=clause, include=["metadatas"])
+            for m in page["metadatas"]
+        ]
         return sorted(infos, key=lambda b: (b.published or date.min, b.id), reverse=True)
 
     def passages_of(self, brief_id: str) -> list[Passage]:
         coll, _ = self._current()
-        with guard("read brief"):
-            got = coll.get(where={"brief_id": brief_id}, include=["documents", "metadatas"])
+        got: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
+        for page in read_pages(coll, where={"brief_id": brief_id}, include=["documents", "metadatas"]):
+            for key in got:
+                got[key] += page[key]
         rows = sorted(
             zip(got["ids"], got["documents"], got["metadatas"], strict=True),
             key=lambda r: r[2]["chunk_index"],
@@ -123,15 +104,16 @@ class BriefLibrary:
 
     def stats(self) -> StoreStats:
         coll, _ = self._current()
+        state = self._loaded_state()
         infos = self.list_briefs()
         with guard("count"):
             chunks = int(coll.count())
         return StoreStats(
             briefs=len(infos),
             chunks=chunks,
-            collection=self._loaded.name if self._loaded else "",
+            collection=state.name,
             embedding_model=self._embedder.name,
-            last_indexed=self._loaded.last_indexed if self._loaded else None,
+            last_indexed=state.last_indexed,
             by_lang=dict(Counter(b.lang for b in infos)),
             by_source=dict(Counter(b.source for b in infos)),
         )
@@ -156,7 +138,6 @@ class BriefLibrary:
     ) -> SyncReport:
         with self._write_lock:
             coll, _ = self._current()
-            assert self._loaded is not None
             report = sync_into(
                 self._indexer,
                 coll,
@@ -166,17 +147,18 @@ class BriefLibrary:
                 progress=progress or _no_progress,
             )
             if report.added or report.updated or report.removed:
-                self._collections.touch(self._loaded)
+                self._collections.touch(self._loaded_state())
+                self._current()  # reload here, in the writer's thread, rather than in the next question's
             return report
 
     def remove(self, brief_ids: list[str]) -> list[str]:
         with self._write_lock:
             coll, _ = self._current()
-            assert self._loaded is not None
             present = list(stored_briefs(coll, {"brief_id": {"$in": brief_ids}})) if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
-                self._collections.touch(self._loaded)
+                self._collections.touch(self._loaded_state())
+                self._current()
             return present
 
     def rebuild(
@@ -184,8 +166,7 @@ class BriefLibrary:
     ) -> SyncReport:
         """Write a fresh collection (other scopes copied over) and switch to it only once it is complete."""
         with self._write_lock:
-            with self._read_lock:
-                self._follow_other_writers()  # not `_current()`: a model mismatch must not stop a rebuild
+            self._serving.follow()  # not `_current()`: a model mismatch must not stop a rebuild
             report = rebuild_into(
                 self._collections,
                 self._indexer,
@@ -201,8 +182,7 @@ class BriefLibrary:
         close = getattr(self._embedder, "close", None)
         if callable(close):
             close()
-        with self._read_lock:
-            self._searcher = None
+        self._serving.drop()
 
 
 def open_library(settings: StoreSettings) -> BriefLibrary:

@@ -27,6 +27,10 @@ class HybridSearcher:
         self._embedder = embedder
         self._settings = settings
 
+    @property
+    def keyword(self) -> KeywordIndex:
+        return self._keyword
+
     def dense(
         self, query: str, n: int, filters: SearchFilters | None
     ) -> list[tuple[str, str, dict[str, Any], float]]:

@@ -7,6 +7,8 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from chromadb.errors import NotFoundError
+
 from store.collections import Collections
 from store.embedding.base import Embedder
 from store.errors import EmbeddingMismatch
@@ -87,7 +89,10 @@ def rebuild_into(
     report = SyncReport()
     briefs = _dedupe(briefs, report)
     state = collections.state()
-    old = collections.open(state.name, check=False) if state else None
+    try:
+        old = collections.open(state.name, check=False) if state else None
+    except NotFoundError:
+        old = None  # the pointer names a collection someone deleted: nothing to carry over
     same_model = True
     if old is not None and state is not None:
         try:
@@ -100,7 +105,7 @@ def rebuild_into(
         if old is not None:
             keep = {"scope": {"$nin": scopes}} if scopes else None
             indexer.copy(old, new, keep, progress, reembed=None if same_model else embedder)
-            previous = stored_briefs(old, {"scope": {"$in": scopes}}) if scopes else {}
+            previous = stored_briefs(old)
             # A brief may move into a rebuilt scope: drop its copied chunks so none are left over.
             indexer.delete(new, [b.id for b in briefs])
         indexer.write(new, briefs, {}, report, progress)
@@ -116,7 +121,8 @@ def rebuild_into(
                 else (report.unchanged if old_hash == brief.content_hash() else report.updated)
             )
             target.append(brief.id)
-        report.removed = sorted(set(previous) - {b.id for b in briefs})
+        incoming = {b.id for b in briefs}
+        report.removed = sorted(i for i, s in previous.items() if s.scope in scopes and i not in incoming)
         collections.switch(name)
     except BaseException:
         logger.warning("rebuild abandoned collection=%s; the previous index keeps serving", name)

@@ -80,7 +80,9 @@ class Answerer:
         timings["retrieve"] = time.perf_counter() - started
         mark = time.perf_counter()
         groups = self._vectors.of(retrieved.passages)
-        question_vector = self._vectors.embed_question(retrieved.intent.query or question)
+        asked = retrieved.intent.query or question
+        # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
+        question_vector = self._vectors.embed_question(f"{context.strip()} {asked}" if context else asked)
         ranked = score_sentences(question, question_vector, groups, prefer_recent=retrieved.intent.recent)
         timings["sentences"] = time.perf_counter() - mark
 
@@ -113,10 +115,8 @@ class Answerer:
             source_note = phrases.source_language_notice(lang, (c.brief.lang for c in citations))
             notices += [source_note] if source_note else []
         newest = newest_cited(citations)
-        as_of = None
-        if newest and is_time_sensitive(question, retrieved.intent):
-            as_of = newest.isoformat()
-            lines.append(phrases.as_of(lang, newest))
+        # Front ends show "as of" from the field, next to the sources (the console and Telegram alike).
+        as_of = newest.isoformat() if newest and is_time_sensitive(question, retrieved.intent) else None
         answer = Answer(
             question, "\n".join(lines), citations, lang, False, mode, notice=_join(notices), as_of=as_of
         )

@@ -36,15 +36,16 @@ def framing(lang: str) -> str:
     return _pick(lang, "From the briefs:", "Menurut brief:")
 
 
-def abstention(lang: str, has_nearest: bool) -> str:
-    text = _pick(
-        lang,
-        "The briefs don't cover this.",
-        "Brief yang ada tidak membahas hal ini.",
-    )
-    if has_nearest:
-        text += " " + _pick(lang, "The closest briefs are:", "Brief yang paling dekat:")
-    return text
+def abstention(lang: str) -> str:
+    return _pick(lang, "The briefs don't cover this.", "Brief yang ada tidak membahas hal ini.")
+
+
+def closest_briefs(lang: str) -> str:
+    return _pick(lang, "Closest briefs:", "Brief terdekat:")
+
+
+def sources(lang: str) -> str:
+    return _pick(lang, "Sources:", "Sumber:")
 
 
 def source_language_notice(lang: str, source_langs: Iterable[str]) -> str | None:

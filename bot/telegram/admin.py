@@ -40,7 +40,7 @@ async def on_reindex(update: Update, context: BotContext) -> None:
     if message is None:
         return
     services = context.services
-    if services.runner.busy:
+    if services.runner.busy or (services.reindex is not None and not services.reindex.done()):
         await services.sender.send(
             message.chat.id, render.escape(texts.REINDEX_RUNNING), reply_to=message.message_id
         )
@@ -51,7 +51,7 @@ async def on_reindex(update: Update, context: BotContext) -> None:
         message.chat.id, render.render_progress(full, 0, 0, "starting"), reply_to=message.message_id
     )
     # The run takes minutes; the handler returns at once so the bot keeps answering everyone meanwhile.
-    context.application.create_task(_reindex(services, status, full), name="reindex")
+    services.reindex = context.application.create_task(_reindex(services, status, full), name="reindex")
 
 
 async def _reindex(services: Services, status: Message, full: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -44,6 +45,8 @@ class Services:
     sender: Sender
     runner: IngestRunner
     answers: RecentAnswers = field(default_factory=RecentAnswers)
+    reindex: asyncio.Task[None] | None = None
+    """The running /reindex, if any; set before the task first runs, so a quick second command sees it."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -93,3 +93,11 @@ def test_plain_ask_prints_answer_then_numbered_sources(answerer: Answerer) -> No
     )
     text = out.getvalue()
     assert text.startswith("Menurut brief:") and "\nSumber:\n[1] " in text
+
+
+def test_declined_answer_lists_the_closest_briefs(answerer: Answerer) -> None:
+    out = io.StringIO()
+    console.ask_once(answerer, "what is the capital of Peru?", out, as_json=False)
+    text = out.getvalue()
+    assert text.startswith("The briefs don't cover this.") and "\nClosest briefs:\n- " in text
+    assert "Sources:" not in text

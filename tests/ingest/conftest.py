@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
-SEED = Path("/work/shared/seeds/000_59da566471c7c808.txt")
+# The shared folder sits beside the checkout (../shared), in development and in CI alike.
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_59da566471c7c808.txt"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+import store.serving
 from store.library import BriefLibrary
 from store.types import Passage
 from tests.store.conftest import LibraryFactory, briefs
@@ -62,6 +63,10 @@ def test_rebuild_keeps_other_scopes_without_re_embedding(make_library: LibraryFa
         "tg-telco-5g",
     }
     assert library.search("Telkomsel 5G", k=1)[0].brief.id == "tg-telco-5g"
+    # No scope named: everything is kept, and the given briefs are recognised as already indexed.
+    again = library.rebuild(briefs("folder")[:2], [])
+    assert sorted(again.unchanged) == ["meta-scale", "openai-scale"] and not again.removed
+    assert len(library.list_briefs()) == 4
 
 
 def test_another_library_on_the_same_store_notices_the_switch(make_library: LibraryFactory) -> None:
@@ -72,3 +77,26 @@ def test_another_library_on_the_same_store_notices_the_switch(make_library: Libr
     assert "meta-scale" not in {p.brief.id for p in reader.search(QUESTION, k=5)}
     writer.upsert([briefs()[0]])
     assert reader.search(QUESTION, k=1)[0].brief.id == "meta-scale"
+
+
+def test_a_collection_deleted_by_hand_gives_an_empty_index_not_errors(indexed: BriefLibrary) -> None:
+    name = indexed.stats().collection
+    indexed._client.delete_collection(name)  # an operator's mistake, or a server that lost its data
+    assert indexed.search(QUESTION) == []
+    assert indexed.sync(briefs(), "folder").added  # the next ingestion run fills it again
+    assert indexed.search(QUESTION, k=1)[0].brief.id == "meta-scale"
+
+
+def test_large_indexes_rebuild_the_keyword_leg_without_making_questions_wait(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "SYNC_RELOAD_MAX", 0)  # treat every index as large
+    reader, writer = make_library(), make_library()
+    writer.sync(briefs()[:4], "folder")
+    assert reader.search(QUESTION, k=1)[0].brief.id == "meta-scale"  # first load is synchronous
+    writer.sync(briefs(), "folder")  # adds telco-5g, as another process would
+    # Answered at once: the dense leg already reads the updated collection.
+    assert reader.search("Telkomsel 5G BTS Jawa Bali", k=1)[0].brief.id == "telco-5g"
+    reader._serving.wait_idle(timeout=120)
+    top = reader.search("Telkomsel 5G BTS Jawa Bali", k=1)[0]
+    assert top.brief.id == "telco-5g" and top.keyword_score  # the keyword leg caught up

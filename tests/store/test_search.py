@@ -61,8 +61,8 @@ def test_empty_library_searches_return_nothing(library: BriefLibrary) -> None:
     assert library.search("apa saja") == []
 
 
-def test_score_fusion_mode_ranks_the_same_obvious_answer(make_library: LibraryFactory) -> None:
-    library = make_library(search={"fusion": "score"})
+def test_rrf_fusion_mode_ranks_the_same_obvious_answer(make_library: LibraryFactory) -> None:
+    library = make_library(search={"fusion": "rrf"})
     library.sync(briefs(), "folder")
     assert library.search("Telkomsel BTS 5G Jawa Bali", k=2)[0].brief.id == "telco-5g"
 

@@ -69,7 +69,7 @@ def test_off_topic_questions_are_declined_with_nearest_briefs(
     answer = answerer.answer(question)
     assert answer.abstained and answer.citations == []
     assert answer.lang == lang and phrase in answer.text
-    assert answer.nearest and answer.nearest[0].title in answer.text
+    assert answer.nearest
 
 
 QUESTIONS = [
@@ -93,7 +93,7 @@ def test_every_answer_keeps_its_citation_promises(answerer: Answerer) -> None:
         assert_verified(answer)
         if not answer.abstained:
             answered += 1
-            assert 1 <= len(answer.text.splitlines()) - 1 <= 5  # framing + 1-4 statements (+ "as of")
+            assert 1 <= len(answer.text.splitlines()) - 1 <= 4  # framing + 1-4 statements
     assert answered >= len(QUESTIONS) - 2
 
 
@@ -103,7 +103,7 @@ def test_latest_prefers_the_newest_brief_and_says_as_of(answerer: Answerer) -> N
     newest = max(c.brief.published for c in latest.citations if c.brief.published)
     assert latest.citations[0].brief.published == newest
     assert newest >= max(c.brief.published for c in plain.citations if c.brief.published)
-    assert latest.as_of == newest.isoformat() and "As of" in latest.text
+    assert latest.as_of == newest.isoformat()
 
 
 def test_a_named_month_restricts_sources_to_it(answerer: Answerer) -> None:

@@ -94,7 +94,7 @@ class Harness:
 
 
 @pytest.fixture
-def harness_factory(tmp_path: Path) -> Iterator[Any]:
+async def harness_factory(tmp_path: Path) -> AsyncIterator[Any]:
     apps: list[BotApp] = []
 
     async def make(runner: Any = None, **telegram: Any) -> Harness:
@@ -106,13 +106,14 @@ def harness_factory(tmp_path: Path) -> Iterator[Any]:
         return Harness(app, tg, answerer, library)
 
     yield make
+    for app in apps:
+        await app.shutdown()
 
 
 @pytest.fixture
-async def harness(harness_factory: Any) -> AsyncIterator[Harness]:
+async def harness(harness_factory: Any) -> Harness:
     h: Harness = await harness_factory()
-    yield h
-    await h.app.shutdown()
+    return h
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -258,3 +259,16 @@ async def test_webhook_mode_with_secret_token(emulator: Emulator, stack: Stack) 
         [answer] = await user.wait_for(lambda ms: len(ms) >= 1, chat_id=7)
         assert "[1]" in visible_text(answer["text"])
         assert not await user.calls("getUpdates")
+
+
+async def test_sources_pages_newest_first_with_buttons(emulator: Emulator, stack: Stack) -> None:
+    async with running_bot(emulator, stack) as user:
+        await user.say("/sources")
+        [page] = await user.wait_for(lambda ms: len(ms) >= 1, chat_id=7)
+        _valid([page])
+        dates = re.findall(r"\d{4}-\d{2}-\d{2}", visible_text(page["text"]))
+        assert dates and dates == sorted(dates, reverse=True)
+        await user.press(buttons_of(page)["Next ›"], page)
+        [turned] = await user.wait_for(lambda ms: "2/" in visible_text(ms[0]["text"]), chat_id=7)
+        _valid([turned])
+        assert set(buttons_of(turned)) >= {"‹ Prev"}

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.ingest_runner import IngestRunner
 from tests.bot.telegram.conftest import ADMIN, Harness
 from tests.bot.telegram.fakes import BOT_ID, BOT_USERNAME
@@ -254,6 +256,8 @@ async def test_flood_wait_in_one_chat_does_not_delay_another(harness: Harness) -
     assert times[7] >= 2.0 and times[8] < 1.0
 
 
+# The harness processes updates without starting the Application, which PTB warns about for background tasks.
+@pytest.mark.filterwarnings("ignore:Tasks created via")
 async def test_admin_reindex_edits_progress_and_ends_with_summary(
     harness_factory: Any, tmp_path: Path
 ) -> None:
