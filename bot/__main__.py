@@ -22,11 +22,11 @@ from pathlib import Path
 from bot import console
 from bot.answering.engine import Answerer, build_answerer
 from bot.settings import BotSettings
+from store import log_setup
 from store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-_NOISY = ("httpx", "httpcore", "chromadb", "openai", "urllib3", "telegram.ext", "apscheduler", "bm25s")
 NO_TOKEN_HINT = (
     "No Telegram token configured: chatting in the console. To connect Telegram, create a bot with "
     "@BotFather and set BRIEFBOT_TELEGRAM__TOKEN (in .env or the environment), then run `python -m bot`."
@@ -49,17 +49,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def configure_logging(settings: BotSettings, interactive: bool) -> None:
+    """Configure logging once for the process, scrubbing every configured secret from every line."""
     # At the console, informational logs would drown the answers; they go to stderr from WARNING up.
-    level = logging.WARNING if interactive and settings.log_level in ("INFO", "DEBUG") else settings.log_level
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    level = "WARNING" if interactive and settings.log_level in ("INFO", "DEBUG") else settings.log_level
+    candidates = (
+        settings.telegram.token,
+        settings.telegram.webhook_secret,
+        settings.llm.api_key,
+        settings.store.chroma_token,
+        settings.store.embedding.api_key,
     )
-    for handler in logging.getLogger().handlers:
-        handler.setLevel(
-            level
-        )  # some libraries set DEBUG on their own loggers; the handler has the last word
-    for name in _NOISY:  # httpx logs request URLs, which carry the Telegram token
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    secrets = [secret.get_secret_value() for secret in candidates if secret is not None]
+    log_setup.configure_logging(level, settings.log_format, secrets=secrets)
 
 
 def ensure_indexed(library: object, settings: BotSettings) -> None:

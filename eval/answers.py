@@ -5,6 +5,7 @@
     python eval/answers.py facqa --data ../shared/data/facqa [--limit N]      # cited passage has the answer
     python eval/answers.py offtopic --data ../shared/data/facqa --limit N     # foreign questions -> abstain?
     add --calibrate to idk/sample: pick the evidence threshold on a tune half, report the other half
+    python eval/answers.py calibrate --records SAMPLE OFFTOPIC... --answerable-from IDK   # the gate's value
 
 Every question is answered once with the gate open (threshold 0) and its evidence recorded, so the effect of
 any threshold can be computed afterwards without answering again. Generated mode (`--mode generated`, LLM from

@@ -41,7 +41,7 @@ class SearchSettings(BaseModel):
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense (embedding) leg in fusion.")
     keyword_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 leg in fusion.")
     fusion: Literal["rrf", "score"] = Field(
-        "rrf",
+        "score",
         description="rrf: weighted reciprocal-rank fusion. score: weighted sum of min-max normalised scores.",
     )
     rrf_k: int = Field(

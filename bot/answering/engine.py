@@ -15,7 +15,7 @@ from bot.answering import evidence, phrases
 from bot.answering.citations import Statement, assemble, problems, strip_markers
 from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
-from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt
+from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt, is_refusal
 from bot.answering.ports import Library
 from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retriever
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 # Passages shown to the LLM: prompts are read at ~35 tokens/s on two cores, so every passage costs seconds.
 GENERATED_PASSAGES = 5
+REFUSED = "refused"  # sentinel: the LLM said the passages do not answer the question
 
 
 class Answerer:
@@ -101,6 +102,13 @@ class Answerer:
             mark = time.perf_counter()
             statements, failure = self._generate(question, lang, groups)
             timings["generate"] = time.perf_counter() - mark
+            if failure is REFUSED:
+                # The model read the passages and found no answer: an honest abstention, not quoted guesses.
+                logger.info("generated answer declined evidence=%.3f lang=%s", best, lang)
+                answer = evidence.abstain(question, lang, retrieved.passages, "generated", _join(notices))
+                answer.timings = {**timings, "total": time.perf_counter() - started}
+                answer.evidence = best
+                return answer
             mode = "generated" if statements else "extractive"
             notices += [failure] if failure else []
         if not statements:
@@ -140,6 +148,8 @@ class Answerer:
         except GenerationError:
             return [], phrases.llm_fallback_notice(lang)
         statements = attribute(reply, groups, self._vectors)
+        if not statements and is_refusal(reply):
+            return [], REFUSED
         return statements, None if statements else phrases.llm_unverified_notice(lang)
 
 

@@ -102,6 +102,11 @@ class ChatEndpoint:
         return text
 
 
+def is_refusal(reply: str) -> bool:
+    """The model says the passages do not answer (and says nothing else worth citing)."""
+    return bool(_REFUSAL.search(reply)) and len(split_sentences(reply)) <= 2
+
+
 def attribute(reply: str, groups: list[PassageSentences], vectors: SentenceVectors) -> list[Statement]:
     """Tie each sentence of the reply to its best-supporting passage sentence, or drop it."""
     drafts = [strip_markers(s.text) for s in split_sentences(reply)]

@@ -17,9 +17,10 @@ from store.types import Passage, SearchFilters
 
 logger = logging.getLogger(__name__)
 
-# How much a brief's freshness can add to its normalised relevance (0..1) on "latest" questions; a year-old
-# brief gets nothing. Large enough to reorder near-ties, too small to promote an off-topic new brief.
-RECENCY_WEIGHT = 0.35
+# How much a brief's freshness can add to its relevance on "latest" questions, on the scale of e5 cosines
+# (relevant passages ~0.85-0.92, unrelated ~0.75-0.8): enough to reorder near-ties, too little to promote an
+# off-topic new brief. A year-old brief gets nothing.
+RECENCY_WEIGHT = 0.04
 RECENCY_HORIZON_DAYS = 365
 
 
@@ -40,24 +41,30 @@ def _merge(filters: SearchFilters | None, intent: DateIntent) -> SearchFilters |
     return replace(base, since=since, until=until)
 
 
+def _relevance(passage: Passage, rank: int, count: int) -> float:
+    """The dense cosine when the store reports it (comparable across candidates), else a rank-based stand-in
+    on the same scale, since fused scores (RRF or min-max sums) have no fixed range."""
+    if passage.dense_score is not None:
+        return passage.dense_score
+    return 0.9 - 0.1 * rank / max(1, count - 1)
+
+
 def boost_recent(passages: list[Passage]) -> list[Passage]:
     """Reorder by relevance plus freshness relative to the newest candidate; undated briefs get no boost."""
     dated = [p.brief.published for p in passages if p.brief.published]
     if not passages or not dated:
         return passages
     newest = max(dated)
-    top = max(p.score for p in passages) or 1.0
-    low = min(p.score for p in passages)
-    spread = (top - low) or 1.0
 
-    def key(p: Passage) -> float:
-        relevance = (p.score - low) / spread
+    def key(item: tuple[int, Passage]) -> float:
+        rank, p = item
+        relevance = _relevance(p, rank, len(passages))
         if p.brief.published is None:
             return relevance
         age = (newest - p.brief.published).days
         return relevance + RECENCY_WEIGHT * max(0.0, 1.0 - age / RECENCY_HORIZON_DAYS)
 
-    return sorted(passages, key=key, reverse=True)
+    return [p for _, p in sorted(enumerate(passages), key=key, reverse=True)]
 
 
 class Retriever:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -26,7 +27,7 @@ from telegram.request import BaseRequest
 from bot.ingest_runner import IngestError, IngestRunner
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
-from bot.telegram.errors import on_error, redact
+from bot.telegram.errors import on_error
 from bot.telegram.gate import Gate
 from bot.telegram.ports import AnswerEngine, Library
 from bot.telegram.sender import Sender
@@ -113,18 +114,6 @@ async def _announce_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> 
     await app.bot.set_my_commands(_COMMANDS)
 
 
-class _RedactToken(logging.Filter):
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = redact(message, [self._token]), None
-        return True
-
-
 def _index_first_start(library: Library) -> None:
     """On the very first start the library is empty: index the configured sources before serving, so the
     first users get answers rather than "not in the briefs"."""
@@ -151,14 +140,16 @@ def run_telegram(settings: BotSettings) -> None:
     tg = settings.telegram
     if tg.token is None:
         raise ValueError("BRIEFBOT_TELEGRAM__TOKEN is not set")
-    # Bot API URLs contain the token: keep the HTTP client's request log quiet and scrub any other mention.
+    # Bot API URLs contain the token: keep the HTTP client's request log quiet (the process's log handler,
+    # set up in `bot.__main__`, also scrubs the token from anything else).
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    token_filter = _RedactToken(tg.token.get_secret_value())
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(token_filter)
     library = open_library(settings.store)
     _index_first_start(library)
-    app = build_application(settings, library, build_answerer(settings, library))
+    answerer = build_answerer(settings, library)
+    # Sentence vectors of every brief are embedded (or read from the on-disk cache) in the background, so the
+    # first questions are answered as fast as later ones.
+    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
+    app = build_application(settings, library, answerer)
     if tg.webhook_url:
         logger.info("telegram webhook mode listen=%s port=%s", tg.webhook_listen, tg.webhook_port)
         app.run_webhook(

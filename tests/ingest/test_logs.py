@@ -33,4 +33,4 @@ def test_secrets_are_masked_and_logs_go_to_stderr(
     out, err = capsys.readouterr()
     assert out == ""
     assert "tok-very-secret-123" not in err
-    assert '"message": "fetch failed url=http://h/?token=***"' in err
+    assert '"message": "fetch failed url=http://h/?token=<redacted>"' in err

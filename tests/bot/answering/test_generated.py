@@ -8,7 +8,7 @@ import pytest
 
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
-from bot.answering.generated import attribute
+from bot.answering.generated import attribute, is_refusal
 from bot.answering.sentence_vectors import SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
 from store.library import BriefLibrary
@@ -75,3 +75,9 @@ def test_reply_sentences_are_tied_to_the_passage_that_supports_them(library: Bri
     assert len(statements) == 1
     (passage, sentence), *_ = statements[0].support
     assert passage.chunk_id == target.passage.chunk_id and sentence.text == claim
+
+
+def test_a_model_that_finds_no_answer_is_recognised() -> None:
+    assert is_refusal("The passages do not mention the capital of Peru.")
+    assert is_refusal("Maaf, hal itu tidak disebutkan dalam brief.")
+    assert not is_refusal("OpenAI ended its work with Scale AI [1]. It wanted specialised data [2].")

@@ -1,6 +1,7 @@
-"""Logging for the bot process: plain text or one JSON object per line, with secrets scrubbed.
+"""Logging for every briefbot process: plain text or one JSON object per line, with secrets scrubbed.
 
-Called once from `bot.__main__` (`configure_logging(settings.log_level, settings.log_format, secrets=...)`).
+Called once from each `__main__` (`configure_logging(settings.log_level, settings.log_format, secrets=...)`);
+it lives in `store` because both `bot` and `ingest` use it and neither may import the other.
 Structured facts go in `extra=`, e.g. `logger.info("answered", extra={"seconds": 0.41, "retrieve_s": 0.12})`:
 the JSON format emits them as fields, the text format appends them as key=value.
 """
@@ -22,7 +23,19 @@ _BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"']+")
 REDACTED = "<redacted>"
 # Libraries that log request URLs (which carry the bot token) at INFO.
-_CHATTY = ("httpx", "httpcore", "telegram.ext.Updater", "chromadb.telemetry")
+_CHATTY = (
+    "httpx",
+    "httpcore",
+    "telegram.ext.Updater",
+    "chromadb",
+    "bm25s",
+    "trafilatura",
+    "htmldate",
+    "charset_normalizer",
+    "urllib3",
+    "openai",
+    "apscheduler",
+)
 _MARK = "_briefbot_handler"
 
 
@@ -97,6 +110,8 @@ def configure_logging(
     for old in [h for h in root.handlers if getattr(h, _MARK, False)]:
         root.removeHandler(old)
     handler = logging.StreamHandler(stream or sys.stderr)
+    # On the handler too: some libraries (bm25s) set their own loggers to DEBUG when first imported.
+    handler.setLevel(level)
     setattr(handler, _MARK, True)
     handler.addFilter(Redactor(secrets))
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
