@@ -12,8 +12,9 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from store.types import SyncReport
 
 logger = logging.getLogger(__name__)
 
@@ -26,27 +27,17 @@ class IngestError(Exception):
     """The ingestion job could not run; the message says why, in words an admin can act on."""
 
 
-@dataclass
-class IngestSummary:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-
-    @classmethod
-    def from_event(cls, event: Mapping[str, Any]) -> IngestSummary:
-        return cls(
-            added=list(event.get("added", [])),
-            updated=list(event.get("updated", [])),
-            unchanged=list(event.get("unchanged", [])),
-            removed=list(event.get("removed", [])),
-            failed=[(str(what), str(why)) for what, why in event.get("failed", [])],
-            chunks_embedded=int(event.get("chunks_embedded", 0)),
-            seconds=float(event.get("seconds", 0.0)),
-        )
+def summary_from_event(event: Mapping[str, Any]) -> SyncReport:
+    """The job's closing JSON line as the store's own report type."""
+    return SyncReport(
+        added=list(event.get("added", [])),
+        updated=list(event.get("updated", [])),
+        unchanged=list(event.get("unchanged", [])),
+        removed=list(event.get("removed", [])),
+        failed=[(str(what), str(why)) for what, why in event.get("failed", [])],
+        chunks_embedded=int(event.get("chunks_embedded", 0)),
+        seconds=float(event.get("seconds", 0.0)),
+    )
 
 
 class IngestRunner:
@@ -67,7 +58,7 @@ class IngestRunner:
     def busy(self) -> bool:
         return self._lock.locked()
 
-    async def run(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> IngestSummary:
+    async def run(self, *, rebuild: bool = False, progress: ProgressCallback | None = None) -> SyncReport:
         """Run one job to the end and return its summary; raise IngestError when it could not run."""
         async with self._lock:
             args = [*self._command, "--json", *(["--rebuild"] if rebuild else [])]
@@ -100,7 +91,7 @@ class IngestRunner:
 
     async def _follow(
         self, stdout: asyncio.StreamReader | None, progress: ProgressCallback | None
-    ) -> IngestSummary | None:
+    ) -> SyncReport | None:
         summary = None
         assert stdout is not None
         async for raw in stdout:
@@ -117,7 +108,7 @@ class IngestRunner:
                     int(event.get("done", 0)), int(event.get("total", 0)), str(event.get("stage", ""))
                 )
             elif event.get("event") == "summary":
-                summary = IngestSummary.from_event(event)
+                summary = summary_from_event(event)
         return summary
 
 

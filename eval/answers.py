@@ -21,7 +21,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,10 @@ class Record:
     expected: list[str]
     gold: list[str]
     """Gold answer strings (FacQA, IDK-MRC)."""
+    gate: dict[str, float] = field(default_factory=dict)
+    """The evidence gate's signals (eval/gate_fit.py fits the gate on them)."""
+    key: str = ""
+    """Split key: the question, or its IDK-MRC paragraph, so a paragraph's questions stay on one side."""
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
@@ -61,9 +65,11 @@ def answerer_for(library: BriefLibrary, mode: str) -> Answerer:
     return Answerer(library, answer, settings.llm)
 
 
-def ask_all(answerer: Answerer, items: list[tuple[str, bool, list[str], list[str]]]) -> list[Record]:
+def ask_all(
+    answerer: Answerer, items: list[tuple[str, bool, list[str], list[str]]], keys: list[str]
+) -> list[Record]:
     records = []
-    for number, (question, answerable, expected, gold) in enumerate(items, 1):
+    for number, ((question, answerable, expected, gold), key) in enumerate(zip(items, keys, strict=True), 1):
         answer = answerer.answer(question)
         records.append(
             Record(
@@ -75,6 +81,8 @@ def ask_all(answerer: Answerer, items: list[tuple[str, bool, list[str], list[str
                 [c.passage.text for c in answer.citations],
                 expected,
                 gold,
+                answer.gate,
+                key,
             )
         )
         if number % 25 == 0:
@@ -242,7 +250,7 @@ def main() -> None:
     if args.set != "idk":
         keys = [q for q, *_ in items]
 
-    records = ask_all(answerer_for(library, args.mode), items)
+    records = ask_all(answerer_for(library, args.mode), items, keys)
     threshold = args.threshold if args.mode == "extractive" else None
     if args.calibrate:
         tune = [r for r, k in zip(records, keys, strict=True) if tune_half(k)]

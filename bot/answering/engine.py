@@ -40,7 +40,7 @@ class Answerer:
         self._library = library
         self._retriever = Retriever(library, answer.passages)
         self._vectors = SentenceVectors(library.embedder)
-        self._threshold = evidence.threshold(answer.min_evidence)
+        self._gate = evidence.EvidenceGate(answer.min_evidence)
         generated = answer.mode == "generated" and llm is not None and bool(llm.base_url)
         self._endpoint = ChatEndpoint(llm) if generated and llm is not None else None
 
@@ -89,11 +89,13 @@ class Answerer:
 
         notices = [phrases.no_dated_briefs_notice(lang)] if retrieved.period_missed else []
         best = ranked[0].similarity if ranked else 0.0
-        if best < self._threshold:
-            logger.info("abstained evidence=%.3f threshold=%.3f lang=%s", best, self._threshold, lang)
+        verdict = self._gate.judge(question, ranked)
+        if not verdict.answer:
+            logger.info("abstained evidence=%.3f confidence=%.3f lang=%s", best, verdict.confidence, lang)
             answer = evidence.abstain(question, lang, retrieved.passages, self.mode, _join(notices))
             answer.timings = {**timings, "total": time.perf_counter() - started}
             answer.evidence = best
+            answer.gate = verdict.signals
             return answer
 
         mode: Literal["extractive", "generated"] = "extractive"
@@ -132,6 +134,7 @@ class Answerer:
         timings["total"] = time.perf_counter() - started
         answer.timings = timings
         answer.evidence = best
+        answer.gate = verdict.signals
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
             logger.error("citation check failed: %s", problem)
         return answer

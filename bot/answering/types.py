@@ -46,3 +46,5 @@ class Answer:
     """Seconds per stage: retrieve, sentences, select/generate, verify, total."""
     evidence: float | None = None
     """Cosine of the question and the best retrieved sentence: what the evidence gate compared."""
+    gate: dict[str, float] = field(default_factory=dict)
+    """The evidence gate's signals (see `gate_features.FEATURES`), for evaluation and logs."""

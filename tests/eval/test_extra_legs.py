@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.extra_legs import fuse_legs, miss_kinds
+from eval.extra_legs import Leg, fuse_legs, miss_kinds
 
 
-def _leg(rows: list[list[float]], weight: float, positive_only: bool = False):  # type: ignore[no-untyped-def]
+def _leg(rows: list[list[float]], weight: float, positive_only: bool = False) -> Leg:
     scores = np.array(rows, dtype=np.float32)
     return scores, np.full(scores.shape[0], weight), positive_only
 

@@ -1,0 +1,45 @@
+"""Dependencies point one way: `bot -> store <- ingest`; `store` reaches neither Telegram nor ingestion."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Package -> top-level modules it must never import.
+FORBIDDEN = {
+    "store": {"bot", "ingest", "telegram"},
+    "ingest": {"bot", "telegram"},
+    "bot": {"ingest", "chromadb"},  # the bot reaches the index only through the store
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_point_one_way(package: str) -> None:
+    offenders = []
+    for path in sorted((REPO / package).rglob("*.py")):
+        bad = imported_roots(path) & FORBIDDEN[package]
+        if bad:
+            offenders.append(f"{path.relative_to(REPO)} imports {sorted(bad)}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_checker_sees_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    source = "import ingest.runner\nfrom telegram import Bot\nfrom . import sibling\n"
+    sample.write_text(source, encoding="utf-8")
+    assert imported_roots(sample) == {"ingest", "telegram"}
