@@ -64,6 +64,8 @@ def score_sentences(
             continue
         sims = group.vectors @ question_vector
         for sentence, sim in zip(group.sentences, sims, strict=True):
+            if sentence.text.rstrip().endswith("?"):
+                continue  # explainers use questions as subheadings ("Apa itu QRIS?"): they answer nothing
             overlap = len(wanted & _content_words(sentence.text)) / len(wanted) if wanted else 0.0
             score = float(sim) + KEYWORD_WEIGHT * overlap + RANK_WEIGHT / (1 + rank)
             score += RECENCY_WEIGHT * fresh.get(group.passage.brief.id, 0.0)
