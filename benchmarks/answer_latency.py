@@ -4,7 +4,9 @@
         [--questions eval/data/sample_questions.jsonl] [--mode extractive|generated] [--rounds 2] [--limit N]
 
 Round 1 is "cold": sentence vectors of passages not seen before are embedded (and land in the on-disk cache).
-Later rounds are "warm", as for a bot that has been serving for a while. The library in --data-dir is indexed
+Later rounds repeat the same questions, so their query vectors are cached too: a best case. `--warm-up` first
+runs `Answerer.warm_up()` as the bot does at start, so round 1 then measures what a user of a running bot sees
+with questions it has not been asked before. The library in --data-dir is indexed
 from data/briefs through `python -m ingest` when empty. Generated mode reads the LLM from BRIEFBOT_LLM__*.
 """
 
@@ -49,6 +51,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=["extractive", "generated"], default="extractive")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--warm-up", action="store_true", help="embed every brief's sentences before round 1")
     args = parser.parse_args()
 
     library = open_library(StoreSettings(data_dir=args.data_dir))
@@ -60,6 +63,12 @@ def main() -> None:
     settings = BotSettings()  # type: ignore[call-arg]
     answerer = Answerer(library, settings.answer.model_copy(update={"mode": args.mode}), settings.llm)
     questions = questions_from(args.questions, args.limit)
+    if args.warm_up:
+        started = time.perf_counter()
+        briefs = answerer.warm_up()
+        print(
+            json.dumps({"warm_up_s": round(time.perf_counter() - started, 2), "briefs": briefs}), flush=True
+        )
 
     for round_number in range(1, args.rounds + 1):
         totals: list[float] = []

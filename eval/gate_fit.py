@@ -7,18 +7,26 @@
     python eval/gate_fit.py sample=var/eval-gate/sample/records-sample-extractive.jsonl \\
         idk=var/eval-gate/idk/records-idk-extractive.jsonl \\
         offtopic=var/eval-gate/sample/records-offtopic-idk_mrc-extractive.jsonl \\
-        offtopic=var/eval-gate/sample/records-offtopic-facqa-extractive.jsonl
+        offtopic=var/eval-gate/sample/records-offtopic-facqa-extractive.jsonl \\
+        --test idk=var/eval-gate/idk-test/records-idk-extractive.jsonl \\
+        offtopic=var/eval-gate/sample-test/records-offtopic-idk_mrc-extractive.jsonl \\
+        offtopic=var/eval-gate/sample-test/records-offtopic-facqa-extractive.jsonl \\
+        --floor 0.9 --features best dense
+    (the --test records come from the same commands with --work var/eval-gate/{sample,idk}-test, offtopic
+    --limit 200 and idk without --limit; questions also in the fitted files are dropped from them)
 
-A logistic regression (numpy, Newton steps, light L2) is fitted on the tune half of a hash split (IDK-MRC split
-by paragraph, so its paraphrased questions never straddle the split), each (set, answerable) cell weighted
-equally so the 15 unanswerable sample questions count as much as 200 off-topic ones. The probability cutoff
-maximises the mean, over sets, of answer rate on answerable plus decline rate on unanswerable on that half.
-The other half is reported for the old gate (cosine >= MIN_EVIDENCE) and the fitted one; the constants to
-paste into evidence.py are printed last.
+A logistic regression (numpy, Newton steps, light L2) over the gate's signals; half the weight goes to
+each class, shared equally by its sets, so 15 unanswerable sample questions count as much as 200 off-topic
+ones. The probability cutoff maximises mean answer rate plus mean decline rate over the sets, among cutoffs
+that answer at least --floor of every set's answerable questions. Reported: 5-fold cross-validation on the
+fitted files (IDK-MRC folds by paragraph, so paraphrased questions never straddle folds) and the --test
+files, for the old gate (cosine >= MIN_EVIDENCE) and the fitted one; constants for evidence.py come last.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import sys
 from collections import defaultdict
@@ -31,9 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.answering.evidence import MIN_EVIDENCE  # noqa: E402
 from bot.answering.gate_features import FEATURES  # noqa: E402
-from eval.answers import Record, read_jsonl, tune_half  # noqa: E402
+from eval.answers import Record, read_jsonl  # noqa: E402
 
 L2 = 0.01
+FOLDS = 5
+USED = set(FEATURES)  # --features narrows it; the others get weight 0
 
 
 def load(specs: list[str]) -> list[tuple[str, Record]]:
@@ -41,16 +51,18 @@ def load(specs: list[str]) -> list[tuple[str, Record]]:
     for spec in specs:
         name, path = spec.split("=", 1)
         rows += [(name, Record(**row)) for row in read_jsonl(Path(path))]  # type: ignore[arg-type]
-    return rows
+    return [row for row in rows if row[1].gate]
 
 
 def matrix(rows: list[tuple[str, Record]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x = np.array([[r.gate[f] for f in FEATURES] for _, r in rows], dtype=np.float64)
+    """Features, labels, and weights: half the mass to each class, split equally among the sets."""
+    x = np.array([[r.gate[f] if f in USED else 0.0 for f in FEATURES] for _, r in rows], dtype=np.float64)
     y = np.array([r.answerable for _, r in rows], dtype=np.float64)
     cells: dict[tuple[str, bool], int] = defaultdict(int)
     for name, r in rows:
         cells[(name, r.answerable)] += 1
-    w = np.array([1.0 / cells[(name, r.answerable)] for name, r in rows])
+    per_class = {label: sum(1 for _, a in cells if a == label) for label in (True, False)}
+    w = np.array([1.0 / (cells[(n, r.answerable)] * per_class[r.answerable]) for n, r in rows])
     return x, y, w / w.sum()
 
 
@@ -86,8 +98,11 @@ def rates(rows: list[tuple[str, Record]], answers: list[bool]) -> dict[str, dict
 
 
 def balanced(rows: list[tuple[str, Record]], answers: list[bool]) -> float:
-    values = [v for per in rates(rows, answers).values() for k, v in per.items() if k.endswith("_rate")]
-    return float(np.mean(values))
+    """Mean answer rate (over sets with answerable questions) plus mean decline rate (over the others)."""
+    per = rates(rows, answers).values()
+    answer = [v["answer_rate"] for v in per if "answer_rate" in v]
+    decline = [v["decline_rate"] for v in per if "decline_rate" in v]
+    return float(np.mean(answer) + np.mean(decline))
 
 
 def probabilities(rows: list[tuple[str, Record]], weights: np.ndarray, bias: float) -> np.ndarray:
@@ -96,19 +111,61 @@ def probabilities(rows: list[tuple[str, Record]], weights: np.ndarray, bias: flo
     return result
 
 
-def main() -> None:
-    rows = [row for row in load(sys.argv[1:]) if row[1].gate]
-    tune = [row for row in rows if tune_half(row[1].key or row[1].question)]
-    held = [row for row in rows if not tune_half(row[1].key or row[1].question)]
-    weights, bias = fit(*matrix(tune))
-    tune_p = probabilities(tune, weights, bias)
+def train(rows: list[tuple[str, Record]], floor: float) -> tuple[np.ndarray, float, float]:
+    """Weights, bias and the probability cutoff with the best `balanced` value on `rows` among those that
+    still answer at least `floor` of every set's answerable questions."""
+    weights, bias = fit(*matrix(rows))
+    p = probabilities(rows, weights, bias)
     cutoffs = np.round(np.arange(0.05, 0.96, 0.01), 2)
-    cutoff = max(cutoffs, key=lambda c: balanced(tune, list(tune_p >= c)))
-    held_p = probabilities(held, weights, bias)
-    for name, part, p in (("tune", tune, tune_p), ("held-out", held, held_p)):
-        old = [r.gate["best"] >= MIN_EVIDENCE for _, r in part]
-        print(json.dumps({"half": name, "gate": f"cosine>={MIN_EVIDENCE}", **rates(part, old)}))
-        print(json.dumps({"half": name, "gate": "fitted", **rates(part, list(p >= cutoff))}))
+
+    def value(cutoff: float) -> float:
+        answers = list(p >= cutoff)
+        lowest = min(v.get("answer_rate", 1.0) for v in rates(rows, answers).values())
+        return balanced(rows, answers) - (10.0 if lowest < floor else 0.0)
+
+    return weights, bias, float(max(cutoffs, key=value))
+
+
+def fold(record: Record) -> int:
+    key = record.key or record.question
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % FOLDS
+
+
+def cross_validated(rows: list[tuple[str, Record]], floor: float) -> list[bool]:
+    """Each question judged by a model fitted without its fold (IDK-MRC folds by paragraph)."""
+    answers = [False] * len(rows)
+    for k in range(FOLDS):
+        weights, bias, cutoff = train([row for row in rows if fold(row[1]) != k], floor)
+        held = [i for i, row in enumerate(rows) if fold(row[1]) == k]
+        p = probabilities([rows[i] for i in held], weights, bias)
+        for i, value in zip(held, p, strict=True):
+            answers[i] = bool(value >= cutoff)
+    return answers
+
+
+def show(part: str, rows: list[tuple[str, Record]], fitted: list[bool]) -> None:
+    old = [r.gate["best"] >= MIN_EVIDENCE for _, r in rows]
+    print(json.dumps({"part": part, "gate": f"cosine>={MIN_EVIDENCE}", **rates(rows, old)}))
+    print(json.dumps({"part": part, "gate": "fitted", **rates(rows, fitted)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("fit", nargs="+", help="NAME=records.jsonl to fit on")
+    parser.add_argument("--test", nargs="*", default=[], help="NAME=records.jsonl to report only")
+    parser.add_argument(
+        "--floor", type=float, default=0.0, help="least answer rate on answerable questions, per set"
+    )
+    parser.add_argument("--features", nargs="*", default=list(FEATURES), choices=FEATURES)
+    args = parser.parse_args()
+    USED.intersection_update(args.features)
+    rows = load(args.fit)
+    seen = {r.question for _, r in rows}
+    test = [row for row in load(args.test) if row[1].question not in seen]
+    show(f"{FOLDS}-fold cross-validation", rows, cross_validated(rows, args.floor))
+    weights, bias, cutoff = train(rows, args.floor)
+    if test:
+        show("test (never fitted on)", test, list(probabilities(test, weights, bias) >= cutoff))
     print("GATE_WEIGHTS = {")
     for feature, weight in zip(FEATURES, weights, strict=True):
         print(f'    "{feature}": {weight:.3f},')

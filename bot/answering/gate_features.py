@@ -68,6 +68,8 @@ def _mentions(text: str, word: str) -> bool:
     # Whole words as written ("gpt-5" is not "GPT-4 ... 5"), or the same stems (Indonesian affixes).
     if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
         return True
+    if not word.isalpha():
+        return False  # "gpt-5" is not matched by "gpt" and "5" apart
     stems = _terms(word)
     return bool(stems) and stems <= _terms(text)
 
@@ -126,7 +128,8 @@ def features(question: str, ranked: list[Pick]) -> dict[str, float]:
     provided = kind is None or any(_provides(kind, p.sentence.text, question) for p in quoted)
     return {
         "best": top.similarity,
-        "dense": max(dense) if dense else 0.0,
+        # Without a dense leg (keyword-only search) the sentence cosine stands in for the passage's.
+        "dense": max(dense) if dense else top.similarity,
         "margin": top.similarity - sum(own) / len(own),
         "coverage": _covered(wanted, evidence_terms),
         "sentence_coverage": _covered(wanted, sentence_terms),

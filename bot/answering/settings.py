@@ -30,5 +30,6 @@ class AnswerSettings(BaseModel):
     passages: int = Field(8, ge=1, le=30, description="Passages retrieved per question.")
     min_evidence: float | None = Field(
         None,
-        description="Override of the calibrated evidence threshold (dense cosine); None: calibrated default.",
+        description="A plain best-sentence cosine threshold instead of the fitted evidence gate; "
+        "None: the fitted gate (bot/answering/evidence.py).",
     )

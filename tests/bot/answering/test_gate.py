@@ -1,0 +1,111 @@
+"""The evidence gate: its signals on hand-made passages, and its decisions on the real sample library."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.answering.engine import Answerer
+from bot.answering.evidence import EvidenceGate
+from bot.answering.extractive import Pick
+from bot.answering.gate_features import FEATURES, features, specific_words, wanted_type
+from bot.answering.sentence_vectors import PassageSentences
+from bot.answering.sentences import split_sentences
+from store.types import BriefInfo, Passage
+
+
+def picks(text: str, similarity: float, dense: float | None = None, title: str = "A brief") -> list[Pick]:
+    """The sentences of one passage, all at `similarity` to the question, the first one best."""
+    brief = BriefInfo("b1", title, "Wire", None, None, "en", "test", "", "hash", 1)
+    passage = Passage("b1#0", brief, text, 0, len(text), 0, 1.0, dense_score=dense)
+    sentences = split_sentences(text)
+    group = PassageSentences(passage, sentences, np.zeros((len(sentences), 3), np.float32))
+    return [Pick(group, s, similarity - 0.01 * i, similarity - 0.01 * i) for i, s in enumerate(sentences)]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Berapa nilai investasi Meta di Scale AI?", "number"),
+        ("How many employees did Scale AI lay off?", "number"),
+        ("Kapan QRIS Tap diluncurkan?", "date"),
+        ("Who became minister when Kominfo was renamed Komdigi?", "name"),  # the first question word wins
+        ("Why did OpenAI leave Scale AI?", None),
+    ],
+)
+def test_the_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:
+    assert wanted_type(question) == kind
+
+
+def test_a_version_number_is_not_found_in_another_version() -> None:
+    assert "gpt-5" in specific_words("How many parameters does GPT-5 have?")
+    text = "OpenAI trained GPT-4 on 5 data centres. It has many parameters, the company said."
+    signals = features("How many parameters does GPT-5 have?", picks(text, 0.88))
+    assert signals["specific_missing"] == 1.0
+    assert features("How many parameters does GPT-4 have?", picks(text, 0.88))["specific_missing"] == 0.0
+
+
+def test_a_how_much_question_without_an_amount_in_the_evidence_is_flagged() -> None:
+    vague = "Meta invested heavily in Scale AI. The deal shook the labelling market."
+    exact = "Meta invested US$14.3 billion in Scale AI. The deal shook the labelling market."
+    question = "How much did Meta invest in Scale AI?"
+    assert features(question, picks(vague, 0.9))["type_missing"] == 1.0
+    assert features(question, picks(exact, 0.9))["type_missing"] == 0.0
+
+
+def test_a_brief_title_counts_as_evidence_for_names() -> None:
+    text = "The project will cost about US$500 billion over four years."
+    untitled = features("How much will Stargate cost?", picks(text, 0.9))
+    titled = features("How much will Stargate cost?", picks(text, 0.9, title="Stargate announced"))
+    assert untitled["specific_missing"] == 1.0 and titled["specific_missing"] == 0.0
+
+
+def test_the_fitted_gate_answers_strong_evidence_and_declines_weak() -> None:
+    text = "Meta invested US$14.3 billion in Scale AI. The deal shook the labelling market."
+    gate = EvidenceGate()
+    strong = gate.judge("How much did Meta invest in Scale AI?", picks(text, 0.92, dense=0.92))
+    weak = gate.judge("How much did Meta invest in Scale AI?", picks(text, 0.80, dense=0.80))
+    assert strong.answer and not weak.answer
+    assert strong.confidence > weak.confidence
+    assert set(strong.signals) == set(FEATURES)
+    # Keyword-only search reports no dense score: the sentence cosine stands in, nothing is declined for it.
+    assert gate.judge("How much did Meta invest in Scale AI?", picks(text, 0.92)).answer
+
+
+def test_a_configured_threshold_replaces_the_fitted_gate() -> None:
+    text = "Meta invested US$14.3 billion in Scale AI."
+    assert not EvidenceGate(0.95).judge("Meta and Scale AI?", picks(text, 0.92, dense=0.92)).answer
+    assert EvidenceGate(0.5).judge("Meta and Scale AI?", picks(text, 0.6, dense=0.6)).answer
+    assert not EvidenceGate().judge("Anything?", []).answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    ["Berapa pendapatan Scale AI sepanjang tahun 2024?", "Who is the chief executive of XLSmart?"],
+)
+def test_on_topic_questions_the_briefs_cannot_answer_are_declined(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.abstained and answer.citations == []
+    assert answer.nearest  # the user still sees which briefs came closest
+    assert set(answer.gate) == set(FEATURES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "stories"),
+    [
+        (
+            "why did OpenAI leave Scale AI?",
+            {"why-openai-left-scale-ai", "openai-hentikan-kerja-sama-scale-ai"},
+        ),
+        ("berapa nilai investasi Meta di Scale AI?", {"investasi-meta-scale-ai", "meta-scale-ai-investment"}),
+    ],
+)
+def test_answerable_questions_still_get_cited_answers(
+    answerer: Answerer, question: str, stories: set[str]
+) -> None:
+    answer = answerer.answer(question)
+    assert not answer.abstained
+    assert answer.citations and "[1]" in answer.text
+    assert {c.brief.id for c in answer.citations} & stories
