@@ -96,7 +96,7 @@ class Answerer:
             answer.timings = {**timings, "total": time.perf_counter() - started}
             answer.evidence = best
             answer.gate = verdict.signals
-            return answer
+            return _logged(answer)
 
         mode: Literal["extractive", "generated"] = "extractive"
         statements: list[Statement] = []
@@ -110,7 +110,7 @@ class Answerer:
                 answer = evidence.abstain(question, lang, retrieved.passages, "generated", _join(notices))
                 answer.timings = {**timings, "total": time.perf_counter() - started}
                 answer.evidence = best
-                return answer
+                return _logged(answer)
             mode = "generated" if statements else "extractive"
             notices += [failure] if failure else []
         if not statements:
@@ -137,7 +137,7 @@ class Answerer:
         answer.gate = verdict.signals
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
             logger.error("citation check failed: %s", problem)
-        return answer
+        return _logged(answer)
 
     def _generate(
         self, question: str, lang: str, groups: list[PassageSentences]
@@ -169,3 +169,17 @@ def _join(notices: list[str]) -> str | None:
 def build_answerer(settings: BotSettings, library: Library) -> Answerer:
     """The answerer the bot's settings ask for, over an open library."""
     return Answerer(library, settings.answer, settings.llm)
+
+
+def _logged(answer: Answer) -> Answer:
+    """Log one structured line per answer: stage timings for operators, never the question's text."""
+    facts: dict[str, object] = {f"{stage}_s": round(seconds, 4) for stage, seconds in answer.timings.items()}
+    facts.update(
+        mode=answer.mode,
+        lang=answer.lang,
+        abstained=answer.abstained,
+        citations=len(answer.citations),
+        evidence=None if answer.evidence is None else round(answer.evidence, 3),
+    )
+    logger.info("answer ready", extra=facts)
+    return answer

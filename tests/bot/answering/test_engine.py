@@ -119,3 +119,16 @@ def test_bad_questions_get_a_polite_message(answerer: Answerer, question: str, l
     with pytest.raises(InvalidQuestionError) as raised:
         answerer.answer(question)
     assert str(raised.value)
+
+
+def test_each_answer_logs_its_timings_but_not_the_question(
+    answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    question = "who bought 49% of Scale AI?"
+    with caplog.at_level("INFO", logger="bot.answering.engine"):
+        answer = answerer.answer(question)
+    [record] = [r for r in caplog.records if r.getMessage() == "answer ready"]
+    assert record.total_s > 0  # type: ignore[attr-defined]
+    assert record.retrieve_s <= record.total_s  # type: ignore[attr-defined]
+    assert record.citations == len(answer.citations)  # type: ignore[attr-defined]
+    assert all(question not in str(value) for value in vars(record).values())
