@@ -89,7 +89,7 @@ class Answerer:
 
         notices = [phrases.no_dated_briefs_notice(lang)] if retrieved.period_missed else []
         best = ranked[0].similarity if ranked else 0.0
-        verdict = self._gate.judge(question, ranked)
+        verdict = self._gate.judge(question, ranked, lang)
         if not verdict.answer:
             logger.info("abstained evidence=%.3f confidence=%.3f lang=%s", best, verdict.confidence, lang)
             answer = evidence.abstain(question, lang, retrieved.passages, self.mode, _join(notices))
