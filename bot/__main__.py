@@ -12,18 +12,21 @@ here, and the library is indexed from the configured sources when it is empty.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import console
 from bot.answering.engine import Answerer, build_answerer
 from bot.settings import BotSettings
 from store import log_setup
 from store.errors import StoreError
+
+if TYPE_CHECKING:
+    from store.library import BriefLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -63,30 +66,29 @@ def configure_logging(settings: BotSettings, interactive: bool) -> None:
     log_setup.configure_logging(level, settings.log_format, secrets=secrets)
 
 
-def ensure_indexed(library: object, settings: BotSettings) -> None:
+def ensure_indexed(library: BriefLibrary) -> None:
     """Index the configured sources through the ingestion job when the library holds no briefs yet."""
-    from bot.ingest_runner import IngestError, IngestRunner
-
-    if library.stats().briefs:  # type: ignore[attr-defined]
-        return
-    print("The library is empty: indexing the configured sources (first start only)...", file=sys.stderr)
+    from bot.ingest_runner import IngestError, index_if_empty
 
     async def show(done: int, total: int, stage: str) -> None:
         print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
+    if not library.stats().briefs:
+        print("The library is empty: indexing the configured sources (first start only)...", file=sys.stderr)
     try:
-        summary = asyncio.run(IngestRunner().run(progress=show))
+        summary = index_if_empty(library, show)
     except IngestError as exc:
         print(f"\nIndexing failed: {exc}", file=sys.stderr)
         return
-    print(f"\n  indexed {len(summary.added)} briefs in {summary.seconds:.0f} s", file=sys.stderr)
+    if summary is not None:
+        print(f"\n  indexed {len(summary.added)} briefs in {summary.seconds:.0f} s", file=sys.stderr)
 
 
 def open_answerer(settings: BotSettings) -> Answerer:
     from store.library import open_library
 
     library = open_library(settings.store)
-    ensure_indexed(library, settings)
+    ensure_indexed(library)
     return build_answerer(settings, library)
 
 

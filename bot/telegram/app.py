@@ -7,7 +7,6 @@ not answered blindly minutes later. Updates are processed concurrently, so one s
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from typing import Any
@@ -24,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.ingest_runner import IngestError, IngestRunner
+from bot.ingest_runner import IngestError, IngestRunner, index_if_empty
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
 from bot.telegram.errors import on_error
@@ -115,21 +114,18 @@ async def _announce_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> 
 
 
 def _index_first_start(library: Library) -> None:
-    """On the very first start the library is empty: index the configured sources before serving, so the
-    first users get answers rather than "not in the briefs"."""
-    if library.stats().briefs:
-        return
-    logger.info("library empty: indexing the configured sources before serving (first start only)")
+    """Index the configured sources before serving when the library is empty (first start only)."""
 
     async def progress(done: int, total: int, stage: str) -> None:
         logger.info("first-start indexing stage=%s done=%d total=%d", stage, done, total)
 
     try:
-        summary = asyncio.run(IngestRunner().run(progress=progress))
+        summary = index_if_empty(library, progress)
     except IngestError as exc:
         logger.error("first-start indexing failed, serving an empty library: %s", exc)
         return
-    logger.info("first-start indexing done added=%d failed=%d", len(summary.added), len(summary.failed))
+    if summary is not None:
+        logger.info("first-start indexing done added=%d failed=%d", len(summary.added), len(summary.failed))
 
 
 def run_telegram(settings: BotSettings) -> None:
