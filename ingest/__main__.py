@@ -21,6 +21,7 @@ from ingest.runner import Progress, run
 from ingest.schedule import install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
+from store.settings import settings_problems
 
 logger = logging.getLogger("ingest")
 
@@ -63,9 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = IngestSettings()  # type: ignore[call-arg]  # fields come from the environment
     except ValidationError as exc:
-        # Field paths and reasons only: the rejected values could be secrets.
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        _fail(args.json, f"Bad settings: {problems}")
+        _fail(args.json, f"Bad settings: {settings_problems(exc)}")
         return EXIT_CANNOT_RUN
     configure_logging(settings)
     sources = list(args.sources or settings.ingest.sources)

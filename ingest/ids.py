@@ -14,12 +14,17 @@ from ingest.loaders.base import RawDoc
 
 
 def is_url(source: str) -> bool:
-    return urlsplit(source.strip()).scheme.lower() in {"http", "https"}
+    # A prefix test rather than `urlsplit`, which raises on a malformed URL ("http://[::1"); the fetch
+    # reports those.
+    return source.strip().lower().startswith(("http://", "https://"))
 
 
 def normalise_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no trailing slash on the path: one spelling per page."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # unparseable: kept as given, and the fetch reports it
+        return url.strip()
     path = parts.path.rstrip("/") or ""
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 

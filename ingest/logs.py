@@ -7,8 +7,5 @@ from store import log_setup
 
 
 def configure_logging(settings: IngestSettings) -> None:
-    embedding = settings.store.embedding
-    secrets = [
-        s.get_secret_value() for s in (settings.store.chroma_token, embedding.api_key) if s is not None
-    ]
+    secrets = settings.store.secret_values()
     log_setup.configure_logging(settings.log_level, settings.log_format, secrets=secrets)

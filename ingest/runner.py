@@ -84,22 +84,30 @@ def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progre
 def compare(library: Library | None, batches: list[SourceBatch]) -> SyncReport:
     """What `write` would do, without writing (for --dry-run). `library` is None when no store exists yet."""
     report = SyncReport()
-    claim_ids(batches, {b.id: b.scope for b in library.list_briefs()} if library else {})
+    # One listing for the whole run, compared the way the store's sync compares (hash, scope and origin), so
+    # a brief moving to another source of this run shows as updated, not as added here and removed there.
+    stored = {b.id: b for b in library.list_briefs()} if library else {}
+    claim_ids(batches, {i: b.scope for i, b in stored.items()})
+    yielded = {brief.id for b in batches if b.complete for brief in b.briefs}
     for batch in batches:
         report.failed += batch.failed
         if not batch.complete:
             continue
-        stored = {b.id: b for b in library.list_briefs(batch.scope)} if library else {}
         for brief in batch.briefs:
             old = stored.get(brief.id)
             if old is None:
                 report.added.append(brief.id)
-            elif (old.content_hash, old.origin) == (brief.content_hash(), brief.origin):
+            elif (old.content_hash, old.scope, old.origin) == (
+                brief.content_hash(),
+                brief.scope,
+                brief.origin,
+            ):
                 report.unchanged.append(brief.id)
             else:
                 report.updated.append(brief.id)
-        if batch.remove_missing and library is not None:
-            report.removed += _missing(list(stored.values()), batch)
+        if batch.remove_missing:
+            own = [b for b in stored.values() if b.scope == batch.scope and b.id not in yielded]
+            report.removed += _missing(own, batch)
     return report
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from dataclasses import asdict
 from typing import Any
 
+from pydantic import ValidationError
+
 from store.errors import StoreError
 from store.library import open_library
-from store.settings import BriefbotSettings
+from store.log_setup import configure_logging
+from store.settings import BriefbotSettings, settings_problems
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,10 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("--json", action="store_true", help="one JSON object per brief on stdout")
     args = parser.parse_args(argv)
 
-    settings = BriefbotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    logging.basicConfig(
-        level=settings.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
+    try:
+        settings = BriefbotSettings()  # type: ignore[call-arg]  # fields come from the environment
+    except ValidationError as exc:
+        print(f"error: bad settings: {settings_problems(exc)}", file=sys.stderr)
+        return 1
+    # The shared setup, not basicConfig: it scrubs the Chroma token and API key from every line.
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.store.secret_values())
     try:
         library = open_library(settings.store)
         try:

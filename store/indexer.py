@@ -8,7 +8,7 @@ is ever duplicated.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,17 +38,22 @@ class Stored:
     origin: str
 
 
-def stored_briefs(coll: Any, where: dict[str, Any] | None = None) -> dict[str, Stored]:
-    """Brief id -> what is stored, read from the first chunk of every brief (optionally restricted)."""
+def first_chunk_metadatas(coll: Any, where: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Metadata of every brief's first chunk, which carries the brief's own fields (optionally restricted)."""
     first = {"chunk_index": 0}
     clause = {"$and": [first, where]} if where else first
-    out: dict[str, Stored] = {}
     for page in read_pages(coll, where=clause, include=["metadatas"]):
-        for meta in page["metadatas"]:
-            out[str(meta["brief_id"])] = Stored(
-                str(meta["content_hash"]), int(meta["chunk_count"]), str(meta["scope"]), str(meta["origin"])
-            )
-    return out
+        yield from page["metadatas"]
+
+
+def stored_briefs(coll: Any, where: dict[str, Any] | None = None) -> dict[str, Stored]:
+    """Brief id -> what is stored, read from the first chunk of every brief (optionally restricted)."""
+    return {
+        str(meta["brief_id"]): Stored(
+            str(meta["content_hash"]), int(meta["chunk_count"]), str(meta["scope"]), str(meta["origin"])
+        )
+        for meta in first_chunk_metadatas(coll, where)
+    }
 
 
 class Indexer:
@@ -99,30 +104,32 @@ class Indexer:
             report.chunks_embedded += misses_after - misses_before
         else:
             report.chunks_embedded += total
-        self._upsert(coll, planned, vectors, progress)
+        # Surplus chunks go first and first chunks (which carry the content hash) are written last: a write
+        # cut short leaves the old hash in place, so the next run sees the brief as changed and finishes it.
         for brief, chunks in planned:
             old = stored.get(brief.id)
-            if old is None:
-                report.added.append(brief.id)
-                continue
-            report.updated.append(brief.id)
-            surplus = [chunk_id(brief.id, i) for i in range(len(chunks), old.chunk_count)]
+            surplus = [chunk_id(brief.id, i) for i in range(len(chunks), old.chunk_count)] if old else []
             if surplus:
                 with guard("delete surplus chunks"):
                     coll.delete(ids=surplus)
+        self._upsert(coll, planned, vectors, progress)
+        for brief, _ in planned:
+            (report.updated if brief.id in stored else report.added).append(brief.id)
 
     def _upsert(
         self, coll: Any, planned: list[tuple[Brief, list[Chunk]]], vectors: list[Any], progress: Progress
     ) -> None:
-        rows = [(b, c, len(chunks)) for b, chunks in planned for c in chunks]
+        placed = [(b, c, len(chunks)) for b, chunks in planned for c in chunks]
+        rows = [(b, c, n, v) for (b, c, n), v in zip(placed, vectors, strict=True)]
+        rows.sort(key=lambda row: row[1].index == 0)  # stable: first chunks last (see `write`)
         for start in range(0, len(rows), WRITE_BATCH):
             part = rows[start : start + WRITE_BATCH]
             with guard("write chunks"):
                 coll.upsert(
-                    ids=[c.id for _, c, _ in part],
-                    documents=[c.text for _, c, _ in part],
-                    embeddings=[vectors[start + i].tolist() for i in range(len(part))],
-                    metadatas=[chunk_metadata(b, c, n) for b, c, n in part],
+                    ids=[c.id for _, c, _, _ in part],
+                    documents=[c.text for _, c, _, _ in part],
+                    embeddings=[v.tolist() for _, _, _, v in part],
+                    metadatas=[chunk_metadata(b, c, n) for b, c, n, _ in part],
                 )
             progress(min(start + WRITE_BATCH, len(rows)), len(rows), "writing")
 

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from store.analysis import Analyzer
+from store.records import date_int
 from store.types import SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -75,9 +76,9 @@ class KeywordIndex:
             return None
         mask = np.ones(len(self.ids), dtype=bool)
         if filters.since:
-            mask &= self._published >= int(filters.since.strftime("%Y%m%d"))
+            mask &= self._published >= date_int(filters.since)
         if filters.until:
-            mask &= (self._published <= int(filters.until.strftime("%Y%m%d"))) & (self._published > 0)
+            mask &= (self._published <= date_int(filters.until)) & (self._published > 0)
         if filters.sources:
             mask &= np.isin(self._source, list(filters.sources))
         if filters.langs:

@@ -15,7 +15,7 @@ from chromadb.errors import NotFoundError
 from store.chroma_client import fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
-from store.indexer import Indexer, Progress, _no_progress, stored_briefs
+from store.indexer import Indexer, Progress, _no_progress, first_chunk_metadatas, stored_briefs
 from store.records import brief_info, passage
 from store.search import HybridSearcher
 from store.serving import Serving
@@ -81,13 +81,7 @@ class BriefLibrary:
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
         coll, _ = self._current()
         where = {"scope": scope} if scope is not None else None
-        first = {"chunk_index": 0}
-        clause = {"$and": [first, where]} if where else first
-        infos = [
-            brief_info(m)
-            for page in read_pages(coll, where=clause, include=["metadatas"])
-            for m in page["metadatas"]
-        ]
+        infos = [brief_info(m) for m in first_chunk_metadatas(coll, where)]
         return sorted(infos, key=lambda b: (b.published or date.min, b.id), reverse=True)
 
     def passages_of(self, brief_id: str) -> list[Passage]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -82,6 +82,16 @@ class StoreSettings(BaseModel):
 
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    def secret_values(self) -> list[str]:
+        """The store's configured secrets, for every process's log scrubbing."""
+        candidates = (self.chroma_token, self.embedding.api_key)
+        return [secret.get_secret_value() for secret in candidates if secret is not None]
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """Which settings failed and why, without their values (a rejected value may be a secret)."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
 class BriefbotSettings(BaseSettings):

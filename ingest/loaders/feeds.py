@@ -12,7 +12,7 @@ import trafilatura
 from ingest.dates import parse_date_value
 from ingest.loaders.base import LoadError, LoadResult, RawDoc, as_tags, as_text
 from ingest.loaders.documents import parse_html
-from ingest.loaders.web import Fetched, Fetcher
+from ingest.loaders.web import INVALID_URL, Fetched, Fetcher, is_valid_url
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,10 @@ def load_feed(fetched: Fetched, fetcher: Fetcher) -> LoadResult:
         link = as_text(entry.get("link"))
         if not link:
             result.failed.append((f"{fetched.url} entry {number}", "entry has no link"))
+            continue
+        if not is_valid_url(link):
+            # Not even the summary is kept: its id and citation would be the broken link.
+            result.failed.append((link, f"entry link is {INVALID_URL}"))
             continue
         try:
             result.docs.append(_entry_doc(entry, link, publisher, fetcher))

@@ -25,6 +25,9 @@ def parse_jsonl(text: str, *, origin: str, key: str) -> LoadResult:
         except json.JSONDecodeError as exc:
             result.failed.append((where, f"line {number} is not valid JSON ({exc.msg})"))
             continue
+        except (ValueError, RecursionError) as exc:
+            result.failed.append((where, f"line {number} {_beyond_limits(exc)}"))
+            continue
         _add_record(result, value, origin=origin, where=where, fallback_key=f"{key}:{number}")
     if not result.docs and not result.failed:
         raise LoadError("no records in the file")
@@ -37,6 +40,8 @@ def parse_json(text: str, *, origin: str, key: str) -> LoadResult:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    except (ValueError, RecursionError) as exc:
+        raise LoadError(f"the file {_beyond_limits(exc)}") from exc
     if isinstance(value, dict) and not any(f in value for f in _TEXT_FIELDS):
         value = next(
             (value[k] for k in ("records", "items", "data") if isinstance(value.get(k), list)), value
@@ -49,6 +54,13 @@ def parse_json(text: str, *, origin: str, key: str) -> LoadResult:
     if not result.docs and not result.failed:
         raise LoadError("no records in the file")
     return result
+
+
+def _beyond_limits(exc: Exception) -> str:
+    # Valid JSON that Python still refuses: an integer over 4,300 digits, or nesting deeper than the
+    # recursion limit. Reported like any bad record, so one odd file cannot stop the whole run.
+    what = "nests too deeply" if isinstance(exc, RecursionError) else "holds a number too long"
+    return f"cannot be read: its JSON {what}"
 
 
 def _add_record(result: LoadResult, value: Any, *, origin: str, where: str, fallback_key: str) -> None:

@@ -22,6 +22,18 @@ _FEED_TYPES = (
 _FEED_STARTS = (b"<rss", b"<feed", b"<rdf:rdf")
 
 
+INVALID_URL = "not a valid web address"
+
+
+def is_valid_url(url: str) -> bool:
+    """False for a URL httpx refuses to even parse (a bad port, an unclosed bracket, control characters)."""
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str
@@ -52,6 +64,8 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         """GET `url`; raise LoadError saying why it failed (timeout, HTTP status, network, too large)."""
+        if not is_valid_url(url):
+            raise LoadError(INVALID_URL)  # httpx would raise InvalidURL, which is no HTTPError
         try:
             with self._client.stream("GET", url) as response:
                 if response.status_code >= 400:

@@ -111,5 +111,9 @@ class CachedEmbedder:
         return out
 
     def close(self) -> None:
+        """Close the cache file and the wrapped backend (an HTTP backend holds a connection pool)."""
         with self._lock:
             self._db.close()
+        close = getattr(self.inner, "close", None)
+        if callable(close):
+            close()

@@ -97,3 +97,18 @@ def test_two_sources_never_take_turns_owning_an_id(
     assert alone.added == [] and len(alone.failed) == 1
     [info] = library.list_briefs()
     assert (info.id, info.scope) == ("bank.txt", "briefs")
+
+
+def test_dry_run_predicts_a_brief_moving_between_sources(
+    library: BriefLibrary, folder: str, tmp_path: Path
+) -> None:
+    run(library, [folder], OPTIONS, progress=no_progress)
+    (tmp_path / "other").mkdir()
+    (tmp_path / folder / "bank.txt").rename(tmp_path / "other" / "bank.txt")  # the curator moves the file
+
+    planned = run(library, ["other", folder], OPTIONS, dry_run=True, progress=no_progress)
+    done = run(library, ["other", folder], OPTIONS, progress=no_progress)
+
+    assert (done.added, done.updated, done.removed) == ([], ["bank.txt"], [])
+    assert (planned.added, planned.updated, planned.removed) == (done.added, done.updated, done.removed)
+    assert ids(library, "other") == ["bank.txt"]

@@ -49,3 +49,19 @@ def test_unreachable_server_is_a_short_message_and_exit_code_1() -> None:
     )
     assert done.returncode == 1
     assert "not reachable right now" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_settings_are_named_without_a_traceback_or_their_value() -> None:
+    secret = "sk-live-token-that-must-not-leak"
+    env = {**os.environ, "BRIEFBOT_STORE__CHROMA_PORT": secret}
+    done = subprocess.run(
+        [sys.executable, "-m", "store", "stats"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "store.chroma_port" in done.stderr and "Traceback" not in done.stderr
+    assert secret not in done.stderr

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
+import pytest
+
+from store import indexer
+from store.errors import StoreUnavailable
 from store.library import BriefLibrary
 from store.types import chunk_id
 from tests.store.conftest import LibraryFactory, briefs
@@ -83,3 +89,34 @@ def test_listing_is_newest_first_with_metadata(indexed: BriefLibrary) -> None:
     assert (meta.source, meta.lang, meta.tags, meta.scope) == ("ZONA GADGET", "id", ("ai", "meta"), "folder")
     stats = indexed.stats()
     assert stats.briefs == 5 and stats.by_lang == {"id": 4, "en": 1} and stats.last_indexed
+
+
+def test_write_cut_short_is_finished_by_the_next_sync(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = make_library(chunk_size=40, chunk_overlap=0)
+    first = replace(
+        briefs()[0], text=" ".join(f"Kalimat nomor {i} tentang investasi Meta." for i in range(8))
+    )
+    library.sync([first], "folder")
+    second = replace(first, text=" ".join(f"Versi baru {i}: Meta menambah saham Scale AI." for i in range(8)))
+    real_guard = indexer.guard
+    writes: list[str] = []
+
+    @contextmanager
+    def server_gone_after_one_batch(what: str) -> Iterator[None]:
+        if what == "write chunks":
+            writes.append(what)
+            if len(writes) > 1:  # the Chroma server drops out after the first batch of chunks
+                raise StoreUnavailable("gone")
+        with real_guard(what):
+            yield
+
+    monkeypatch.setattr(indexer, "WRITE_BATCH", 2)
+    monkeypatch.setattr(indexer, "guard", server_gone_after_one_batch)
+    with pytest.raises(StoreUnavailable):
+        library.sync([second], "folder")
+    monkeypatch.setattr(indexer, "guard", real_guard)
+    report = library.sync([second], "folder")  # the re-run must not take the half-written brief as done
+    assert report.updated == [first.id]
+    assert " ".join(p.text for p in library.passages_of(first.id)) == second.text

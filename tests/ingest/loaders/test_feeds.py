@@ -145,3 +145,25 @@ def test_page_without_article_text_is_reported(web: WebServer, fetcher: Fetcher)
     assert batch.briefs == []
     [(what, why)] = batch.failed
     assert what == web.url("/kosong") and "text" in why
+
+
+def test_malformed_entry_links_are_reported_not_raised(web: WebServer, fetcher: Fetcher) -> None:
+    body = "Pertamina menaikkan produksi minyak di blok Rokan sebesar lima persen pada semester pertama."
+    web.routes["/a/rokan"] = article("Produksi Rokan naik", body)
+    good = rss(web, [("Produksi Rokan naik", "/a/rokan", "Ringkasan.")]).body.decode()
+    bad_links = "".join(
+        f"<item><title>Rusak {n}</title><link>{link}</link><description>Tautan rusak.</description></item>"
+        for n, link in enumerate(["http://[::1/berita", "http://contoh.id:port/berita"], start=1)
+    )
+    web.routes["/feed.xml"] = Route(
+        good.replace("</channel>", bad_links + "</channel>").encode(), "application/rss+xml"
+    )
+    batch = load(web.url("/feed.xml"), fetcher)
+    assert [b.title for b in batch.briefs] == ["Produksi Rokan naik"]
+    assert len(batch.failed) == 2 and batch.complete
+    assert all("not a valid web address" in why for _, why in batch.failed)
+
+
+def test_malformed_source_url_is_reported_not_raised(fetcher: Fetcher) -> None:
+    batch = load("http://[::1/feed.xml", fetcher)
+    assert not batch.complete and batch.failed == [("http://[::1/feed.xml", "not a valid web address")]

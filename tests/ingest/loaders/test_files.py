@@ -142,6 +142,20 @@ def test_bad_files_are_reported_and_good_ones_still_load(mixed_folder: Path) -> 
     assert ".hidden.txt" not in failed
 
 
+def test_json_python_refuses_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 5_000 + "]" * 5_000)
+    (tmp_path / "rows.jsonl").write_text(
+        '{"id": "ok", "text": "Penjualan mobil listrik naik tajam pada bulan Juni tahun ini."}\n'
+        + '{"id": "big", "text": "Angka yang sangat panjang.", "n": '
+        + "9" * 5_000
+        + "}\n"
+    )
+    briefs, failed = load_briefs(tmp_path)
+    assert list(briefs) == ["ok"]
+    assert "nests too deeply" in failed["deep.json"]
+    assert "line 2" in failed["rows.jsonl:2"] and "number too long" in failed["rows.jsonl:2"]
+
+
 def test_repairable_mojibake_is_repaired(tmp_path: Path) -> None:
     wrong = "Rapat ‘dewan’ menyetujui dividen Rp1.000 per saham — kata direksi.".encode().decode("cp1252")
     (tmp_path / "m.txt").write_text(wrong, encoding="utf-8")

@@ -7,12 +7,15 @@ import logging
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pytest
 
+from store.embedding.cache import CachedEmbedder
 from store.embedding.factory import build_embedder
+from store.embedding.openai_backend import OpenAIEmbedder
 from store.errors import EmbeddingFailed
 from store.settings import EmbeddingSettings
 
@@ -80,6 +83,14 @@ def test_vectors_come_back_normalised_in_input_order(endpoint: str) -> None:
     assert np.allclose(vectors, expected, atol=1e-6)
     assert [c["n"] for c in Handler.calls if c["n"] != 1] == [2, 2]  # batched by batch_size
     assert all(c["auth"] == f"Bearer {KEY}" for c in Handler.calls)
+
+
+def test_closing_the_cached_embedder_releases_the_http_client(endpoint: str, tmp_path: Path) -> None:
+    embedder = build_embedder(settings(endpoint, cache=True), tmp_path)
+    assert isinstance(embedder, CachedEmbedder) and isinstance(embedder.inner, OpenAIEmbedder)
+    assert embedder.embed_passages(["aaa"]).shape == (1, 6)
+    embedder.close()
+    assert embedder.inner._client.is_closed  # no pooled connection left open to the endpoint
 
 
 def test_endpoint_failure_is_a_clear_error_without_the_key(
