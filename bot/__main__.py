@@ -55,15 +55,7 @@ def configure_logging(settings: BotSettings, interactive: bool) -> None:
     """Configure logging once for the process, scrubbing every configured secret from every line."""
     # At the console, informational logs would drown the answers; they go to stderr from WARNING up.
     level = "WARNING" if interactive and settings.log_level in ("INFO", "DEBUG") else settings.log_level
-    candidates = (
-        settings.telegram.token,
-        settings.telegram.webhook_secret,
-        settings.llm.api_key,
-        settings.store.chroma_token,
-        settings.store.embedding.api_key,
-    )
-    secrets = [secret.get_secret_value() for secret in candidates if secret is not None]
-    log_setup.configure_logging(level, settings.log_format, secrets=secrets)
+    log_setup.configure_logging(level, settings.log_format, secrets=settings.secret_values())
 
 
 def ensure_indexed(library: BriefLibrary) -> None:

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], Awaitable[None]]
 
 DEFAULT_COMMAND: tuple[str, ...] = (sys.executable, "-m", "ingest")
+# The summary is one JSON line listing every brief id (unchanged ones too): far past asyncio's 64 KiB default
+# line limit for a library of a few thousand briefs.
+_LINE_LIMIT = 64 * 1024 * 1024
 
 
 class IngestError(Exception):
@@ -71,11 +74,19 @@ class IngestRunner:
                 stdin=asyncio.subprocess.DEVNULL,
                 env=env,
                 cwd=self._cwd,
+                limit=_LINE_LIMIT,
             )
             stderr_task = asyncio.create_task(_read_all(process.stderr))
-            summary = await self._follow(process.stdout, progress)
-            code = await process.wait()
-            stderr = await stderr_task
+            try:
+                summary = await self._follow(process.stdout, progress)
+                code = await process.wait()
+                stderr = await stderr_task
+            except BaseException:
+                # Cancelled (shutdown) or failed while following: never leave an orphan job writing the store.
+                if process.returncode is None:
+                    process.kill()
+                stderr_task.cancel()
+                raise
             if code != 0 or summary is None:
                 reason = _last_line(stderr) or f"exit code {code}"
                 logger.warning("ingest failed code=%s reason=%s", code, reason)

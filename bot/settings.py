@@ -13,3 +13,14 @@ class BotSettings(BriefbotSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, to be scrubbed from logs and from error reports sent to Telegram."""
+        candidates = (
+            self.telegram.token,
+            self.telegram.webhook_secret,
+            self.llm.api_key,
+            self.store.chroma_token,
+            self.store.embedding.api_key,
+        )
+        return [secret.get_secret_value() for secret in candidates if secret is not None]

@@ -99,7 +99,7 @@ async def on_stats(update: Update, context: BotContext) -> None:
     except StoreUnavailable:
         await services.sender.send(message.chat.id, render.escape(texts.both("unavailable")))
         return
-    usage = services.usage.summary()
+    usage = await asyncio.to_thread(services.usage.summary)  # reads every answer time: not on the loop
     html = render.render_stats(stats, usage.questions, usage.abstentions, usage.median_seconds)
     html += f"\nFeedback: 👍 {usage.up_votes} · 👎 {usage.down_votes}"
     await services.sender.send(message.chat.id, html)

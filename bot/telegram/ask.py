@@ -144,7 +144,9 @@ async def _answer_and_send(
             )
             return
     seconds = time.perf_counter() - started
-    answer_id = services.usage.record_answer(
+    # A committed sqlite write waits for the disk; off the event loop it cannot hold up other chats.
+    answer_id = await asyncio.to_thread(
+        services.usage.record_answer,
         question=question,
         answer=answer.text,
         lang=answer.lang,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update
@@ -41,8 +42,8 @@ async def on_vote(update: Update, context: BotContext) -> None:
     if vote not in ("up", "down"):
         await query.answer()
         return
-    known = context.services.usage.record_vote(
-        answer_id, query.from_user.id, "up" if vote == "up" else "down"
+    known = await asyncio.to_thread(
+        context.services.usage.record_vote, answer_id, query.from_user.id, "up" if vote == "up" else "down"
     )
     logger.info("vote answer_id=%s vote=%s known=%s", answer_id, vote, known)
     answer = context.services.answers.get(answer_id)

@@ -46,9 +46,9 @@ async def on_error(update: object, context: BotContext) -> None:
     chat_id = services.settings.telegram.error_chat_id
     if chat_id is None or error is None:
         return
-    token = services.settings.telegram.token
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    details = redact(details, [token.get_secret_value() if token else ""])[-_DETAIL_CHARS:]
+    # Any configured secret may sit in a traceback (a URL, a header), not only the bot token.
+    details = redact(details, services.settings.secret_values())[-_DETAIL_CHARS:]
     where = ""
     if isinstance(update, Update) and update.effective_chat:
         where = f" in chat {update.effective_chat.id}"

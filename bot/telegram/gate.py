@@ -26,6 +26,7 @@ class Gate:
         self._clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._busy: set[int] = set()
+        self._swept = -math.inf
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self._admins
@@ -42,6 +43,7 @@ class Gate:
     def wait_seconds(self, user_id: int) -> int:
         """0 and counts the question when the user may ask now; otherwise seconds until they may."""
         now = self._clock()
+        self._forget_idle(now)
         asked = self._asked.setdefault(user_id, deque())
         while asked and now - asked[0] >= _WINDOW:
             asked.popleft()
@@ -49,6 +51,15 @@ class Gate:
             return max(1, math.ceil(_WINDOW - (now - asked[0])))
         asked.append(now)
         return 0
+
+    def _forget_idle(self, now: float) -> None:
+        # Users with no question inside the window have nothing left to count; without this sweep (at most
+        # once a window) the table would keep one entry per user ever seen for the life of the process.
+        if now - self._swept < _WINDOW:
+            return
+        self._swept = now
+        for user_id in [u for u, asked in self._asked.items() if not asked or now - asked[-1] >= _WINDOW]:
+            del self._asked[user_id]
 
     def try_start(self, user_id: int) -> bool:
         """Mark the user busy; False when they already have a question in progress."""

@@ -35,23 +35,34 @@ class Sender:
     def __init__(self, bot: Bot, retries: int = 3) -> None:
         self._bot = bot
         self._retries = retries
-        self._locks: dict[int, asyncio.Lock] = {}
+        # chat id -> (lock, sends using it); an entry lives only while a send to that chat is under way, so
+        # a bot that has talked to a million chats does not keep a million locks.
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def _call(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        async with lock:
-            for attempt in range(self._retries + 1):
-                try:
-                    return await call()
-                except RetryAfter as exc:
-                    wait = _seconds(exc.retry_after)
-                    if attempt == self._retries:
-                        raise
-                    logger.warning(
-                        "flood control chat_id=%s wait=%.1fs attempt=%d", chat_id, wait, attempt + 1
-                    )
-                    await asyncio.sleep(wait)
-            raise AssertionError("unreachable")
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                return await self._attempts(chat_id, call)
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+    async def _attempts(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(self._retries + 1):
+            try:
+                return await call()
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                if attempt == self._retries:
+                    raise
+                logger.warning("flood control chat_id=%s wait=%.1fs attempt=%d", chat_id, wait, attempt + 1)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
 
     async def send(
         self,

@@ -49,3 +49,15 @@ async def test_a_job_that_cannot_run_raises_with_its_last_error_line(tmp_path: P
     )
     with pytest.raises(IngestError, match=r"The library is unavailable\."):
         await IngestRunner(command=[sys.executable, str(script)]).run()
+
+
+async def test_a_summary_line_listing_thousands_of_briefs_is_read(tmp_path: Path) -> None:
+    # An incremental run over a big library lists every unchanged brief on one summary line (~170 KB here).
+    script = tmp_path / "big_summary.py"
+    script.write_text(
+        "import json\n"
+        'ids = ["briefs/industry-brief-%05d.md" % i for i in range(5000)]\n'
+        'print(json.dumps({"event": "summary", "unchanged": ids, "seconds": 2.0}), flush=True)\n'
+    )
+    summary = await IngestRunner(command=[sys.executable, str(script)]).run()
+    assert len(summary.unchanged) == 5000 and summary.unchanged[-1] == "briefs/industry-brief-04999.md"

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.ingest_runner import IngestRunner
+from bot.usage import UsageLog
 from tests.bot.telegram.conftest import ADMIN, Harness
 from tests.bot.telegram.fakes import BOT_ID, BOT_USERNAME
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
@@ -230,9 +232,10 @@ async def test_channel_posts_become_briefs_silently(harness_factory: Any) -> Non
 
 async def test_errors_apologise_without_traceback_and_report_redacted(harness_factory: Any) -> None:
     h: Harness = await harness_factory(error_chat_id=-999)
+    h.app.bot_data["services"].settings.llm.api_key = SecretStr("sk-llm-secret")
 
     def broken(question: str, **_: Any) -> Any:
-        raise RuntimeError("engine exploded near token 123:TEST")
+        raise RuntimeError("engine exploded near token 123:TEST calling with key sk-llm-secret")
 
     h.answerer.answer = broken  # type: ignore[method-assign]
     await h.send("question?")
@@ -240,6 +243,7 @@ async def test_errors_apologise_without_traceback_and_report_redacted(harness_fa
     assert "Sorry, something went wrong" in apology and "Traceback" not in apology
     [report] = _texts(h, -999)
     assert "RuntimeError" in report and "123:TEST" not in report and "<redacted>" in report
+    assert "sk-llm-secret" not in report  # every configured secret, not only the bot token
 
 
 async def test_flood_wait_in_one_chat_does_not_delay_another(harness: Harness) -> None:
@@ -287,3 +291,23 @@ async def test_admin_reindex_edits_progress_and_ends_with_summary(
     )
     assert "x.md" in final and "empty file" in final
     assert len(edits) <= 3  # progress edits are throttled
+
+
+async def test_a_slow_usage_write_does_not_hold_up_other_chats(harness: Harness, tmp_path: Path) -> None:
+    class SlowDisk(UsageLog):
+        def record_answer(self, **fields: Any) -> str:
+            if fields["chat_id"] == 7:
+                time.sleep(1.5)  # a busy shared disk stalls the commit
+            return super().record_answer(**fields)
+
+    harness.app.bot_data["services"].usage = SlowDisk(tmp_path / "slow.sqlite3")
+    started = time.monotonic()
+    times: dict[int, float] = {}
+
+    async def ask(user: int) -> None:
+        await harness.send("question?", user=user)
+        times[user] = time.monotonic() - started
+
+    await asyncio.gather(ask(7), ask(8))
+    assert len(harness.tg.sent(7)) == 1 and len(harness.tg.sent(8)) == 1
+    assert times[7] >= 1.5 and times[8] < 1.0
