@@ -19,16 +19,11 @@ from pydantic import ValidationError
 from bot.settings import BotSettings
 from bot.usage import UsageLog
 from store.errors import StoreError
+from store.settings import settings_problems
 
 logger = logging.getLogger(__name__)
 
 HEALTHY, UNHEALTHY = 0, 1
-
-
-def _settings_problem(exc: ValidationError) -> str:
-    """Name the offending settings without echoing their values (they may be secrets)."""
-    fields = ", ".join(".".join(str(part) for part in err["loc"]) for err in exc.errors())
-    return f"settings do not load: check {fields}"
 
 
 def collect(settings: BotSettings) -> dict[str, Any]:
@@ -52,7 +47,7 @@ def check() -> tuple[int, dict[str, Any]]:
     try:
         settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
     except ValidationError as exc:
-        return UNHEALTHY, {"status": "error", "error": _settings_problem(exc)}
+        return UNHEALTHY, {"status": "error", "error": f"settings do not load: {settings_problems(exc)}"}
     try:
         return HEALTHY, collect(settings)
     except StoreError as exc:

@@ -16,11 +16,6 @@ class BotSettings(BriefbotSettings):
 
     def secret_values(self) -> list[str]:
         """Every configured secret, to be scrubbed from logs and from error reports sent to Telegram."""
-        candidates = (
-            self.telegram.token,
-            self.telegram.webhook_secret,
-            self.llm.api_key,
-            self.store.chroma_token,
-            self.store.embedding.api_key,
-        )
-        return [secret.get_secret_value() for secret in candidates if secret is not None]
+        candidates = (self.telegram.token, self.telegram.webhook_secret, self.llm.api_key)
+        own = [secret.get_secret_value() for secret in candidates if secret is not None]
+        return own + self.store.secret_values()
