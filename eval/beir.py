@@ -34,6 +34,8 @@ class Query:
     id: str
     text: str
     split: str | None = None
+    answer: str = ""
+    """The question's answer when the file gives one (FacQA does): enables the reader-side score."""
 
 
 @dataclass
@@ -105,6 +107,7 @@ def read_queries(path: Path, qrels: dict[str, dict[str, int]] | None = None) -> 
             id=_text_field(record, "_id", path, number),
             text=_text_field(record, "text", path, number),
             split=str(split) if split is not None else None,
+            answer=record["answer"] if isinstance(record.get("answer"), str) else "",
         )
         queries[query.id] = query
     return queries

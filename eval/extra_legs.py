@@ -20,7 +20,6 @@ import argparse
 import hashlib
 import json
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy.typing as npt
 
 from eval.fusion_lab import Matrix, ScoreTables, _minmax, _ranks
 from eval.metrics import score_rankings
+from eval.misses import miss_kinds
 from eval.tune import build_tables, embed_queries_cached
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 Leg = tuple[Matrix, npt.NDArray[np.float64], bool]
 """Scores (questions x documents), weight per question, and whether a score of 0 means "not a candidate"."""
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 SPARSE_TOP = 256
 
 
@@ -58,31 +57,6 @@ def fuse_legs(legs: Sequence[Leg], candidates: int = 40) -> Matrix:
 def rankings(tables: ScoreTables, fused: Matrix, top: int = 10) -> dict[str, list[str]]:
     best = np.argsort(-fused, axis=1, kind="stable")[:, :top]
     return {qid: [tables.doc_ids[j] for j in best[i]] for i, qid in enumerate(tables.query_ids)}
-
-
-def _skeleton(text: str) -> str:
-    """Text with spacing and punctuation gone: "( 1514 - 1530 )" and "(1514-1530)" become the same."""
-    return "".join(_WORD.findall(text.lower()))
-
-
-def miss_kinds(
-    ranked: dict[str, list[str]], qrels: dict[str, set[str]], docs: dict[str, str], answers: dict[str, str]
-) -> dict[str, float]:
-    """Share of questions by what sits at rank 1: the judged document, a near-duplicate, an answer-bearing
-    document, or something else (the misses retrieval can still fix)."""
-    counts = {"hit": 0, "near-duplicate": 0, "answer-bearing": 0, "other": 0}
-    for qid, relevant in qrels.items():
-        first = (ranked.get(qid) or [""])[0]
-        answer = _skeleton(answers.get(qid, ""))
-        if first in relevant:
-            counts["hit"] += 1
-        elif any(_skeleton(docs.get(first, "")) == _skeleton(docs[r]) for r in relevant if r in docs):
-            counts["near-duplicate"] += 1
-        elif answer and answer in _skeleton(docs.get(first, "")):
-            counts["answer-bearing"] += 1
-        else:
-            counts["other"] += 1
-    return {kind: n / max(1, len(qrels)) for kind, n in counts.items()}
 
 
 def sparse_scores(queries: list[str], docs: list[str], cache_dir: Path) -> Matrix:
@@ -195,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         qrels,
         dict(zip(tables.doc_ids, docs, strict=True)),
         _answers(answer_file),
+        dict(zip(tables.query_ids, questions, strict=True)),
     )
     print("\nrank 1 of the store's hybrid: " + ", ".join(f"{k} {v:.3f}" for k, v in kinds.items()))
     return 0

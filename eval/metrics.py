@@ -32,6 +32,11 @@ def recall_at_k(ranking: Sequence[str], relevant: Collection[str], k: int) -> fl
     return found / len(relevant)
 
 
+def hit_at_k(ranking: Sequence[str], relevant: Collection[str], k: int) -> float:
+    """1 when any relevant document is in the top `k` (open-domain QA's "top-k accuracy"), else 0."""
+    return 1.0 if reciprocal_rank_at_k(ranking, relevant, k) > 0 else 0.0
+
+
 def reciprocal_rank_at_k(ranking: Sequence[str], relevant: Collection[str], k: int) -> float:
     """1 / rank of the first relevant document within the top `k`, 0 when none is there."""
     if k < 1:
@@ -56,12 +61,16 @@ def score_rankings(
     qrels: Mapping[str, Collection[str]],
     ks: Sequence[int] = (1, 5, 10),
     mrr_k: int = 10,
+    any_hit: bool = False,
 ) -> RankingScores:
-    """Mean Recall@k for each k and MRR@mrr_k over every judged query (a missing ranking scores 0)."""
+    """Mean Recall@k for each k and MRR@mrr_k over every judged query (a missing ranking scores 0). With
+    `any_hit`, "recall" is the share of queries with at least one relevant document in the top k, the
+    reading that fits a question with several acceptable documents."""
+    at_k = hit_at_k if any_hit else recall_at_k
     judged = [q for q, rel in qrels.items() if rel]
     if not judged:
         raise ValueError("no judged queries to score")
-    recall = {k: sum(recall_at_k(rankings.get(q, []), qrels[q], k) for q in judged) / len(judged) for k in ks}
+    recall = {k: sum(at_k(rankings.get(q, []), qrels[q], k) for q in judged) / len(judged) for k in ks}
     mrr = sum(reciprocal_rank_at_k(rankings.get(q, []), qrels[q], mrr_k) for q in judged) / len(judged)
     return RankingScores(queries=len(judged), recall=recall, mrr=mrr, mrr_k=mrr_k)
 

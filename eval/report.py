@@ -27,8 +27,10 @@ class LegResult:
         rankings: Mapping[str, Sequence[str]],
         qrels: Mapping[str, Collection[str]],
         latencies_ms: Sequence[float],
+        any_hit: bool = False,
     ) -> LegResult:
-        scores = score_rankings({q: dedupe(r) for q, r in rankings.items()}, qrels, ks=KS, mrr_k=MRR_K)
+        deduped = {q: dedupe(r) for q, r in rankings.items()}
+        scores = score_rankings(deduped, qrels, ks=KS, mrr_k=MRR_K, any_hit=any_hit)
         return cls(
             leg=leg,
             queries=scores.queries,

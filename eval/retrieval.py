@@ -7,6 +7,9 @@ job would; passage vectors go through the store's embedding cache under `--cache
 nothing. Each leg is the store's own search with the other leg's weight set to 0. Search settings come from
 the usual `BRIEFBOT_STORE__SEARCH__*` variables, so a tuning run is
 `BRIEFBOT_STORE__SEARCH__FUSION=score python -m eval.retrieval ...`.
+
+When the questions carry an `answer` field (FacQA does), a reader-side table follows the strict one (a
+passage holding the answer counts as a hit) along with the causes of rank-1 misses; see `eval.misses`.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from eval.beir import BeirDataset, BeirFormatError, load_beir
+from eval.metrics import dedupe
+from eval.misses import answer_qrels, miss_kinds
 from eval.report import LegResult, markdown_table, text_table
 from store.errors import StoreError
 from store.language import detect_language
@@ -51,7 +57,17 @@ def leg_settings(base: StoreSettings, leg: str) -> StoreSettings:
     return base.model_copy(update={"search": base.search.model_copy(update=update)})
 
 
-def run_leg(settings: StoreSettings, leg: str, dataset: BeirDataset, depth: int) -> LegResult:
+@dataclass(frozen=True)
+class LegRun:
+    """One leg's strict result, and when the questions carry answers, its reader-side result and the causes of
+    its rank-1 misses (see `eval.misses`)."""
+
+    strict: LegResult
+    answer_aware: LegResult | None = None
+    misses: dict[str, float] | None = None
+
+
+def run_leg(settings: StoreSettings, leg: str, dataset: BeirDataset, depth: int) -> LegRun:
     """Ask every judged query through the store; rankings are brief ids, best first."""
     library = open_library(leg_settings(settings, leg))
     try:
@@ -65,7 +81,18 @@ def run_leg(settings: StoreSettings, leg: str, dataset: BeirDataset, depth: int)
     finally:
         library.close()
     qrels = {q.id: set(dataset.qrels[q.id]) for q in dataset.judged_queries()}
-    return LegResult.from_rankings(leg, rankings, qrels, latencies)
+    strict = LegResult.from_rankings(leg, rankings, qrels, latencies)
+    answers = {q.id: q.answer for q in dataset.judged_queries() if q.answer}
+    if not answers:
+        return LegRun(strict)
+    docs = {d.id: d.text for d in dataset.corpus.values()}
+    questions = {q.id: q.text for q in dataset.judged_queries()}
+    ranked = {q: dedupe(r) for q, r in rankings.items()}
+    return LegRun(
+        strict,
+        LegResult.from_rankings(leg, rankings, answer_qrels(qrels, docs, answers), latencies, any_hit=True),
+        miss_kinds(ranked, qrels, docs, answers, questions),
+    )
 
 
 def index_corpus(settings: StoreSettings, dataset: BeirDataset) -> float:
@@ -102,7 +129,7 @@ def evaluate(
     base: StoreSettings,
     cache_dir: Path,
     depth: int = 10,
-) -> list[LegResult]:
+) -> list[LegRun]:
     dataset = load_beir(data_dir, split=split, queries_file=queries_file)
     if not dataset.judged_queries():
         raise BeirFormatError(
@@ -138,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     base = BriefbotSettings().store  # type: ignore[call-arg]  # fields come from the environment
     try:
-        results = evaluate(
+        runs = evaluate(
             args.data_dir,
             split=args.split,
             queries_file=args.queries,
@@ -152,16 +179,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"The store failed: {exc}", file=sys.stderr)
         return 1
-    print(text_table(results))
+    strict = [r.strict for r in runs]
+    print(text_table(strict))
     print()
-    print(markdown_table(results))
+    print(markdown_table(strict))
+    aware = [r.answer_aware for r in runs if r.answer_aware is not None]
+    if aware:
+        print("\nReader-side: R@k = share of questions with the judged passage or one holding the answer in")
+        print("the top k (open-domain QA's top-k accuracy); MRR@10 uses the first such passage")
+        print(markdown_table(aware))
+        print("\nWhat sits at rank 1 (share of questions):")
+        for run in runs:
+            kinds = ", ".join(f"{k} {v:.3f}" for k, v in (run.misses or {}).items())
+            print(f"  {run.strict.leg}: {kinds}")
     if args.json:
         payload = {
             "data_dir": str(args.data_dir),
             "split": args.split,
             "queries": str(args.queries) if args.queries else None,
             "search": base.search.model_dump(),
-            "legs": [r.as_dict() for r in results],
+            "legs": [r.strict.as_dict() for r in runs],
+            "answer_aware_legs": [r.answer_aware.as_dict() for r in runs if r.answer_aware is not None],
+            "rank1_kinds": {r.strict.leg: r.misses for r in runs if r.misses is not None},
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.extra_legs import Leg, fuse_legs, miss_kinds
+from eval.extra_legs import Leg, fuse_legs
+from eval.misses import miss_kinds
 
 
 def _leg(rows: list[list[float]], weight: float, positive_only: bool = False) -> Leg:
@@ -38,4 +39,10 @@ def test_misses_are_sorted_by_what_sits_at_rank_one() -> None:
     qrels = {q: {"gold"} for q in ranked}
     answers = {"q3": "Pandeglang", "q4": "1514 - 1530"}
     kinds = miss_kinds(ranked, qrels, docs, answers)
-    assert kinds == {"hit": 0.25, "near-duplicate": 0.25, "answer-bearing": 0.25, "other": 0.25}
+    assert kinds == {
+        "hit": 0.25,
+        "near-duplicate": 0.25,
+        "answer-bearing": 0.25,
+        "context-dependent": 0.0,
+        "other": 0.25,
+    }

@@ -59,3 +59,11 @@ def test_percentile_interpolates_between_ranks() -> None:
     assert percentile(values, 95) == pytest.approx(48.0)
     assert percentile([7.0], 95) == 7.0
     assert percentile([3.0, 1.0, 2.0], 0) == 1.0
+
+
+def test_any_hit_counts_a_query_once_however_many_relevant_documents_it_has() -> None:
+    rankings = {"q": ["a", "x", "b"]}
+    qrels = {"q": {"a", "b", "c"}}
+    assert score_rankings(rankings, qrels, ks=(1, 3)).recall == {1: 1 / 3, 3: 2 / 3}
+    assert score_rankings(rankings, qrels, ks=(1, 3), any_hit=True).recall == {1: 1.0, 3: 1.0}
+    assert score_rankings({"q": ["x", "y"]}, qrels, ks=(2,), any_hit=True).recall == {2: 0.0}

@@ -42,6 +42,15 @@ def test_scores_every_leg_and_reuses_the_embedding_cache(
     assert legs["hybrid"]["recall@1"] >= 5 / 6
     assert legs["hybrid"]["p95_ms"] >= legs["hybrid"]["p50_ms"] > 0
 
+    # Three questions carry an answer: the reader-side table is printed, and counting answer-bearing
+    # passages as hits can only raise a score. The causes of rank-1 misses cover every question.
+    assert "Reader-side" in first.out
+    aware = {leg["leg"]: leg for leg in result["answer_aware_legs"]}
+    assert set(aware) == set(legs)
+    for name, strict in legs.items():
+        assert all(aware[name][f"recall@{k}"] >= strict[f"recall@{k}"] for k in (1, 5, 10))
+    assert all(abs(sum(kinds.values()) - 1.0) < 1e-9 for kinds in result["rank1_kinds"].values())
+
     # A second run over the same corpus finds every passage vector in the cache.
     assert main([*argv[:-2], "--cache-dir", str(tmp_path / "cache"), "--legs", "bm25"]) == 0
     assert "embedded 0 chunks" in capsys.readouterr().err
