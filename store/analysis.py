@@ -53,6 +53,10 @@ class Analyzer:
             self._local.stemmers = stemmers
         return str(stemmers[1].stemWord(stemmers[0].stemWord(word)))
 
+    def stem(self, word: str) -> str:
+        """The stem of one lower-cased word, stopword or not (phrase terms keep every word)."""
+        return _cached_stem(self, word)
+
     def terms(self, text: str) -> list[str]:
         words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stopwords]
         return [_cached_stem(self, w) for w in words]
