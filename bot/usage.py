@@ -1,20 +1,27 @@
 """A small sqlite log of questions, answers and 👍/👎 votes, for /stats and for curators.
 
-One file in the data folder (`<data_dir>/usage.sqlite3`). Writes are tiny and serialised by a lock, so the
-front ends may call it from the event loop or from worker threads alike.
+One file in the data folder (`<data_dir>/usage.sqlite3`). Calls are serialised by a lock, so they are safe
+from worker threads; a committed write waits for the disk, so the event loop calls them through
+`asyncio.to_thread`. The citations of the most recent answers are kept too, so "Show passages" works after a
+restart; older ones are pruned (`keep_citations`), while questions, answers and votes are kept for good.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import statistics
 import threading
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from bot import saved_citations
+from bot.answering.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +46,16 @@ CREATE TABLE IF NOT EXISTS votes (
     voted_at REAL NOT NULL,
     PRIMARY KEY (answer_id, user_id)
 );
+CREATE TABLE IF NOT EXISTS citations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    answer_id TEXT NOT NULL UNIQUE REFERENCES answers(id),
+    mode TEXT NOT NULL,
+    record TEXT NOT NULL
+);
 """
+
+KEEP_CITATIONS = 5000
+"""Answers whose passages stay showable: a few MB of quotes, weeks of use for a team's bot."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +70,9 @@ class UsageSummary:
 class UsageLog:
     """Questions answered, abstentions, answer times and votes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, keep_citations: int = KEEP_CITATIONS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._keep_citations = keep_citations
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -75,15 +92,59 @@ class UsageLog:
         seconds: float,
         user_id: int | None = None,
         chat_id: int | None = None,
+        citations: Sequence[Citation] = (),
+        mode: str = "extractive",
     ) -> str:
-        """Store one answered question and return its id (short, fits in a button's callback data)."""
+        """Store one answered question (and its citations, if any) and return its id.
+
+        The id is short enough for a button's callback data; `saved_answer` finds the answer by it.
+        """
         answer_id = uuid.uuid4().hex[:12]
-        with self._lock:
+        record = saved_citations.dumps(citations) if citations else None
+        with self._lock, self._transaction():
             self._db.execute(
                 "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (answer_id, time.time(), user_id, chat_id, question, answer, lang, int(abstained), seconds),
             )
+            if record is not None:
+                cursor = self._db.execute(
+                    "INSERT INTO citations (answer_id, mode, record) VALUES (?, ?, ?)",
+                    (answer_id, mode, record),
+                )
+                # Sequence numbers only grow, so everything this far behind the newest row is out.
+                self._db.execute(
+                    "DELETE FROM citations WHERE seq <= ?",
+                    (int(cursor.lastrowid or 0) - self._keep_citations,),
+                )
         return answer_id
+
+    def saved_answer(self, answer_id: str) -> Answer | None:
+        """A recorded answer with its citations, or None when it has none kept (too old, unknown, unreadable).
+
+        Only what was stored comes back: no timings, evidence, nearest briefs or notice.
+        """
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT a.question, a.answer, a.lang, a.abstained, c.mode, c.record "
+                    "FROM citations c JOIN answers a ON a.id = c.answer_id WHERE c.answer_id = ?",
+                    (answer_id,),
+                ).fetchone()
+            if row is None:
+                return None
+            question, text, lang, abstained, mode, record = row
+            citations = saved_citations.loads(record)
+        except (sqlite3.Error, ValueError) as exc:
+            logger.warning("unreadable saved citations answer_id=%s error=%r", answer_id, exc)
+            return None
+        return Answer(
+            question=str(question),
+            text=str(text),
+            citations=citations,
+            lang=str(lang),
+            abstained=bool(abstained),
+            mode="generated" if mode == "generated" else "extractive",
+        )
 
     def record_vote(self, answer_id: str, user_id: int, vote: Vote) -> bool:
         """Record (or change) a user's vote on an answer; False when the answer is unknown."""
@@ -129,6 +190,17 @@ class UsageLog:
             up_votes=int(votes.get("up", 0)),
             down_votes=int(votes.get("down", 0)),
         )
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        # The connection autocommits; an answer and its citations go in together or not at all.
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

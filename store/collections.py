@@ -39,6 +39,37 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dt%H%M%S%f")
 
 
+def _state_from(got: Any) -> ActiveState | None:
+    if not got["ids"]:
+        return None
+    meta = got["metadatas"][0]
+    last = str(meta.get("last_indexed") or "") or None
+    return ActiveState(str(meta["active"]), int(meta["version"]), last, str(meta.get("writer", "")))
+
+
+def peek_state(client: Any, base: str) -> ActiveState | None:
+    """The pointer of library `base`, or None when there is none; unlike `Collections.state`, creates nothing
+    (for probes that must not change what they look at)."""
+    try:
+        with guard("open meta"):
+            meta = client.get_collection(f"{base}__meta", embedding_function=None)
+    except NotFoundError:
+        return None
+    with guard("read pointer"):
+        return _state_from(meta.get(ids=[_POINTER_ID], include=["metadatas"]))
+
+
+def check_recorded_model(name: str, recorded: dict[str, Any], model: str, dim: int | None) -> None:
+    """Raise `EmbeddingMismatch` unless collection `name` was built with `model` (and `dim`, when known)."""
+    built_with, built_dim = recorded.get("embedding_model"), recorded.get("embedding_dim")
+    if built_with != model or (dim is not None and built_dim != dim):
+        shown = f"{model} (dim {dim})" if dim is not None else model
+        raise EmbeddingMismatch(
+            f"The brief index {name!r} was built with {built_with} (dim {built_dim}); you configured "
+            f"{shown}. Re-index with --rebuild, or configure the original model again."
+        )
+
+
 class Collections:
     def __init__(self, client: Any, base: str, embedder: Embedder) -> None:
         self.writer = uuid.uuid4().hex
@@ -62,12 +93,7 @@ class Collections:
     def state(self) -> ActiveState | None:
         """The pointer as stored now (a single small read; called before every search)."""
         with guard("read pointer"):
-            got = self._meta_collection().get(ids=[_POINTER_ID], include=["metadatas"])
-        if not got["ids"]:
-            return None
-        meta = got["metadatas"][0]
-        last = str(meta.get("last_indexed") or "") or None
-        return ActiveState(str(meta["active"]), int(meta["version"]), last, str(meta.get("writer", "")))
+            return _state_from(self._meta_collection().get(ids=[_POINTER_ID], include=["metadatas"]))
 
     def _write_state(self, state: ActiveState) -> ActiveState:
         state = replace(state, writer=self.writer)
@@ -107,13 +133,7 @@ class Collections:
             self._client.delete_collection(name)
 
     def check_model(self, name: str, meta: dict[str, Any]) -> None:
-        built_with, built_dim = meta.get("embedding_model"), meta.get("embedding_dim")
-        if built_with != self._embedder.name or built_dim != self._embedder.dim:
-            raise EmbeddingMismatch(
-                f"The brief index {name!r} was built with {built_with} (dim {built_dim}); you configured "
-                f"{self._embedder.name} (dim {self._embedder.dim}). Re-index with --rebuild, or configure "
-                "the original model again."
-            )
+        check_recorded_model(name, meta, self._embedder.name, self._embedder.dim)
 
     def active(self) -> tuple[ActiveState, Any]:
         """The serving collection, created on first use."""

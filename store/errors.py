@@ -3,7 +3,8 @@
 StoreError
 ├── StoreUnavailable        the Chroma server cannot be reached (try again later)
 ├── EmbeddingMismatch       the collection was built with another embedding model or dimension
-└── EmbeddingFailed         the embedding backend failed (bad config, endpoint down)
+├── EmbeddingFailed         the embedding backend failed (bad config, endpoint down)
+└── IndexMissing            no serving collection to look at (raised by probes, which create nothing)
 """
 
 
@@ -21,3 +22,7 @@ class EmbeddingMismatch(StoreError):  # noqa: N818 (contract names, see docs/arc
 
 class EmbeddingFailed(StoreError):  # noqa: N818 (contract names, see docs/architecture.md)
     """The embedding backend could not embed the texts."""
+
+
+class IndexMissing(StoreError):  # noqa: N818 (named like its siblings)
+    """There is no brief index to serve yet, or the one the pointer names is gone."""

@@ -111,7 +111,8 @@ def attribute(reply: str, groups: list[PassageSentences], vectors: SentenceVecto
     """Tie each sentence of the reply to its best-supporting passage sentence, or drop it."""
     drafts = [strip_markers(s.text) for s in split_sentences(reply)]
     drafts = [(text, numbers) for text, numbers in drafts if text and not _REFUSAL.search(text)]
-    if not drafts or not groups:
+    # Without a single passage sentence nothing can be attributed: the caller quotes the briefs instead.
+    if not drafts or not any(g.sentences for g in groups):
         return []
     statement_vectors = vectors.embed_statements([text for text, _ in drafts])
     statements = []

@@ -1,8 +1,10 @@
 """Composition root of the Telegram front end: wires handlers to services and runs polling or a webhook.
 
-On (re)start the backlog is dropped (`drop_pending_updates=True`): questions asked while the bot was down are
-not answered blindly minutes later. Updates are processed concurrently, so one slow answer or a running
-/reindex never holds up other chats; per-user order is kept by the one-question-at-a-time rule.
+On (re)start the backlog is kept but bounded (`bot.telegram.backlog`): questions older than
+`backlog_max_age` are skipped, and of the rest only each sender's last question in a chat is answered;
+`backlog_max_age=0` drops the whole backlog at Telegram's end. Updates are processed concurrently, so one
+slow answer or a running /reindex never holds up other chats; per-user order is kept by the
+one-question-at-a-time rule.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -26,6 +29,7 @@ from telegram.request import BaseRequest
 from bot.ingest_runner import IngestError, IngestRunner, index_if_empty
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
+from bot.telegram.backlog import BacklogFilter
 from bot.telegram.errors import on_error
 from bot.telegram.gate import Gate
 from bot.telegram.ports import AnswerEngine, Library
@@ -75,6 +79,8 @@ def build_application(
         sender=Sender(app.bot, retries=tg.flood_retries),
         runner=runner or IngestRunner(),
     )
+    # Group -1 runs before every handler: the backlog filter drops what must not be answered.
+    app.add_handler(TypeHandler(Update, BacklogFilter(tg.backlog_max_age)), group=-1)
     _add_handlers(app, tg.channels)
     return app
 
@@ -146,6 +152,7 @@ def run_telegram(settings: BotSettings) -> None:
     # first questions are answered as fast as later ones.
     threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
     app = build_application(settings, library, answerer)
+    drop_backlog = tg.backlog_max_age == 0
     if tg.webhook_url:
         logger.info("telegram webhook mode listen=%s port=%s", tg.webhook_listen, tg.webhook_port)
         app.run_webhook(
@@ -155,10 +162,12 @@ def run_telegram(settings: BotSettings) -> None:
             webhook_url=tg.webhook_url,
             secret_token=tg.webhook_secret.get_secret_value() if tg.webhook_secret else None,
             allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=True,
+            drop_pending_updates=drop_backlog,
         )
     else:
         logger.info("telegram polling mode poll_interval=%s", tg.poll_interval)
         app.run_polling(
-            poll_interval=tg.poll_interval, allowed_updates=Update.ALL_TYPES, drop_pending_updates=True
+            poll_interval=tg.poll_interval,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=drop_backlog,
         )

