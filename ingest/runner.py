@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from ingest.loaders.web import Fetcher
@@ -31,7 +31,11 @@ class Library(Protocol):
     ) -> SyncReport: ...
 
     def rebuild(
-        self, briefs: list[Brief], scopes: list[str], progress: Progress | None = None
+        self,
+        briefs: list[Brief],
+        scopes: list[str],
+        progress: Progress | None = None,
+        carry_over: Iterable[str] = (),
     ) -> SyncReport: ...
 
     def remove(self, brief_ids: list[str]) -> list[str]: ...
@@ -66,7 +70,9 @@ def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progre
         # Sources that could not be read are left out of `scopes`, so the store carries their briefs over.
         scopes = [b.scope for b in batches if b.complete]
         briefs = [brief for b in batches if b.complete for brief in b.briefs]
-        report.merge(library.rebuild(briefs, scopes, progress=progress))
+        # A file that failed inside a readable source still owns its stored briefs: they are copied as is.
+        carry = [i for b in batches if b.complete and b.failed for i in _kept_by_failures(library, b)]
+        report.merge(library.rebuild(briefs, scopes, progress=progress, carry_over=carry))
         return report
     for batch in batches:
         if not batch.complete:
@@ -174,6 +180,17 @@ def _missing(stored: list[BriefInfo], batch: SourceBatch) -> list[str]:
         info.id
         for info in stored
         if info.id not in present and not any(_same_file(what, info.origin) for what in failed)
+    ]
+
+
+def _kept_by_failures(library: Library, batch: SourceBatch) -> list[str]:
+    """Stored briefs of the batch's scope that came from a file which failed to load this run."""
+    present = {b.id for b in batch.briefs}
+    failed = [what for what, _ in batch.failed]
+    return [
+        info.id
+        for info in library.list_briefs(batch.scope)
+        if info.id not in present and any(_same_file(what, info.origin) for what in failed)
     ]
 
 

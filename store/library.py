@@ -156,9 +156,14 @@ class BriefLibrary:
             return present
 
     def rebuild(
-        self, briefs: Iterable[Brief], scopes: list[str], progress: Progress | None = None
+        self,
+        briefs: Iterable[Brief],
+        scopes: list[str],
+        progress: Progress | None = None,
+        carry_over: Iterable[str] = (),
     ) -> SyncReport:
-        """Write a fresh collection (other scopes copied over) and switch to it only once it is complete."""
+        """Write a fresh collection (other scopes, and the `carry_over` briefs of these, copied over) and
+        switch to it only once it is complete."""
         with self._write_lock:
             self._serving.follow()  # not `_current()`: a model mismatch must not stop a rebuild
             report = rebuild_into(
@@ -168,6 +173,7 @@ class BriefLibrary:
                 list(briefs),
                 scopes,
                 progress=progress or _no_progress,
+                carry_over=list(carry_over),
             )
         self._current(force=True)
         return report

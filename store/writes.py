@@ -75,6 +75,16 @@ def sync_into(
     return report
 
 
+def _kept_chunks(scopes: list[str], carry: list[str]) -> dict[str, Any] | None:
+    """Chroma filter for the chunks a rebuild copies from the old collection (None: all of them)."""
+    if not scopes:
+        return None
+    other_scopes: dict[str, Any] = {"scope": {"$nin": scopes}}
+    if not carry:
+        return other_scopes
+    return {"$or": [other_scopes, {"brief_id": {"$in": carry}}]}
+
+
 def rebuild_into(
     collections: Collections,
     indexer: Indexer,
@@ -83,8 +93,13 @@ def rebuild_into(
     scopes: list[str],
     *,
     progress: Progress,
+    carry_over: list[str] | None = None,
 ) -> SyncReport:
-    """Fill a new collection with `briefs` plus the old collection's briefs of other scopes, then switch."""
+    """Fill a new collection with `briefs` plus the old collection's briefs of other scopes, then switch.
+
+    `carry_over` names briefs of the rebuilt scopes to copy as they are (the ingestion job passes those of
+    files that failed to load this time, so a rebuild never loses a brief because its file went bad)."""
+    carry = sorted(set(carry_over or []) - {b.id for b in briefs})
     started = time.perf_counter()
     report = SyncReport()
     briefs = _dedupe(briefs, report)
@@ -103,7 +118,7 @@ def rebuild_into(
     try:
         previous = {}
         if old is not None:
-            keep = {"scope": {"$nin": scopes}} if scopes else None
+            keep = _kept_chunks(scopes, carry)
             indexer.copy(old, new, keep, progress, reembed=None if same_model else embedder)
             previous = stored_briefs(old)
             # A brief may move into a rebuilt scope: drop its copied chunks so none are left over.
@@ -122,7 +137,8 @@ def rebuild_into(
             )
             target.append(brief.id)
         incoming = {b.id for b in briefs}
-        report.removed = sorted(i for i, s in previous.items() if s.scope in scopes and i not in incoming)
+        kept = incoming | set(carry)
+        report.removed = sorted(i for i, s in previous.items() if s.scope in scopes and i not in kept)
         collections.switch(name)
     except BaseException:
         logger.warning("rebuild abandoned collection=%s; the previous index keeps serving", name)

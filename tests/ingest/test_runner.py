@@ -112,3 +112,28 @@ def test_dry_run_predicts_a_brief_moving_between_sources(
     assert (done.added, done.updated, done.removed) == ([], ["bank.txt"], [])
     assert (planned.added, planned.updated, planned.removed) == (done.added, done.updated, done.removed)
     assert ids(library, "other") == ["bank.txt"]
+
+
+def test_a_file_that_goes_bad_keeps_its_brief_through_a_rebuild(
+    library: BriefLibrary, folder: str, tmp_path: Path
+) -> None:
+    notes = tmp_path / folder / "nikel.md"
+    notes.write_text(
+        "---\ntitle: Kuota nikel\n---\nPemerintah memangkas kuota penambangan bijih nikel tahun ini.\n"
+    )
+    run(library, [folder], OPTIONS, progress=no_progress)
+    assert ids(library, folder) == ["bank.txt", "nikel.md"]
+
+    notes.write_text("---\ntitle: [unclosed\n---\nKuota nikel.\n")  # a curator breaks the front matter
+    (tmp_path / folder / "bank.txt").write_text("Laba bank digital turun pada semester kedua.")
+    rebuilt = run(library, [folder], OPTIONS, rebuild=True, progress=no_progress)
+
+    assert [what for what, _ in rebuilt.failed] == ["briefs/nikel.md"]
+    assert rebuilt.updated == ["bank.txt"] and rebuilt.removed == []
+    assert ids(library, folder) == ["bank.txt", "nikel.md"]  # the good version is still served
+    assert library.search("kuota penambangan nikel", k=1)[0].brief.id == "nikel.md"
+
+    # Once the file is gone for good, the next rebuild removes its brief as it should.
+    notes.unlink()
+    gone = run(library, [folder], OPTIONS, rebuild=True, progress=no_progress)
+    assert gone.removed == ["nikel.md"] and ids(library, folder) == ["bank.txt"]
