@@ -12,10 +12,9 @@ from telegram.error import TelegramError
 
 from bot.telegram import texts
 from bot.telegram.services import BotContext
+from bot.telegram.split import TELEGRAM_LIMIT, utf16_len
 
 logger = logging.getLogger(__name__)
-
-_DETAIL_CHARS = 3500
 
 
 def redact(text: str, secrets: list[str]) -> str:
@@ -23,6 +22,22 @@ def redact(text: str, secrets: list[str]) -> str:
         if secret:
             text = text.replace(secret, "<redacted>")
     return text
+
+
+def escaped_tail(text: str, units: int) -> str:
+    """The HTML-escaped end of `text` that fits in `units` UTF-16 units, marked with "…" when cut.
+
+    Telegram counts UTF-16 units, where an emoji takes two. The cut falls between code points, so it never
+    splits a surrogate pair, and each character is escaped whole, so it never splits an entity (`&amp;`).
+    """
+    if utf16_len(html.escape(text)) <= units:
+        return html.escape(text)
+    room = units - 1  # the "…" that marks the cut
+    start = len(text)
+    while start > 0 and (cost := utf16_len(html.escape(text[start - 1]))) <= room:
+        room -= cost
+        start -= 1
+    return "…" + html.escape(text[start:])
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -48,13 +63,14 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     # Any configured secret may sit in a traceback (a URL, a header), not only the bot token.
-    details = redact(details, services.settings.secret_values())[-_DETAIL_CHARS:]
+    details = redact(details, services.settings.secret_values())
     where = ""
     if isinstance(update, Update) and update.effective_chat:
         where = f" in chat {update.effective_chat.id}"
+    head = f"⚠️ <b>{html.escape(type(error).__name__)}</b>{where}\n<pre>"
+    # The traceback's end says what failed: keep as much of it as one message holds.
+    room = TELEGRAM_LIMIT - utf16_len(head + "</pre>")
     try:
-        await services.sender.send(
-            chat_id, f"⚠️ <b>{html.escape(type(error).__name__)}</b>{where}\n<pre>{html.escape(details)}</pre>"
-        )
+        await services.sender.send(chat_id, f"{head}{escaped_tail(details, room)}</pre>")
     except TelegramError as exc:
         logger.warning("could not report error to error_chat_id error=%s", exc)
