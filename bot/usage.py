@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS citations (
 """
 
 KEEP_CITATIONS = 5000
-"""Answers whose passages stay showable: a few MB of quotes, weeks of use for a team's bot."""
+"""Answers whose passages stay showable. A record is about 2 KB per citation (4 KB for a typical answer), so
+this caps the table near 20 MB while covering weeks of a team's questions."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class UsageSummary:
 
 
 class UsageLog:
-    """Questions answered, abstentions, answer times and votes."""
+    """Questions answered, abstentions, answer times, votes and the recent answers' citations."""
 
     def __init__(self, path: Path, *, keep_citations: int = KEEP_CITATIONS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
