@@ -1,8 +1,10 @@
 """Health check and operator stats without Telegram: `python -m bot.health [--json]`.
 
-Exit status 0 when the settings load and the brief library answers, 1 otherwise; the container's HEALTHCHECK
-runs it. With `--json` it prints the store's counts and, if the bot has answered anything yet, the usage
-summary: the operator's `/stats` for shells, cron jobs and monitoring agents.
+Exit status 0 when the settings load, Chroma answers, the active collection exists and was built with the
+configured embedding model, that model's package is installed and the usage log (if any) reads; 1 otherwise.
+The container's HEALTHCHECK runs it every minute, so it loads neither the embedding model nor the keyword
+index (see `store.probe`). With `--json` it prints the store's counts, each check's outcome and, if the bot
+has answered anything yet, the usage summary: the operator's `/stats` for shells, cron jobs and monitoring.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -18,41 +21,74 @@ from pydantic import ValidationError
 
 from bot.settings import BotSettings
 from bot.usage import UsageLog
-from store.errors import StoreError
+from store import log_setup
+from store.errors import EmbeddingFailed, EmbeddingMismatch, IndexMissing, StoreError, StoreUnavailable
 from store.settings import settings_problems
 
 logger = logging.getLogger(__name__)
 
 HEALTHY, UNHEALTHY = 0, 1
+CHECKS = ("settings", "chroma", "collection", "embedding_model", "model_package", "usage")
+# Which check a store error means failed; the probe runs them in this order and stops at the first failure.
+_FAILED_CHECK: tuple[tuple[type[StoreError], str], ...] = (
+    (StoreUnavailable, "chroma"),
+    (IndexMissing, "collection"),
+    (EmbeddingMismatch, "embedding_model"),
+    (EmbeddingFailed, "model_package"),
+)
+
+
+class UsageUnreadableError(Exception):
+    """The usage database exists but cannot be read."""
 
 
 def collect(settings: BotSettings) -> dict[str, Any]:
-    """Ask the store for its counts (raises StoreError when it cannot) and read usage if there is any."""
-    from store.library import open_library
+    """Probe the store (raises StoreError when a check fails) and read the usage log if there is one."""
+    from store.probe import probe_library
 
-    library = open_library(settings.store)
-    report: dict[str, Any] = {"status": "ok", "store": asdict(library.stats())}
+    probe = probe_library(settings.store)
+    store = asdict(probe)
+    for internal in ("mode", "model_checked", "model_package"):
+        store.pop(internal)
+    store["chroma"] = probe.mode
+    checks = {name: "ok" for name in CHECKS}
+    if not probe.model_checked:
+        checks["embedding_model"] = checks["model_package"] = "not checked (backend registered at run time)"
+    elif probe.model_package is None:
+        checks["model_package"] = "not needed (remote backend)"
+    report: dict[str, Any] = {"status": "ok", "store": store, "checks": checks}
     usage_path = settings.store.data_dir / "usage.sqlite3"
     # Never create the usage database from a probe: only report it once the bot has written it.
-    if usage_path.exists():
+    if not usage_path.exists():
+        checks["usage"] = "none yet"
+        return report
+    try:
         usage = UsageLog(usage_path)
         try:
             report["usage"] = asdict(usage.summary())
         finally:
             usage.close()
+    except sqlite3.Error as exc:
+        raise UsageUnreadableError(f"The usage database {usage_path} cannot be read ({exc}).") from exc
     return report
 
 
-def check() -> tuple[int, dict[str, Any]]:
-    try:
-        settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    except ValidationError as exc:
-        return UNHEALTHY, {"status": "error", "error": f"settings do not load: {settings_problems(exc)}"}
+def _failure(check: str, message: str) -> dict[str, Any]:
+    return {"status": "error", "error": message, "failed_check": check}
+
+
+def check(settings: BotSettings) -> tuple[int, dict[str, Any]]:
     try:
         return HEALTHY, collect(settings)
     except StoreError as exc:
         # StoreError messages are written to be shown as they are.
-        return UNHEALTHY, {"status": "error", "error": str(exc)}
+        failed = next((name for kind, name in _FAILED_CHECK if isinstance(exc, kind)), "store")
+        return UNHEALTHY, _failure(failed, str(exc))
+    except UsageUnreadableError as exc:
+        return UNHEALTHY, _failure("usage", str(exc))
+    except Exception as exc:  # a probe reports, it does not crash: anything else is unhealthy too
+        logger.warning("health probe failed unexpectedly", exc_info=True)
+        return UNHEALTHY, _failure("store", f"unexpected error: {type(exc).__name__}")
 
 
 def _human(report: dict[str, Any]) -> str:
@@ -60,7 +96,8 @@ def _human(report: dict[str, Any]) -> str:
         return f"unhealthy: {report['error']}"
     store = report["store"]
     lines = [
-        f"ok: {store['briefs']} briefs, {store['chunks']} chunks in {store['collection']!r}",
+        f"ok: {store['briefs']} briefs, {store['chunks']} chunks in {store['collection']!r}"
+        f" ({store['chroma']})",
         f"model: {store['embedding_model']}, last indexed: {store['last_indexed'] or 'never'}",
     ]
     if "usage" in report:
@@ -73,9 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.health", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
-    # Quiet by default: a probe that runs every minute must not flood the container log.
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    status, report = check()
+    try:
+        settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
+    except ValidationError as exc:
+        status, report = UNHEALTHY, _failure("settings", f"settings do not load: {settings_problems(exc)}")
+    else:
+        # Quiet (a probe that runs every minute must not flood the container log) and scrubbed of secrets.
+        log_setup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
+        status, report = check(settings)
     print(json.dumps(report, default=str) if args.json else _human(report))
     return status
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ingest.logs import configure_logging
 from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
 from ingest.runner import Progress, run
-from ingest.schedule import install_stop_handlers, repeat
+from ingest.schedule import KeptOpen, install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
 from store.settings import settings_problems
@@ -69,29 +69,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings)
     sources = list(args.sources or settings.ingest.sources)
     stop = threading.Event()
+    # One library for every pass of a schedule: the embedding model is loaded once, not once per pass.
+    library: KeptOpen[Any] = KeptOpen(lambda: _open_library(settings, dry_run=args.dry_run))
 
     def one_pass() -> int:
-        return _run_once(settings, sources, args, stop)
+        return _run_once(settings, sources, args, stop, library)
 
-    if args.every is None:
-        try:
-            return one_pass()
-        except KeyboardInterrupt:
-            _fail(args.json, "Interrupted; briefs written so far are kept, re-run to finish.")
-            return EXIT_CANNOT_RUN
-    install_stop_handlers(stop)
-    return repeat(one_pass, args.every, stop)
+    try:
+        if args.every is None:
+            try:
+                return one_pass()
+            except KeyboardInterrupt:
+                _fail(args.json, "Interrupted; briefs written so far are kept, re-run to finish.")
+                return EXIT_CANNOT_RUN
+        install_stop_handlers(stop)
+        return repeat(one_pass, args.every, stop)
+    finally:
+        library.drop()
 
 
 def _run_once(
-    settings: IngestSettings, sources: list[str], args: argparse.Namespace, stop: threading.Event
+    settings: IngestSettings,
+    sources: list[str],
+    args: argparse.Namespace,
+    stop: threading.Event,
+    library: KeptOpen[Any],
 ) -> int:
     progress = _progress(args.json)
-    library: Any = None
     try:
-        library = _open_library(settings, dry_run=args.dry_run)
         report = run(
-            library,
+            library.get(),
             sources,
             settings.ingest,
             rebuild=args.rebuild,
@@ -100,14 +107,16 @@ def _run_once(
             stop=stop,
         )
     except StoreError as exc:
+        library.drop()  # the next pass reconnects: the server may be back by then
         logger.error("ingestion could not run error=%s", type(exc).__name__)
         _fail(args.json, str(exc))
         return EXIT_CANNOT_RUN
+    except BaseException:
+        library.drop()  # whatever broke may have left the library unusable; `repeat` logs it and goes on
+        raise
     finally:
         if isinstance(progress, BarProgress):
             progress.close()
-        if library is not None:
-            library.close()
     if args.json:
         print(summary_line(report, dry_run=args.dry_run), flush=True)
     else:

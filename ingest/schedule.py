@@ -1,4 +1,9 @@
-"""Scheduled ingestion (`--every SECONDS`): run, wait, repeat, until SIGTERM or Ctrl-C asks to stop."""
+"""Scheduled ingestion (`--every SECONDS`): run, wait, repeat, until SIGTERM or Ctrl-C asks to stop.
+
+Passes share one open library (`KeptOpen`): reopening it loads the embedding model and rebuilds the store's
+in-memory keyword index every time, for nothing when the sources did not change. A pass that fails drops it,
+so the next pass starts from a fresh connection (a Chroma server that went away and came back).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,41 @@ import signal
 import threading
 from collections.abc import Callable
 from types import FrameType
+from typing import Generic, Protocol, TypeVar
 
 logger = logging.getLogger(__name__)
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+T = TypeVar("T", bound=Closable)
+
+
+class KeptOpen(Generic[T]):
+    """Opens a resource on first use and hands the same one to every later caller until `drop`."""
+
+    def __init__(self, opener: Callable[[], T | None]) -> None:
+        self._opener = opener
+        self._value: T | None = None
+
+    def get(self) -> T | None:
+        """The open resource; None when the opener declines (a dry run with no store yet: asked again)."""
+        if self._value is None:
+            self._value = self._opener()
+        return self._value
+
+    def drop(self) -> None:
+        """Close and forget the resource; the next `get` opens a new one."""
+        value, self._value = self._value, None
+        if value is None:
+            return
+        try:
+            value.close()
+        except Exception:
+            # Closing after a failure may fail the same way (server gone); the next pass reopens anyway.
+            logger.warning("closing the library failed", exc_info=True)
 
 
 def install_stop_handlers(stop: threading.Event) -> None:

