@@ -127,14 +127,27 @@ def test_project_runs_from_the_installed_wheel_not_the_checkout(image: tuple[Ima
     assert all(path.startswith(str(img.path("/opt/venv"))) for path in done.stdout.split())
 
 
-def test_health_check_passes_offline_on_a_fresh_volume(image: tuple[Image, Stage]) -> None:
+def test_health_check_runs_offline_and_turns_healthy_once_indexed(image: tuple[Image, Stage]) -> None:
     img, final = image
     # The guard must really be loaded in these processes, or "no network attempts" below would prove nothing.
     probe = img.run(["python", "-c", "import socket; print(socket.socket.connect.__name__)"], final, img.base)
     assert probe.stdout.strip() == "_guarded_connect", probe.stderr
-    done = img.run(final.last("HEALTHCHECK").exec_form(), final, _app(img, final))
+    health = final.last("HEALTHCHECK").exec_form()
+
+    # A fresh volume holds no index yet: unhealthy, saying what to do (the bot indexes on its first start,
+    # within the health check's start period).
+    fresh = img.run(health, final, _app(img, final))
+    assert fresh.returncode == 1 and "No brief index yet" in fresh.stdout, fresh.stdout + fresh.stderr
+
+    briefs = img.path("/data/incoming")
+    briefs.mkdir()
+    (briefs / "nikel.txt").write_text("Pemerintah memangkas kuota penambangan bijih nikel tahun ini.\n")
+    ingested = img.run(["python", "-m", "ingest", str(briefs)], final, _app(img, final))
+    assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+
+    done = img.run(health, final, _app(img, final))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("ok: 0 briefs")
+    assert done.stdout.startswith("ok: 1 briefs")
     assert (img.path("/data") / "chroma").is_dir(), "state must land on the /data volume"
     assert not img.net_log.exists(), f"tried to reach the network: {img.net_log.read_text()}"
 
