@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from telegram import Update
 
 EMULATOR_DIR = Path(__file__).resolve().parents[2] / "telegram_emulator"
 _ids = itertools.count(500_000)  # user message ids, far from the emulator's own counter
@@ -185,3 +186,22 @@ def buttons_of(message: dict[str, Any]) -> dict[str, str]:
     if isinstance(markup, str):
         markup = json.loads(markup)
     return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+
+
+async def start_updates(app: Any, webhook_port: int | None, secret: str, drop_pending: bool = True) -> None:
+    """Start the application's updater as `python -m bot` does: polling, or a webhook on 127.0.0.1."""
+    assert app.updater is not None
+    if webhook_port is None:
+        await app.updater.start_polling(
+            poll_interval=0.02, allowed_updates=Update.ALL_TYPES, drop_pending_updates=drop_pending
+        )
+        return
+    await app.updater.start_webhook(
+        listen="127.0.0.1",
+        port=webhook_port,
+        url_path="telegram",
+        webhook_url=f"http://127.0.0.1:{webhook_port}/telegram",
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=drop_pending,
+    )

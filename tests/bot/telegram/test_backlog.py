@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
-from telegram import Update
 
 from bot.settings import BotSettings
 from bot.telegram.app import build_application
@@ -25,7 +24,7 @@ from bot.telegram.settings import TelegramSettings
 from bot.telegram.texts import EN
 from bot.usage import UsageLog
 from tests.bot.telegram.conftest import Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser
+from tests.bot.telegram.e2e_support import Emulator, TgUser, start_updates
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.e2e
@@ -47,21 +46,7 @@ async def serving(
     app = build_application(settings, stack.library, stack.answerer, usage=usage)
     await app.initialize()
     await app.start()
-    assert app.updater is not None
-    if webhook_port is None:
-        await app.updater.start_polling(
-            poll_interval=0.02, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-        )
-    else:
-        await app.updater.start_webhook(
-            listen="127.0.0.1",
-            port=webhook_port,
-            url_path="telegram",
-            webhook_url=f"http://127.0.0.1:{webhook_port}/telegram",
-            secret_token=SECRET,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+    await start_updates(app, webhook_port, SECRET, drop_pending=False)
     try:
         yield
     finally:

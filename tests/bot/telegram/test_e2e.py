@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from telegram import Update
 
 from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
@@ -23,7 +22,7 @@ from bot.telegram.app import build_application
 from bot.telegram.settings import TelegramSettings
 from bot.usage import UsageLog
 from tests.bot.telegram.conftest import SAMPLE_BRIEFS, Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser, buttons_of
+from tests.bot.telegram.e2e_support import Emulator, TgUser, buttons_of, start_updates
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
 from tests.conftest import free_port
 
@@ -63,18 +62,7 @@ async def running_bot(
     app = build_application(settings, stack.library, answerer or stack.answerer, usage=usage, runner=runner)
     await app.initialize()
     await app.start()
-    assert app.updater is not None
-    if webhook_port is None:
-        await app.updater.start_polling(poll_interval=0.02, allowed_updates=Update.ALL_TYPES)
-    else:
-        await app.updater.start_webhook(
-            listen="127.0.0.1",
-            port=webhook_port,
-            url_path="telegram",
-            webhook_url=f"http://127.0.0.1:{webhook_port}/telegram",
-            secret_token=WEBHOOK_SECRET,
-            allowed_updates=Update.ALL_TYPES,
-        )
+    await start_updates(app, webhook_port, WEBHOOK_SECRET)
     user = TgUser(emulator, token)
     try:
         yield user

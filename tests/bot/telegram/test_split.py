@@ -6,121 +6,51 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
 
 import pytest
 
-from bot.telegram.split import split_html, utf16_len
+from bot.telegram.split import (
+    _Atom,
+    _atom,
+    _atoms,
+    _best_cut,
+    _closing,
+    _hard_pieces,
+    _stack_after,
+    _visible,
+    split_html,
+    utf16_len,
+)
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
 
 # ---------------------------------------------------------------- the previous implementation, frozen here
-# A private copy of `split_html` as it was before it was made linear, kept only as the reference its
-# replacement must agree with. Do not use it elsewhere.
-
-_OLD_ATOM = re.compile(r"<[^>]*>|&#?\w+;|\n\n|\n|[^<&\n]*?(?:[.!?…]+[ \t]+|[ \t]+|(?=[<&\n])|$)")
-_OLD_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
-_P, _L, _S, _SP, _N = 4, 3, 2, 1, 0
-
-
-@dataclass(frozen=True)
-class _OldAtom:
-    text: str
-    kind: str
-    priority: int
-
-
-def _old_atoms(html: str) -> list[_OldAtom]:
-    atoms: list[_OldAtom] = []
-    for match in _OLD_ATOM.finditer(html):
-        piece = match.group(0)
-        if not piece:
-            continue
-        if piece.startswith("</"):
-            atoms.append(_OldAtom(piece, "close", _N))
-        elif piece.startswith("<"):
-            atoms.append(_OldAtom(piece, "open", _N))
-        elif piece == "\n\n":
-            atoms.append(_OldAtom(piece, "text", _P))
-        elif piece == "\n":
-            atoms.append(_OldAtom(piece, "text", _L))
-        elif piece.startswith("&"):
-            atoms.append(_OldAtom(piece, "text", _N))
-        elif re.search(r"[.!?…]\s+$", piece):
-            atoms.append(_OldAtom(piece, "text", _S))
-        elif piece[-1].isspace():
-            atoms.append(_OldAtom(piece, "text", _SP))
-        else:
-            atoms.append(_OldAtom(piece, "text", _N))
-    return atoms
-
-
-def _old_closing(stack: list[str]) -> str:
-    return "".join(f"</{_OLD_TAG_NAME.match(tag).group(1)}>" for tag in reversed(stack))  # type: ignore[union-attr]
-
-
-def _old_hard_pieces(text: str, room: int) -> list[str]:
-    pieces, current, size = [], "", 0
-    for char in text:
-        width = utf16_len(char)
-        if size + width > room and current:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _old_visible(text: str) -> bool:
-    return bool(re.sub(r"<[^>]*>", "", text).strip())
-
-
-def _old_stack_after(stack: list[str], atoms: list[_OldAtom]) -> list[str]:
-    result = list(stack)
-    for atom in atoms:
-        if atom.kind == "open":
-            result.append(atom.text)
-        elif atom.kind == "close" and result:
-            result.pop()
-    return result
-
-
-def _old_best_cut(current: list[_OldAtom], limit: int) -> int:
-    breaks: list[tuple[int, int, int]] = []
-    filled = 0
-    for index, atom in enumerate(current, start=1):
-        filled += utf16_len(atom.text)
-        if atom.priority > _N:
-            breaks.append((atom.priority, index, filled))
-    late = [b for b in breaks if b[2] >= limit // 2]
-    if late:
-        return max(late)[1]
-    return breaks[-1][1] if breaks else 0
+# The loop of `split_html` as it was before it was made linear (it re-measured the whole part for every atom),
+# kept only as the reference its replacement must agree with; the tokenising helpers it used are unchanged and
+# shared with the module. Do not use it elsewhere.
 
 
 def _old_split_html(html: str, limit: int = 4096) -> list[str]:
     if utf16_len(html) <= limit:
-        return [html] if _old_visible(html) else []
+        return [html] if _visible(html) else []
     parts: list[str] = []
     opened: list[str] = []
-    current: list[_OldAtom] = []
-    pending = _old_atoms(html)
+    current: list[_Atom] = []
+    pending = _atoms(html)
 
-    def size_with(atoms: list[_OldAtom]) -> int:
-        stack = _old_stack_after(opened, atoms)
+    def size_with(atoms: list[_Atom]) -> int:
+        stack = _stack_after(opened, atoms)
         return (
             sum(utf16_len(t) for t in opened)
             + sum(utf16_len(a.text) for a in atoms)
-            + utf16_len(_old_closing(stack))
+            + utf16_len(_closing(stack))
         )
 
     def emit(upto: int) -> None:
         nonlocal current, opened
         head, current = current[:upto], current[upto:]
-        stack = _old_stack_after(opened, head)
-        text = "".join(opened) + "".join(a.text for a in head).strip() + _old_closing(stack)
-        if _old_visible(text):
+        stack = _stack_after(opened, head)
+        text = "".join(opened) + "".join(a.text for a in head).strip() + _closing(stack)
+        if _visible(text):
             parts.append(text)
         opened = stack
 
@@ -129,13 +59,13 @@ def _old_split_html(html: str, limit: int = 4096) -> list[str]:
         if size_with([*current, atom]) <= limit:
             current.append(atom)
             continue
-        cut = _old_best_cut(current, limit) or len(current)
+        cut = _best_cut(current, limit) or len(current)
         if cut:
             emit(cut)
             pending.insert(0, atom)
             continue
-        room = max(limit - size_with([]) - utf16_len(_old_closing(_old_stack_after(opened, [atom]))), 1)
-        pending[0:0] = [_OldAtom(piece, "text", _SP) for piece in _old_hard_pieces(atom.text, room)]
+        room = max(limit - size_with([]) - utf16_len(_closing(_stack_after(opened, [atom]))), 1)
+        pending[0:0] = [_atom(piece, "text", 1) for piece in _hard_pieces(atom.text, room)]
     if current:
         emit(len(current))
     return parts
