@@ -147,20 +147,21 @@ class UsageLog:
             mode="generated" if mode == "generated" else "extractive",
         )
 
-    def record_vote(self, answer_id: str, user_id: int, vote: Vote) -> bool:
-        """Record (or change) a user's vote on an answer; False when the answer is unknown."""
+    def record_vote(self, answer_id: str, user_id: int, vote: Vote) -> str | None:
+        """Record (or change) a user's vote on an answer. Returns the answer's language, so the thanks can be
+        said in it even after a restart; None when the answer is unknown."""
         with self._lock:
-            known = self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone()
+            known = self._db.execute("SELECT lang FROM answers WHERE id = ?", (answer_id,)).fetchone()
             if not known:
                 logger.info("vote for unknown answer answer_id=%s", answer_id)
-                return False
+                return None
             self._db.execute(
                 "INSERT INTO votes VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(answer_id, user_id) "
                 "DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
                 (answer_id, user_id, vote, time.time()),
             )
-        return True
+        return str(known[0])
 
     def votes_for(self, answer_id: str) -> dict[str, int]:
         with self._lock:

@@ -47,14 +47,11 @@ async def on_vote(update: Update, context: BotContext) -> None:
     if vote not in ("up", "down"):
         await query.answer()
         return
-    known = await asyncio.to_thread(
+    lang = await asyncio.to_thread(
         context.services.usage.record_vote, answer_id, query.from_user.id, "up" if vote == "up" else "down"
     )
-    logger.info("vote answer_id=%s vote=%s known=%s", answer_id, vote, known)
-    answer = context.services.answers.get(answer_id)
-    await query.answer(
-        texts.pick(answer.lang if answer else None).thanks_vote if known else texts.EN.passages_gone
-    )
+    logger.info("vote answer_id=%s vote=%s known=%s", answer_id, vote, lang is not None)
+    await query.answer(texts.pick(lang).thanks_vote if lang is not None else texts.EN.passages_gone)
 
 
 async def on_sources_page(update: Update, context: BotContext) -> None:

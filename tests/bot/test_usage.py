@@ -19,10 +19,10 @@ def test_summary_counts_questions_abstentions_median_and_votes(tmp_path: Path) -
     )
     log.record_answer(question="q2", answer="not in the briefs", lang="id", abstained=True, seconds=1.0)
     log.record_answer(question="q3", answer="a3", lang="en", abstained=False, seconds=0.2)
-    assert log.record_vote(first, 1, "down")
-    assert log.record_vote(first, 1, "up")  # changing one's mind replaces the vote
-    assert log.record_vote(first, 2, "up")
-    assert not log.record_vote("unknown", 1, "up")
+    assert log.record_vote(first, 1, "down") == "en"  # the answer's language, for the thanks
+    assert log.record_vote(first, 1, "up") == "en"  # changing one's mind replaces the vote
+    assert log.record_vote(first, 2, "up") == "en"
+    assert log.record_vote("unknown", 1, "up") is None
     log.close()
 
     reopened = UsageLog.in_data_dir(tmp_path)
@@ -98,7 +98,7 @@ def test_only_the_newest_citations_are_kept_but_every_answer_stays_counted(tmp_p
     ]
     assert [log.saved_answer(i) is not None for i in ids] == [False, False, True, True, True]
     assert log.summary().questions == 5 and log.answer_of(ids[0]) == ("q0", "a [1]")
-    assert log.record_vote(ids[0], 1, "up")  # votes on old answers still count
+    assert log.record_vote(ids[0], 1, "up") is not None  # votes on old answers still count
 
 
 def test_an_answer_without_citations_has_nothing_to_show(tmp_path: Path) -> None:

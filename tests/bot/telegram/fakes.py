@@ -127,7 +127,8 @@ def citation(number: int, quote: str) -> Citation:
 
 @dataclass
 class FakeAnswerer:
-    """Answers with two citations; "nothing ..." abstains; "long ..." gives a 9,000-character answer."""
+    """Answers with two citations (in Indonesian when the question starts with "Mengapa"); "nothing ..."
+    abstains; "long ..." gives a 9,000-character answer."""
 
     gate: threading.Event = field(default_factory=threading.Event)
     hold: bool = False
@@ -147,8 +148,11 @@ class FakeAnswerer:
         if question.startswith("long"):
             text = " ".join(f"Sentence {i} says <b>x</b> & more [1]." for i in range(300))
             return Answer(question, text, [citation(1, "Quote one.")], "en", False, "extractive")
-        text = "OpenAI stopped working with Scale AI [1]. Meta bought a stake [2]."
         cites = [citation(1, "OpenAI ended its work with <Scale>."), citation(2, "Meta & Scale.")]
+        if question.startswith("Mengapa"):
+            text = "OpenAI berhenti bekerja dengan Scale AI [1]. Meta membeli saham [2]."
+            return Answer(question, text, cites, "id", False, "extractive", as_of="2025-06-14")
+        text = "OpenAI stopped working with Scale AI [1]. Meta bought a stake [2]."
         return Answer(question, text, cites, "en", False, "extractive", as_of="2025-06-14")
 
 

@@ -110,3 +110,17 @@ async def test_a_deleted_row_gets_the_polite_message(harness_factory: Any, tmp_p
     await after.press(_buttons(answer)["Show passages"], answer)
     assert _callback_answers(after)[-1]["text"] == GONE
     assert after.tg.sent() == []
+
+
+async def test_a_vote_after_a_restart_is_thanked_in_the_answer_language(
+    harness_factory: Any, tmp_path: Path
+) -> None:
+    before: Harness = await harness_factory()
+    answer = await _answered(before, "Mengapa OpenAI meninggalkan Scale AI?")
+    await before.app.shutdown()  # the language kept in memory is gone with the process
+
+    after: Harness = await harness_factory()
+    await after.press(_buttons(answer)["👍"], answer)
+    assert _callback_answers(after)[-1]["text"] == "Terima kasih, suara Anda sudah dicatat."
+    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:
+        assert db.execute("SELECT vote FROM votes").fetchall() == [("up",)]
