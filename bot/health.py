@@ -91,13 +91,17 @@ def check(settings: BotSettings) -> tuple[int, dict[str, Any]]:
         return UNHEALTHY, _failure("store", f"unexpected error: {type(exc).__name__}")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _human(report: dict[str, Any]) -> str:
     if report["status"] != "ok":
         return f"unhealthy: {report['error']}"
     store = report["store"]
     lines = [
-        f"ok: {store['briefs']} briefs, {store['chunks']} chunks in {store['collection']!r}"
-        f" ({store['chroma']})",
+        f"ok: {_count(store['briefs'], 'brief')}, {_count(store['chunks'], 'chunk')}"
+        f" in {store['collection']!r} ({store['chroma']})",
         f"model: {store['embedding_model']}, last indexed: {store['last_indexed'] or 'never'}",
     ]
     if "usage" in report:

@@ -147,7 +147,7 @@ def test_health_check_runs_offline_and_turns_healthy_once_indexed(image: tuple[I
 
     done = img.run(health, final, _app(img, final))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("ok: 1 briefs")
+    assert done.stdout.startswith("ok: 1 brief, ")
     assert (img.path("/data") / "chroma").is_dir(), "state must land on the /data volume"
     assert not img.net_log.exists(), f"tried to reach the network: {img.net_log.read_text()}"
 
