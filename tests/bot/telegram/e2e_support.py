@@ -15,7 +15,7 @@ import json
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,3 +205,21 @@ async def start_updates(app: Any, webhook_port: int | None, secret: str, drop_pe
         allowed_updates=Update.ALL_TYPES,
         drop_pending_updates=drop_pending,
     )
+
+
+@contextlib.asynccontextmanager
+async def app_running(
+    app: Any, webhook_port: int | None, secret: str, drop_pending: bool = True
+) -> AsyncIterator[None]:
+    """Run the application (polling or webhook) for the body of the block, then stop it cleanly."""
+    await app.initialize()
+    await app.start()
+    await start_updates(app, webhook_port, secret, drop_pending)
+    try:
+        yield
+    finally:
+        if webhook_port is not None:
+            await app.bot.delete_webhook()  # a webhook left behind would crash the emulator
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()

@@ -24,7 +24,7 @@ from bot.telegram.settings import TelegramSettings
 from bot.telegram.texts import EN
 from bot.usage import UsageLog
 from tests.bot.telegram.conftest import Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser, start_updates
+from tests.bot.telegram.e2e_support import Emulator, TgUser, app_running
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.e2e
@@ -44,17 +44,10 @@ async def serving(
     settings = BotSettings(store=stack.store, telegram=tg, _env_file=None)  # type: ignore[call-arg]
     usage = UsageLog(stack.store.data_dir / f"usage-backlog-{time.monotonic_ns()}.sqlite3")
     app = build_application(settings, stack.library, stack.answerer, usage=usage)
-    await app.initialize()
-    await app.start()
-    await start_updates(app, webhook_port, SECRET, drop_pending=False)
     try:
-        yield
+        async with app_running(app, webhook_port, SECRET, drop_pending=False):
+            yield
     finally:
-        if webhook_port is not None:
-            await app.bot.delete_webhook()  # a webhook left behind would crash the emulator
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         usage.close()
 
 

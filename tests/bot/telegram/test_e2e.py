@@ -22,7 +22,7 @@ from bot.telegram.app import build_application
 from bot.telegram.settings import TelegramSettings
 from bot.usage import UsageLog
 from tests.bot.telegram.conftest import SAMPLE_BRIEFS, Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser, buttons_of, start_updates
+from tests.bot.telegram.e2e_support import Emulator, TgUser, app_running, buttons_of
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
 from tests.conftest import free_port
 
@@ -60,19 +60,14 @@ async def running_bot(
     runner = IngestRunner(env=stack.ingest_env, cwd=str(SAMPLE_BRIEFS.parents[1]))
     usage = UsageLog(usage_path or stack.store.data_dir / f"usage-{time.monotonic_ns()}.sqlite3")
     app = build_application(settings, stack.library, answerer or stack.answerer, usage=usage, runner=runner)
-    await app.initialize()
-    await app.start()
-    await start_updates(app, webhook_port, WEBHOOK_SECRET)
-    user = TgUser(emulator, token)
     try:
-        yield user
+        async with app_running(app, webhook_port, WEBHOOK_SECRET):
+            user = TgUser(emulator, token)
+            try:
+                yield user
+            finally:
+                await user.close()
     finally:
-        await user.close()
-        if webhook_port is not None:
-            await app.bot.delete_webhook()  # a webhook left behind would crash the emulator
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         usage.close()
 
 
