@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -41,3 +42,14 @@ def normalise(vectors: npt.ArrayLike) -> Vectors:
 
 def empty(dim: int) -> Vectors:
     return np.zeros((0, dim), dtype=np.float32)
+
+
+def in_batches(
+    texts: list[str], batch_size: int, dim: int, encode: Callable[[list[str]], Vectors]
+) -> Vectors:
+    """Normalised vectors of `texts`, handed to `encode` `batch_size` at a time (local models take a lock
+    per call, so a long run never holds it for minutes); no texts give an empty (0, dim) array."""
+    if not texts:
+        return empty(dim)
+    parts = [normalise(encode(texts[s : s + batch_size])) for s in range(0, len(texts), batch_size)]
+    return parts[0] if len(parts) == 1 else np.vstack(parts)

