@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -84,13 +85,19 @@ class ChromaServer:
         self._proc = None
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    """A real Chroma server for the session; stopped at the end."""
-    base = tmp_path_factory.mktemp("chroma-server")
-    server = ChromaServer(base / "data", free_port())
+@contextlib.contextmanager
+def running_chroma(data: Path) -> Iterator[ChromaServer]:
+    """A real `chroma run` over `data` on a free loopback port, stopped when the block ends."""
+    server = ChromaServer(data, free_port())
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A real Chroma server for the session; stopped at the end."""
+    with running_chroma(tmp_path_factory.mktemp("chroma-server") / "data") as server:
+        yield server

@@ -21,7 +21,7 @@ from bot.health import main as health_main
 from store.errors import StoreUnavailable
 from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
-from tests.conftest import ChromaServer, free_port
+from tests.conftest import ChromaServer, free_port, running_chroma
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,13 +66,8 @@ def _write_briefs(folder: Path, briefs: dict[str, tuple[str, str]]) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
     """Our own server (not the session one): these tests stop and restart it."""
-    base = tmp_path_factory.mktemp("chroma-restart")
-    srv = ChromaServer(base / "data", free_port())
-    srv.start()
-    try:
+    with running_chroma(tmp_path_factory.mktemp("chroma-restart") / "data") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")

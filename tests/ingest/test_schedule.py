@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ingest.schedule import repeat
-from tests.conftest import ChromaServer, free_port
+from tests.conftest import ChromaServer, running_chroma
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -151,12 +151,8 @@ def test_passes_share_one_model_and_pick_up_changes(folder: Path) -> None:
 @pytest.fixture
 def own_chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
     """A server this test may stop and restart (the session's is shared with other tests)."""
-    server = ChromaServer(tmp_path / "chroma-data", free_port())
-    server.start()
-    try:
+    with running_chroma(tmp_path / "chroma-data") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.server
