@@ -11,14 +11,14 @@ from pathlib import Path
 from store.library import BriefLibrary
 
 
-def run_store(*args: str) -> subprocess.CompletedProcess[str]:
+def run_store(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # The autouse fixture has pointed BRIEFBOT_STORE__* at this test's folder; the child inherits it.
     return subprocess.run(
         [sys.executable, "-m", "store", *args],
         check=False,
         capture_output=True,
         text=True,
-        env=dict(os.environ),
+        env={**os.environ, **env},
         timeout=120,
     )
 
@@ -38,30 +38,14 @@ def test_stats_and_list_show_what_is_indexed(indexed: BriefLibrary, tmp_path: Pa
 
 
 def test_unreachable_server_is_a_short_message_and_exit_code_1() -> None:
-    env = {**os.environ, "BRIEFBOT_STORE__CHROMA_HOST": "127.0.0.1", "BRIEFBOT_STORE__CHROMA_PORT": "9"}
-    done = subprocess.run(
-        [sys.executable, "-m", "store", "stats"],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    done = run_store("stats", BRIEFBOT_STORE__CHROMA_HOST="127.0.0.1", BRIEFBOT_STORE__CHROMA_PORT="9")
     assert done.returncode == 1
     assert "not reachable right now" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_bad_settings_are_named_without_a_traceback_or_their_value() -> None:
     secret = "sk-live-token-that-must-not-leak"
-    env = {**os.environ, "BRIEFBOT_STORE__CHROMA_PORT": secret}
-    done = subprocess.run(
-        [sys.executable, "-m", "store", "stats"],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    done = run_store("stats", BRIEFBOT_STORE__CHROMA_PORT=secret)
     assert done.returncode == 1
     assert "store.chroma_port" in done.stderr and "Traceback" not in done.stderr
     assert secret not in done.stderr
