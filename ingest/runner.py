@@ -63,7 +63,8 @@ def load_all(
 def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progress: Progress) -> SyncReport:
     """Bring the store in line with the loaded batches. Nothing a failed file or source owned is removed."""
     report = SyncReport()
-    claim_ids(batches, {b.id: b.scope for b in library.list_briefs()})
+    stored = library.list_briefs()
+    claim_ids(batches, {b.id: b.scope for b in stored})
     for batch in batches:
         report.failed += batch.failed
     if rebuild:
@@ -71,7 +72,7 @@ def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progre
         scopes = [b.scope for b in batches if b.complete]
         briefs = [brief for b in batches if b.complete for brief in b.briefs]
         # A file that failed inside a readable source still owns its stored briefs: they are copied as is.
-        carry = [i for b in batches if b.complete and b.failed for i in _kept_by_failures(library, b)]
+        carry = [i for b in batches if b.complete and b.failed for i in _not_yielded(stored, b)[1]]
         report.merge(library.rebuild(briefs, scopes, progress=progress, carry_over=carry))
         return report
     for batch in batches:
@@ -82,7 +83,7 @@ def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progre
             continue
         report.merge(library.sync(batch.briefs, batch.scope, remove_missing=False, progress=progress))
         if batch.remove_missing:
-            gone = _missing(library.list_briefs(batch.scope), batch)
+            gone, _ = _not_yielded(library.list_briefs(batch.scope), batch)
             report.removed += library.remove(gone) if gone else []
     return report
 
@@ -113,7 +114,7 @@ def compare(library: Library | None, batches: list[SourceBatch]) -> SyncReport:
                 report.updated.append(brief.id)
         if batch.remove_missing:
             own = [b for b in stored.values() if b.scope == batch.scope and b.id not in yielded]
-            report.removed += _missing(own, batch)
+            report.removed += _not_yielded(own, batch)[0]
     return report
 
 
@@ -172,26 +173,19 @@ def claim_ids(batches: list[SourceBatch], owners: dict[str, str]) -> None:
         batch.briefs = kept
 
 
-def _missing(stored: list[BriefInfo], batch: SourceBatch) -> list[str]:
-    """Stored briefs of the batch's scope it no longer yields, except those of files that failed to load."""
+def _not_yielded(stored: list[BriefInfo], batch: SourceBatch) -> tuple[list[str], list[str]]:
+    """Stored briefs of the batch's scope it did not yield this run, split in two: those it no longer has
+    (to remove) and those of files that failed to load (kept: their file still owns them)."""
     present = {b.id for b in batch.briefs}
     failed = [what for what, _ in batch.failed]
-    return [
-        info.id
-        for info in stored
-        if info.id not in present and not any(_same_file(what, info.origin) for what in failed)
-    ]
-
-
-def _kept_by_failures(library: Library, batch: SourceBatch) -> list[str]:
-    """Stored briefs of the batch's scope that came from a file which failed to load this run."""
-    present = {b.id for b in batch.briefs}
-    failed = [what for what, _ in batch.failed]
-    return [
-        info.id
-        for info in library.list_briefs(batch.scope)
-        if info.id not in present and any(_same_file(what, info.origin) for what in failed)
-    ]
+    gone: list[str] = []
+    kept: list[str] = []
+    for info in stored:
+        if info.scope != batch.scope or info.id in present:
+            continue
+        owned = any(_same_file(what, info.origin) for what in failed)
+        (kept if owned else gone).append(info.id)
+    return gone, kept
 
 
 def _same_file(failed: str, origin: str) -> bool:
