@@ -7,6 +7,7 @@ brief. `loads` raises `ValueError` on anything it did not write itself.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -19,7 +20,14 @@ _VERSION = 1
 
 
 def dumps(citations: Sequence[Citation]) -> str:
-    return json.dumps({"v": _VERSION, "citations": [_citation(c) for c in citations]}, ensure_ascii=False)
+    records = [dataclasses.asdict(c) for c in citations]
+    return json.dumps({"v": _VERSION, "citations": records}, ensure_ascii=False, default=_iso_date)
+
+
+def _iso_date(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot save {type(value).__name__} in a citation record")
 
 
 def loads(text: str) -> list[Citation]:
@@ -33,40 +41,8 @@ def loads(text: str) -> list[Citation]:
         raise ValueError(f"not a citation record: {exc!r}") from exc
 
 
-def _citation(citation: Citation) -> dict[str, Any]:
-    passage, brief = citation.passage, citation.brief
-    return {
-        "number": citation.number,
-        "quote": citation.quote,
-        "quote_start": citation.quote_start,
-        "passage": {
-            "chunk_id": passage.chunk_id,
-            "text": passage.text,
-            "start": passage.start,
-            "end": passage.end,
-            "chunk_index": passage.chunk_index,
-            "score": passage.score,
-            "dense_score": passage.dense_score,
-            "keyword_score": passage.keyword_score,
-        },
-        "brief": {
-            "id": brief.id,
-            "title": brief.title,
-            "source": brief.source,
-            "url": brief.url,
-            "published": brief.published.isoformat() if brief.published else None,
-            "lang": brief.lang,
-            "scope": brief.scope,
-            "origin": brief.origin,
-            "content_hash": brief.content_hash,
-            "chunk_count": brief.chunk_count,
-            "tags": list(brief.tags),
-        },
-    }
-
-
 def _from_dict(item: dict[str, Any]) -> Citation:
-    b = item["brief"]
+    b = item["passage"]["brief"]
     brief = BriefInfo(
         id=str(b["id"]),
         title=str(b["title"]),
