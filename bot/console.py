@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Protocol, TextIO
 
 from bot.answering import phrases
+from bot.answering.emphasis import segments
 from bot.answering.errors import AnswerError
 from bot.answering.types import Answer
 from store.errors import StoreError, StoreUnavailable
@@ -45,8 +46,15 @@ def _brief_line(brief: BriefInfo) -> str:
     return brief.title + (f" — {facts}" if facts else "")
 
 
-def format_answer(answer: Answer) -> str:
-    lines = [answer.text]
+_BOLD, _PLAIN = "\033[1m", "\033[0m"
+
+
+def format_answer(answer: Answer, *, styled: bool = False) -> str:
+    """Plain text; `styled` (a terminal) shows the answer phrases the reader found in bold."""
+    text = answer.text
+    if styled and answer.emphasis:
+        text = "".join(f"{_BOLD}{p}{_PLAIN}" if bold else p for p, bold in segments(text, answer.emphasis))
+    lines = [text]
     if answer.as_of:
         lines.append(phrases.as_of(answer.lang, date.fromisoformat(answer.as_of)))
     if answer.notice:
@@ -85,7 +93,7 @@ def ask_once(answerer: Asks, question: str, out: TextIO, *, as_json: bool) -> in
         message = user_message(exc)
         print(json.dumps({"question": question, "error": message}) if as_json else message, file=out)
         return 1
-    print(answer_json(answer) if as_json else format_answer(answer), file=out)
+    print(answer_json(answer) if as_json else format_answer(answer, styled=_is_terminal(out)), file=out)
     return 0
 
 
@@ -125,5 +133,9 @@ def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str 
         except Exception as exc:
             print(user_message(exc), file=out)
             continue
-        print(format_answer(answer) + "\n", file=out)
+        print(format_answer(answer, styled=_is_terminal(out)) + "\n", file=out)
         previous = question
+
+
+def _is_terminal(out: TextIO) -> bool:
+    return bool(getattr(out, "isatty", lambda: False)())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -17,8 +18,9 @@ from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
 from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt, is_refusal
 from bot.answering.ports import Library
+from bot.answering.reading import Choice, PassageReader, ReadPassage, choose, confidence, cutoff
 from bot.answering.recency import is_time_sensitive, newest_cited
-from bot.answering.retrieval import Retriever
+from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import Answer
@@ -34,6 +36,18 @@ GENERATED_PASSAGES = 5
 REFUSED = "refused"  # sentinel: the LLM said the passages do not answer the question
 
 
+@dataclass
+class _Turn:
+    """What one question carries through the engine: retrieval, notices for the reader, stage timings."""
+
+    question: str
+    lang: str
+    retrieved: Retrieved
+    started: float
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
 class Answerer:
     def __init__(self, library: Library, answer: AnswerSettings, llm: LLMSettings | None = None) -> None:
         self._settings = answer
@@ -41,6 +55,7 @@ class Answerer:
         self._retriever = Retriever(library, answer.passages)
         self._vectors = SentenceVectors(library.embedder)
         self._gate = evidence.EvidenceGate(answer.min_evidence)
+        self._reader = PassageReader(answer.reader)
         generated = answer.mode == "generated" and llm is not None and bool(llm.base_url)
         self._endpoint = ChatEndpoint(llm) if generated and llm is not None else None
 
@@ -51,6 +66,10 @@ class Answerer:
         cache this costs seconds after the first run, and the first answers are as fast as later ones.
         """
         briefs = self._library.list_briefs()
+        if self._reader.available:
+            # The reader reads passages at question time and needs no sentence vectors; load it and stop.
+            logger.info("reader ready briefs=%s", len(briefs))
+            return len(briefs)
         for brief in briefs:
             self._vectors.of(self._library.passages_of(brief.id))
         logger.info("sentence vectors ready briefs=%s", len(briefs))
@@ -75,69 +94,123 @@ class Answerer:
             raise InvalidQuestionError(phrases.empty_question(lang))
         if len(question) > MAX_QUESTION_CHARS:
             raise InvalidQuestionError(phrases.question_too_long(lang, MAX_QUESTION_CHARS))
-        timings: dict[str, float] = {}
-
         retrieved = self._retriever.retrieve(question, context=context, filters=filters, today=today)
-        timings["retrieve"] = time.perf_counter() - started
-        mark = time.perf_counter()
-        groups = self._vectors.of(retrieved.passages)
+        turn = _Turn(question, lang, retrieved, started)
+        turn.timings["retrieve"] = time.perf_counter() - started
+        if retrieved.period_missed:
+            turn.notices.append(phrases.no_dated_briefs_notice(lang))
         asked = retrieved.intent.query or question
         # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
-        question_vector = self._vectors.embed_question(f"{context.strip()} {asked}" if context else asked)
-        ranked = score_sentences(question, question_vector, groups, prefer_recent=retrieved.intent.recent)
-        timings["sentences"] = time.perf_counter() - mark
+        judged = f"{context.strip()} {asked}" if context else asked
+        mark = time.perf_counter()
+        reads = self._reader.read(judged, retrieved.passages[: self._settings.reader_passages])
+        if reads is not None:
+            turn.timings["read"] = time.perf_counter() - mark
+            return _logged(self._answer_read(turn, reads))
+        return _logged(self._answer_similar(turn, judged))
 
-        notices = [phrases.no_dated_briefs_notice(lang)] if retrieved.period_missed else []
-        best = ranked[0].similarity if ranked else 0.0
-        verdict = self._gate.judge(question, ranked, lang)
-        if not verdict.answer:
-            logger.info("abstained evidence=%.3f confidence=%.3f lang=%s", best, verdict.confidence, lang)
-            answer = evidence.abstain(question, lang, retrieved.passages, self.mode, _join(notices))
-            answer.timings = {**timings, "total": time.perf_counter() - started}
-            answer.evidence = best
-            answer.gate = verdict.signals
-            return _logged(answer)
-
-        mode: Literal["extractive", "generated"] = "extractive"
+    def _answer_read(self, turn: _Turn, reads: list[ReadPassage]) -> Answer:
+        """The reader's path: its gate, its passage order, its answering sentences (or the LLM's)."""
+        sure = confidence(reads)
+        top_lang = reads[0].passage.brief.lang if reads else turn.lang
+        if not reads or sure < cutoff(turn.lang, top_lang):
+            logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
+            return self._abstain(turn, sure)
         statements: list[Statement] = []
         if self._endpoint is not None:
-            mark = time.perf_counter()
-            statements, failure = self._generate(question, lang, groups)
-            timings["generate"] = time.perf_counter() - mark
-            if failure is REFUSED:
-                # The model read the passages and found no answer: an honest abstention, not quoted guesses.
-                logger.info("generated answer declined evidence=%.3f lang=%s", best, lang)
-                answer = evidence.abstain(question, lang, retrieved.passages, "generated", _join(notices))
-                answer.timings = {**timings, "total": time.perf_counter() - started}
-                answer.evidence = best
-                return _logged(answer)
-            mode = "generated" if statements else "extractive"
-            notices += [failure] if failure else []
+            statements, refused = self._generated(turn, self._vectors.of([r.passage for r in reads]))
+            if refused:
+                return self._abstain(turn, sure)
+        emphasis: list[str] = []
+        mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
         if not statements:
-            mark = time.perf_counter()
-            statements = _statements(select(ranked, self._settings.max_sentences))
-            timings["select"] = time.perf_counter() - mark
+            choices = choose(reads, self._settings.max_sentences)
+            statements = [_statement_of(c) for c in choices]
+            emphasis = [c.emphasis for c in choices if c.emphasis]
+        answer = self._compose(turn, statements, mode, sure)
+        answer.emphasis = [phrase for phrase in emphasis if phrase in answer.text]
+        return answer
 
+    def _answer_similar(self, turn: _Turn, judged: str) -> Answer:
+        """Without the reader: sentences scored by embedding similarity and the fitted evidence gate."""
+        mark = time.perf_counter()
+        groups = self._vectors.of(turn.retrieved.passages)
+        question_vector = self._vectors.embed_question(judged)
+        prefer_recent = turn.retrieved.intent.recent
+        ranked = score_sentences(turn.question, question_vector, groups, prefer_recent=prefer_recent)
+        turn.timings["sentences"] = time.perf_counter() - mark
+        best = ranked[0].similarity if ranked else 0.0
+        verdict = self._gate.judge(turn.question, ranked, turn.lang)
+        if not verdict.answer:
+            logger.info(
+                "abstained evidence=%.3f confidence=%.3f lang=%s", best, verdict.confidence, turn.lang
+            )
+            return self._abstain(turn, best, verdict.signals)
+        statements: list[Statement] = []
+        if self._endpoint is not None:
+            statements, refused = self._generated(turn, groups)
+            if refused:
+                return self._abstain(turn, best, verdict.signals)
+        mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
+        if not statements:
+            statements = _statements(select(ranked, self._settings.max_sentences))
+        answer = self._compose(turn, statements, mode, best)
+        answer.gate = verdict.signals
+        return answer
+
+    def _generated(self, turn: _Turn, groups: list[PassageSentences]) -> tuple[list[Statement], bool]:
+        """The LLM's verified statements (none: quote instead, with a notice), and whether it declined."""
+        mark = time.perf_counter()
+        statements, failure = self._generate(turn.question, turn.lang, groups)
+        turn.timings["generate"] = time.perf_counter() - mark
+        if failure is REFUSED:
+            # The model read the passages and found no answer: an honest abstention, not quoted guesses.
+            logger.info("generated answer declined lang=%s", turn.lang)
+            return [], True
+        turn.notices += [failure] if failure else []
+        return statements, False
+
+    def _abstain(self, turn: _Turn, measure: float, gate: dict[str, float] | None = None) -> Answer:
+        answer = evidence.abstain(
+            turn.question, turn.lang, turn.retrieved.passages, self.mode, _join(turn.notices)
+        )
+        answer.timings = {**turn.timings, "total": time.perf_counter() - turn.started}
+        answer.evidence = measure
+        answer.gate = gate or {}
+        return answer
+
+    def _compose(
+        self,
+        turn: _Turn,
+        statements: list[Statement],
+        mode: Literal["extractive", "generated"],
+        measure: float,
+    ) -> Answer:
         mark = time.perf_counter()
         body, citations = assemble(statements)
-        lines = [phrases.framing(lang), body] if mode == "extractive" else [body]
+        lines = [phrases.framing(turn.lang), body] if mode == "extractive" else [body]
         if mode == "extractive":
-            source_note = phrases.source_language_notice(lang, (c.brief.lang for c in citations))
-            notices += [source_note] if source_note else []
+            source_note = phrases.source_language_notice(turn.lang, (c.brief.lang for c in citations))
+            turn.notices += [source_note] if source_note else []
         newest = newest_cited(citations)
         # Front ends show "as of" from the field, next to the sources (the console and Telegram alike).
-        as_of = newest.isoformat() if newest and is_time_sensitive(question, retrieved.intent) else None
+        timely = newest and is_time_sensitive(turn.question, turn.retrieved.intent)
         answer = Answer(
-            question, "\n".join(lines), citations, lang, False, mode, notice=_join(notices), as_of=as_of
+            turn.question,
+            "\n".join(lines),
+            citations,
+            turn.lang,
+            False,
+            mode,
+            notice=_join(turn.notices),
+            as_of=newest.isoformat() if newest and timely else None,
         )
-        timings["verify"] = time.perf_counter() - mark
-        timings["total"] = time.perf_counter() - started
-        answer.timings = timings
-        answer.evidence = best
-        answer.gate = verdict.signals
+        turn.timings["verify"] = time.perf_counter() - mark
+        answer.timings = {**turn.timings, "total": time.perf_counter() - turn.started}
+        answer.evidence = measure
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
             logger.error("citation check failed: %s", problem)
-        return _logged(answer)
+        return answer
 
     def _generate(
         self, question: str, lang: str, groups: list[PassageSentences]
@@ -160,6 +233,10 @@ def _statements(picks: list[Pick]) -> list[Statement]:
     # Sources carry their own bracketed footnotes ("[20]" in Wikipedia text); shown as is they would read as
     # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim).
     return [Statement(strip_markers(p.sentence.text)[0], [(p.group.passage, p.sentence)]) for p in picks]
+
+
+def _statement_of(choice: Choice) -> Statement:
+    return Statement(strip_markers(choice.sentence.text)[0], [(choice.read.passage, choice.sentence)])
 
 
 def _join(notices: list[str]) -> str | None:

@@ -28,6 +28,14 @@ class AnswerSettings(BaseModel):
     )
     max_sentences: int = Field(4, ge=1, le=12, description="Most statements in an extractive answer.")
     passages: int = Field(8, ge=1, le=30, description="Passages retrieved per question.")
+    reader: bool = Field(
+        True,
+        description="Use the bundled reader model to pick passages, sentences and whether to answer; "
+        "false: sentence similarity as before (also the fallback when the model cannot load).",
+    )
+    reader_passages: int = Field(
+        5, ge=1, le=30, description="Top retrieved passages the reader reads per question (~50 ms each)."
+    )
     min_evidence: float | None = Field(
         None,
         description="A plain best-sentence cosine threshold instead of the fitted evidence gate; "

@@ -45,6 +45,9 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage: retrieve, sentences, select/generate, verify, total."""
     evidence: float | None = None
-    """Cosine of the question and the best retrieved sentence: what the evidence gate compared."""
+    """What the evidence gate compared: the reader's answerability of the best passage, or (without the
+    reader) the cosine of the question and the best retrieved sentence."""
+    emphasis: list[str] = field(default_factory=list)
+    """Answer phrases inside the statements (the reader's confident spans): front ends show them in bold."""
     gate: dict[str, float] = field(default_factory=dict)
     """The evidence gate's signals (see `gate_features.FEATURES`), for evaluation and logs."""

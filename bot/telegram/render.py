@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from bot.answering.emphasis import segments
 from bot.answering.types import Answer, Citation
 from bot.telegram import texts
 from store.types import BriefInfo, StoreStats
@@ -56,7 +57,11 @@ def _sources_footer(citations: list[Citation], lang: str) -> str:
 def render_answer(answer: Answer) -> str:
     """The answer text with its [n] markers, then the sources footer (the nearest briefs when abstaining)."""
     words = texts.pick(answer.lang)
-    blocks = [escape(answer.text.strip())]
+    body = "".join(
+        f"<b>{escape(piece)}</b>" if bold else escape(piece)
+        for piece, bold in segments(answer.text.strip(), answer.emphasis)
+    )
+    blocks = [body]
     if answer.notice:
         blocks.append(f"<i>{escape(answer.notice)}</i>")
     if answer.citations:

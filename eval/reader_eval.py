@@ -1,0 +1,281 @@
+"""The reader measured against today's engine, side by side in one run (and the reader's cut-offs fitted).
+
+    python -m eval.reader_eval idk   --data ../shared/data/idk_mrc --split test --range 401:844
+    python -m eval.reader_eval idk   --data ../shared/data/idk_mrc --split valid
+    python -m eval.reader_eval idk-en --data ../shared/data/idk_mrc --split valid --subset heldout
+    python -m eval.reader_eval facqa --data ../shared/data/facqa --split test
+    add --baseline to also answer every question with the reader off (today's engine) and print both;
+    add --records FILE to keep every question's raw reader output (for `--fit`);
+    python -m eval.reader_eval fit --records R1.jsonl R2.jsonl ...   # choose RANK_PRIOR and the cut-offs
+
+Each question is retrieved once through the store's hybrid search (the library of the set's passage pool under
+--work, built on first use), read by the reader (top `reader_passages`), and answered by the engine with its
+shipped constants. Metrics: answerable questions answered with the gold answer in the first statement,
+unanswerable questions declined, passage R@1 / MRR@10 after reranking (sets with a gold passage), and for
+answerable questions the share wrongly declined.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.answering.engine import Answerer
+from bot.answering.reading import RANK_PRIOR, PassageReader
+from bot.answering.settings import AnswerSettings
+from eval.answers import beir_library, read_jsonl
+from store.library import BriefLibrary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Item:
+    question: str
+    answerable: bool
+    gold_answers: list[str]
+    gold_passage: str | None
+    lang: str
+
+
+@dataclass
+class Outcome:
+    abstained: bool
+    first_statement: str
+    cited: list[str]
+    seconds: float
+
+
+@dataclass
+class Record:
+    item: Item
+    retrieved: list[str] = field(default_factory=list)
+    """Brief ids in retrieval order (top 10)."""
+    reads: list[dict[str, object]] = field(default_factory=list)
+    """Per read passage, in retrieval order: rank, brief, logit, answerable, best span text, span prob."""
+    reader: Outcome | None = None
+    baseline: Outcome | None = None
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def contains_answer(statement: str, answers: list[str]) -> bool:
+    shown = normalise(statement)
+    return any(normalise(a) and normalise(a) in shown for a in answers)
+
+
+def first_statement(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[1] if len(lines) > 1 else ""
+
+
+def outcome(answerer: Answerer, question: str) -> Outcome:
+    started = time.perf_counter()
+    answer = answerer.answer(question)
+    seconds = time.perf_counter() - started
+    return Outcome(
+        answer.abstained,
+        "" if answer.abstained else first_statement(answer.text),
+        [c.brief.id for c in answer.citations],
+        seconds,
+    )
+
+
+def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
+    """The questions asked and the ids of the passage pool they are asked over."""
+    data: Path = args.data
+    if args.set == "facqa":
+        rows = [r for r in read_jsonl(data / "queries.jsonl") if r.get("split") == args.split]
+        qrels = {}
+        for line in (data / "qrels.tsv").read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2 and parts[0] != "query-id":
+                qrels[parts[0]] = parts[1]
+        pool = {str(r["_id"]) for r in read_jsonl(data / "corpus.jsonl")}
+        items = [Item(str(r["text"]), True, [str(r["answer"])], qrels.get(str(r["_id"])), "id") for r in rows]
+        return items, pool
+    source = read_jsonl(data / f"queries-{args.split}.jsonl")
+    pool = {str(r["context_id"]) for r in source}
+    if args.set == "idk":
+        rows = source
+        texts = {str(r["_id"]): str(r["text"]) for r in rows}
+        lang = "id"
+    else:  # idk-en: our English questions over the same paragraphs
+        by_id = {str(r["_id"]): r for r in source}
+        ours = [r for r in read_jsonl(args.questions) if not args.subset or r.get("split") == args.subset]
+        rows = [by_id[str(r["source_query_id"])] for r in ours]
+        texts = {str(r["source_query_id"]): str(r["text"]) for r in ours}
+        lang = "en"
+    items = [
+        Item(
+            texts[str(r["_id"])],
+            not r["is_impossible"],
+            list(r["answers"]),  # type: ignore[call-overload]
+            None if r["is_impossible"] else str(r["context_id"]),
+            lang,
+        )
+        for r in rows
+    ]
+    return items, pool
+
+
+def ranked(record: Record, rank_prior: float) -> list[str]:
+    """Brief ids after reranking the read passages with `rank_prior`; the unread rest keep their order."""
+    reads = sorted(record.reads, key=lambda r: -(float(r["logit"]) - rank_prior * int(r["rank"])))  # type: ignore[arg-type]
+    head = [str(r["brief"]) for r in reads]
+    return head + record.retrieved[len(head) :]
+
+
+def passage_scores(records: list[Record], rank_prior: float | None) -> dict[str, float]:
+    hits, rr, n = 0, 0.0, 0
+    for record in records:
+        gold = record.item.gold_passage
+        if gold is None:
+            continue
+        order = record.retrieved if rank_prior is None else ranked(record, rank_prior)
+        n += 1
+        if order[:1] == [gold]:
+            hits += 1
+        if gold in order[:10]:
+            rr += 1 / (order.index(gold) + 1)
+    return {"R@1": hits / n, "MRR@10": rr / n} if n else {}
+
+
+def answer_scores(records: list[Record], which: str) -> dict[str, float]:
+    answerable = [r for r in records if r.item.answerable]
+    unanswerable = [r for r in records if not r.item.answerable]
+
+    def out(r: Record) -> Outcome:
+        o = r.reader if which == "reader" else r.baseline
+        assert o is not None
+        return o
+
+    scores: dict[str, float] = {}
+    if answerable:
+        good = sum(not out(r).abstained and contains_answer(out(r).first_statement, r.item.gold_answers)
+                   for r in answerable)  # fmt: skip
+        scores["fact_in_first_statement"] = good / len(answerable)
+        scores["answerable_declined"] = sum(out(r).abstained for r in answerable) / len(answerable)
+    if unanswerable:
+        scores["unanswerable_declined"] = sum(out(r).abstained for r in unanswerable) / len(unanswerable)
+    seconds = sorted(out(r).seconds for r in records)
+    scores["p50_s"] = seconds[len(seconds) // 2]
+    scores["p95_s"] = seconds[max(0, math.ceil(0.95 * len(seconds)) - 1)]
+    return scores
+
+
+def run(args: argparse.Namespace) -> list[Record]:
+    items, pool = items_for(args)
+    if args.range:
+        first, last = (int(x) for x in args.range.split(":"))
+        items = items[first - 1 : last]
+    if args.limit:
+        items = items[: args.limit]
+    work = (
+        args.work
+        or ROOT / "var" / "eval" / f"reader-{args.set if args.set != 'idk-en' else 'idk'}-{args.split}"
+    )
+    library: BriefLibrary = beir_library(args.data, work, pool)
+    settings = AnswerSettings()
+    with_reader = Answerer(library, settings)
+    without = Answerer(library, settings.model_copy(update={"reader": False})) if args.baseline else None
+    reader = PassageReader()
+    records = []
+    for number, item in enumerate(items, 1):
+        record = Record(item)
+        passages = library.search(item.question, k=10)
+        record.retrieved = [p.brief.id for p in passages]
+        top = passages[: settings.reader_passages]
+        for rank, (passage, reading) in enumerate(zip(top, reader.raw(item.question, top), strict=True)):
+            best = reading.spans[0] if reading.spans else None
+            record.reads.append(
+                {
+                    "rank": rank,
+                    "brief": passage.brief.id,
+                    "logit": reading.logit,
+                    "answerable": reading.answerable,
+                    "span": passage.text[best.start : best.end] if best else "",
+                    "span_p": best.probability if best else 0.0,
+                }
+            )
+        record.reader = outcome(with_reader, item.question)
+        if without is not None:
+            record.baseline = outcome(without, item.question)
+        records.append(record)
+        if number % 50 == 0:
+            print(f"{number}/{len(items)}", file=sys.stderr, flush=True)
+    return records
+
+
+def fit(paths: list[Path]) -> None:
+    """RANK_PRIOR by passage MRR@10, then the cut-offs by balanced accuracy per language pair."""
+    records = [_record(row) for path in paths for row in read_jsonl(path)]
+    priors = [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5]
+    by_prior = {p: passage_scores(records, p) for p in priors}
+    print(json.dumps({"rank_prior": {str(p): s for p, s in by_prior.items()}}))
+    for lang in sorted({r.item.lang for r in records}):
+        group = [r for r in records if r.item.lang == lang]
+        best_cut, best_value = 0.5, -1.0
+        for step in range(5, 96):
+            cut = step / 100
+            said = [max(float(x["answerable"]) for x in r.reads) >= cut if r.reads else False for r in group]  # type: ignore[arg-type]
+            pos = [s for s, r in zip(said, group, strict=True) if r.item.answerable]
+            neg = [not s for s, r in zip(said, group, strict=True) if not r.item.answerable]
+            value = (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
+            if value > best_value:
+                best_cut, best_value = cut, value
+        print(json.dumps({"lang": lang, "questions": len(group), "cutoff": best_cut,
+                          "balanced_accuracy": round(best_value, 3)}))  # fmt: skip
+
+
+def _record(row: dict[str, object]) -> Record:
+    item = Item(**row["item"])  # type: ignore[arg-type]
+    record = Record(item, list(row["retrieved"]), list(row["reads"]))  # type: ignore[call-overload]
+    record.reader = Outcome(**row["reader"]) if row.get("reader") else None  # type: ignore[arg-type]
+    record.baseline = Outcome(**row["baseline"]) if row.get("baseline") else None  # type: ignore[arg-type]
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("set", choices=["idk", "idk-en", "facqa", "fit"])
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--split", default="test")
+    parser.add_argument(
+        "--questions", type=Path, default=ROOT / "eval" / "data" / "idkmrc_en_questions.jsonl"
+    )
+    parser.add_argument("--subset", help="idk-en: tune or heldout")
+    parser.add_argument("--range", help="FIRST:LAST questions, 1-based inclusive")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--baseline", action="store_true", help="also answer with the reader off")
+    parser.add_argument("--records", type=Path, nargs="*", default=[])
+    args = parser.parse_args(argv)
+    if args.set == "fit":
+        fit(args.records)
+        return 0
+    records = run(args)
+    if args.records:
+        with args.records[0].open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+    summary: dict[str, object] = {"set": args.set, "split": args.split, "subset": args.subset,
+                                  "range": args.range, "questions": len(records)}  # fmt: skip
+    summary["reader"] = {**answer_scores(records, "reader"), **passage_scores(records, RANK_PRIOR)}
+    if args.baseline:
+        summary["today"] = {**answer_scores(records, "baseline"), **passage_scores(records, None)}
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

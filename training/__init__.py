@@ -1,0 +1,1 @@
+"""Training of the reader model (needs the `train` extra: torch). Never imported by the runtime."""

@@ -1,0 +1,186 @@
+"""Question/passage examples for the reader, from the QA sets in `../shared/data/` (never their test splits).
+
+Each example pairs a question with one passage and, when the passage answers it, the answer's character span.
+Sources, all train/valid material (see each set's SOURCE.md):
+  idk_mrc train (id -> id, half unanswerable), FacQA train (id -> id), SQuAD 2.0 train slice and TyDi QA
+  English train (en -> en), and Trans-SQuAD dev (SQuAD 2.0 dev machine-translated) in both cross-lingual
+  directions: the English question over the Indonesian paragraph, and the Indonesian question over the English
+  paragraph. SQuAD dev is never used for evaluation here, so training on it is clean.
+Hard negatives: for answerable questions, the best BM25 passage (the store's own analyser and keyword index)
+of the same set's training passages that is not the gold one and does not contain the answer string.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.analysis import Analyzer
+from store.keyword import KeywordIndex
+
+
+@dataclass(frozen=True)
+class Example:
+    question: str
+    context: str
+    answer_start: int | None
+    answer: str | None
+    source: str
+
+
+def _jsonl(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _corpus(path: Path) -> dict[str, str]:
+    return {row["_id"]: row["text"] for row in _jsonl(path)}
+
+
+def _example(question: str, context: str, answers: list[str], starts: list[int], source: str) -> Example:
+    for answer, start in zip(answers, starts, strict=False):
+        if start is not None and context[start : start + len(answer)] == answer and answer.strip():
+            return Example(question, context, start, answer, source)
+    for answer in answers:  # offsets missing or off: the first occurrence of the text
+        at = context.find(answer) if answer.strip() else -1
+        if at >= 0:
+            return Example(question, context, at, answer, source)
+    return Example(question, context, None, None, source)
+
+
+def idk_mrc(root: Path, split: str) -> list[Example]:
+    corpus = _corpus(root / "idk_mrc" / "corpus.jsonl")
+    out = []
+    for row in _jsonl(root / "idk_mrc" / f"queries-{split}.jsonl"):
+        context = corpus[row["context_id"]]
+        if row["is_impossible"]:
+            out.append(Example(row["text"], context, None, None, "idk"))
+        else:
+            example = _example(row["text"], context, row["answers"], row.get("answer_start", []), "idk")
+            if example.answer is not None:
+                out.append(example)
+    return out
+
+
+def facqa(root: Path, split: str) -> list[Example]:
+    corpus = _corpus(root / "facqa" / "corpus.jsonl")
+    questions = {row["_id"]: row["text"] for row in _jsonl(root / "facqa" / "queries.jsonl")}
+    out = []
+    for row in _jsonl(root / "facqa" / "answers.jsonl"):
+        if row["split"] != split:
+            continue
+        context = corpus[row["corpus_id"]]
+        spans = row["spans"]
+        answers = [row["answer"]] + [s["text"] for s in spans]
+        starts = [row["answer_start"]] + [s["start"] for s in spans]
+        example = _example(questions[row["_id"]], context, answers, starts, "facqa")
+        if example.answer is not None:
+            out.append(example)
+    return out
+
+
+def squad_train(root: Path) -> list[Example]:
+    corpus = _corpus(root / "squad2" / "corpus.jsonl")
+    out = []
+    for row in _jsonl(root / "squad2" / "queries-train.jsonl"):
+        context = corpus[row["context_id"]]
+        if row["is_impossible"]:
+            out.append(Example(row["text"], context, None, None, "squad"))
+        else:
+            out.append(_example(row["text"], context, row["answers"], row["answer_start"], "squad"))
+    return [e for e in out if e.answer is not None or e.answer_start is None]
+
+
+def tydi_en_train(root: Path) -> list[Example]:
+    corpus = _corpus(root / "tydiqa_goldp" / "corpus.jsonl")
+    return [
+        _example(row["text"], corpus[row["context_id"]], row["answers"], row["answer_start"], "tydi")
+        for row in _jsonl(root / "tydiqa_goldp" / "queries-en-train.jsonl")
+    ]
+
+
+def trans_squad(root: Path) -> tuple[list[Example], list[Example]]:
+    """(English question -> Indonesian paragraph, Indonesian question -> English paragraph)."""
+    id_corpus = _corpus(root / "squad2_id_mt" / "corpus.jsonl")
+    en_corpus = _corpus(root / "squad2" / "corpus.jsonl")
+    english = {row["_id"]: row for row in _jsonl(root / "squad2" / "queries-dev.jsonl")}
+    en_to_id, id_to_en = [], []
+    for row in _jsonl(root / "squad2_id_mt" / "queries-dev.jsonl"):
+        id_context = id_corpus[row["context_id"]]
+        en_context = en_corpus[row["en_context_id"]]
+        original = english.get(row["squad_id"])
+        if row["is_impossible"]:
+            en_to_id.append(Example(row["text_en"], id_context, None, None, "x-en-id"))
+            id_to_en.append(Example(row["text"], en_context, None, None, "x-id-en"))
+            continue
+        example = _example(row["text_en"], id_context, row["answers"], row["answer_start"], "x-en-id")
+        if example.answer is not None:
+            en_to_id.append(example)
+        if original is not None:
+            back = _example(row["text"], en_context, original["answers"], original["answer_start"], "x-id-en")
+            if back.answer is not None:
+                id_to_en.append(back)
+    return en_to_id, id_to_en
+
+
+def hard_negatives(
+    examples: list[Example], pool: list[str], source: str, *, query_of: dict[str, str] | None = None
+) -> list[Example]:
+    """For each answerable example, the best-scoring other passage of `pool` that lacks the answer.
+
+    `query_of` maps a question to the text used to search (an English question searches with its Indonesian
+    twin, since BM25 finds nothing across languages).
+    """
+    analyzer = Analyzer()
+    index = KeywordIndex([str(i) for i in range(len(pool))], pool, [{} for _ in pool], analyzer)
+    out = []
+    for example in examples:
+        if example.answer is None:
+            continue
+        query = (query_of or {}).get(example.question, example.question)
+        for hit in index.search(query, 4):
+            text = pool[hit.index]
+            if text != example.context and example.answer.lower() not in text.lower():
+                out.append(Example(example.question, text, None, None, source))
+                break
+    return out
+
+
+def training_mix(root: Path, seed: int = 13) -> list[Example]:
+    """The shuffled training list; sets are capped so the cross-lingual and Indonesian parts dominate."""
+    rng = random.Random(seed)
+
+    def take(items: list[Example], n: int) -> list[Example]:
+        items = list(items)
+        rng.shuffle(items)
+        return items[:n]
+
+    idk = idk_mrc(root, "train")
+    fac = facqa(root, "train")
+    en_id, id_en = trans_squad(root)
+    idk_pool = sorted({e.context for e in idk})
+    fac_pool = sorted({e.context for e in fac})
+    trans_pool = sorted({e.context for e in en_id})
+    twin = _indonesian_twins(root)
+    mix = (
+        idk
+        + take(hard_negatives(idk, idk_pool, "idk-neg"), 3000)
+        + fac
+        + take(hard_negatives(fac, fac_pool, "facqa-neg"), 1500)
+        + take(squad_train(root), 2500)
+        + take(tydi_en_train(root), 2500)
+        + take(en_id, 6000)
+        + take(id_en, 2000)
+        + take(hard_negatives(en_id, trans_pool, "x-neg", query_of=twin), 2000)
+    )
+    rng.shuffle(mix)
+    return mix
+
+
+def _indonesian_twins(root: Path) -> dict[str, str]:
+    return {row["text_en"]: row["text"] for row in _jsonl(root / "squad2_id_mt" / "queries-dev.jsonl")}
