@@ -4,6 +4,8 @@
     python -m eval.reader_eval idk   --data ../shared/data/idk_mrc --split valid
     python -m eval.reader_eval idk-en --data ../shared/data/idk_mrc --split valid --subset heldout
     python -m eval.reader_eval facqa --data ../shared/data/facqa --split test
+    python -m eval.reader_eval briefs --briefs ../shared/seeds/000_59da566471c7c808.txt \
+        --questions eval/data/seed_questions.jsonl          # the seed article ingested alone
     add --baseline to also answer every question with the reader off (today's engine) and print both;
     add --records FILE to keep every question's raw reader output (for `--fit`);
     python -m eval.reader_eval fit --records R1.jsonl R2.jsonl ...   # choose RANK_PRIOR and the cut-offs
@@ -28,7 +30,8 @@ from pathlib import Path
 from bot.answering.engine import Answerer
 from bot.answering.reading import RANK_PRIOR, PassageReader
 from bot.answering.settings import AnswerSettings
-from eval.answers import beir_library, read_jsonl
+from eval.answers import beir_library, index_briefs, open_work_library, read_jsonl
+from store.language import detect_language
 from store.library import BriefLibrary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +94,18 @@ def outcome(answerer: Answerer, question: str) -> Outcome:
 def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
     """The questions asked and the ids of the passage pool they are asked over."""
     data: Path = args.data
+    if args.set == "briefs":
+        rows = read_jsonl(args.questions)
+        return [
+            Item(
+                str(r["question"]),
+                bool(r["answerable"]),
+                list(r["answers"]),
+                None,
+                detect_language(str(r["question"])),
+            )  # type: ignore[call-overload]
+            for r in rows
+        ], set()
     if args.set == "facqa":
         rows = [r for r in read_jsonl(data / "queries.jsonl") if r.get("split") == args.split]
         qrels = {}
@@ -178,11 +193,15 @@ def run(args: argparse.Namespace) -> list[Record]:
         items = items[first - 1 : last]
     if args.limit:
         items = items[: args.limit]
-    work = (
-        args.work
-        or ROOT / "var" / "eval" / f"reader-{args.set if args.set != 'idk-en' else 'idk'}-{args.split}"
-    )
-    library: BriefLibrary = beir_library(args.data, work, pool)
+    if args.set == "briefs":
+        work = args.work or ROOT / "var" / "eval" / f"reader-briefs-{args.briefs.stem}"
+        index_briefs(args.briefs, work)
+        library: BriefLibrary = open_work_library(work)
+    else:
+        # As eval/answers.py: FacQA's pool is every passage, IDK-MRC's the split's paragraphs.
+        name = "facqa" if args.set == "facqa" else "idk" if args.split == "test" else f"idk-{args.split}"
+        work = args.work or ROOT / "var" / "eval" / name
+        library = beir_library(args.data, work, pool)
     settings = AnswerSettings()
     with_reader = Answerer(library, settings)
     without = Answerer(library, settings.model_copy(update={"reader": False})) if args.baseline else None
@@ -247,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("set", choices=["idk", "idk-en", "facqa", "fit"])
+    parser.add_argument("set", choices=["idk", "idk-en", "facqa", "briefs", "fit"])
+    parser.add_argument("--briefs", type=Path, help="briefs: a file or folder ingested alone")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--split", default="test")
     parser.add_argument(
