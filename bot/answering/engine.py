@@ -49,13 +49,20 @@ class _Turn:
 
 
 class Answerer:
-    def __init__(self, library: Library, answer: AnswerSettings, llm: LLMSettings | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        answer: AnswerSettings,
+        llm: LLMSettings | None = None,
+        *,
+        reader: PassageReader | None = None,
+    ) -> None:
         self._settings = answer
         self._library = library
         self._retriever = Retriever(library, answer.passages)
         self._vectors = SentenceVectors(library.embedder)
         self._gate = evidence.EvidenceGate(answer.min_evidence)
-        self._reader = PassageReader(answer.reader)
+        self._reader = reader or PassageReader(answer.reader)
         generated = answer.mode == "generated" and llm is not None and bool(llm.base_url)
         self._endpoint = ChatEndpoint(llm) if generated and llm is not None else None
 

@@ -1,0 +1,136 @@
+"""Reader-driven answers: the answering sentence leads, unanswered questions are declined, a broken model
+falls back to today's engine. Selection rules are checked on hand-built readings; the rest on the real model
+over the real sample library."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.answering.engine import Answerer
+from bot.answering.reading import EMPHASIS_MIN, PassageReader, ReadPassage, choose
+from bot.answering.settings import AnswerSettings
+from bot.reader.model import Span
+from bot.telegram.render import render_answer
+from store.library import BriefLibrary
+from store.types import BriefInfo, Passage
+
+TEXT = (
+    "OpenAI ended its work with Scale AI this week. The company said the wind-down began six to twelve "
+    "months ago. Scale AI declined to comment."
+)
+
+
+def passage(text: str = TEXT, brief: str = "b1") -> Passage:
+    info = BriefInfo(
+        id=brief,
+        title=brief,
+        source="Wire",
+        url=None,
+        published=date(2025, 6, 19),
+        lang="en",
+        scope="test",
+        origin="test",
+        content_hash=brief,
+        chunk_count=1,
+    )
+    return Passage(f"{brief}-0", info, text, 0, len(text), 0, 1.0)
+
+
+def read(text: str = TEXT, phrase: str = "six to twelve months", p: float = 0.9, *, answerable: float = 0.9,
+         brief: str = "b1", rank: int = 0) -> ReadPassage:  # fmt: skip
+    start = text.index(phrase)
+    return ReadPassage(
+        passage(text, brief), rank, answerable, 2.0 - rank, [Span(start, start + len(phrase), p)]
+    )
+
+
+def test_the_sentence_holding_the_best_span_leads_not_the_first_sentence() -> None:
+    [choice] = choose([read()], 4)
+    assert choice.sentence.text == "The company said the wind-down began six to twelve months ago."
+    assert choice.emphasis == "six to twelve months"
+
+
+def test_an_unsure_span_still_picks_the_sentence_but_is_not_emphasised() -> None:
+    [choice] = choose([read(p=EMPHASIS_MIN / 2)], 4)
+    assert choice.sentence.text.startswith("The company said") and choice.emphasis is None
+
+
+def test_further_statements_come_only_from_passages_that_also_answer() -> None:
+    other = "Bloomberg reported the wind-down started about half a year before the Meta deal."
+    weak = "Scale AI is based in San Francisco and labels data for AI labs."
+    chosen = choose(
+        [
+            read(),
+            read(other, "about half a year", answerable=0.85, brief="b2", rank=1),
+            read(weak, "San Francisco", answerable=0.2, brief="b3", rank=2),
+        ],
+        4,
+    )
+    assert [c.read.passage.brief.id for c in chosen] == ["b1", "b2"]
+
+
+def test_the_same_fact_from_a_second_brief_is_not_repeated() -> None:
+    copy = "Officials said the wind-down began six to twelve months ago, the company confirmed."
+    chosen = choose([read(), read(copy, "six to twelve months", brief="b2", rank=1)], 4)
+    assert len(chosen) == 1
+
+
+@pytest.fixture(scope="module")
+def reader_answerer(library: BriefLibrary) -> Answerer:
+    return Answerer(library, AnswerSettings())
+
+
+def first_statement(text: str) -> str:
+    return text.splitlines()[1]
+
+
+@pytest.mark.slow
+def test_a_when_question_leads_with_the_sentence_that_says_when(reader_answerer: Answerer) -> None:
+    answer = reader_answerer.answer("When did OpenAI start winding down its work with Scale AI?")
+    assert not answer.abstained
+    lead = first_statement(answer.text).lower()
+    assert "twelve months" in lead or "12 bulan" in lead
+    assert answer.emphasis and all(phrase in answer.text for phrase in answer.emphasis)
+    assert f"<b>{answer.emphasis[0]}</b>" in render_answer(answer)
+
+
+@pytest.mark.slow
+def test_an_indonesian_question_about_an_english_brief_is_answered(reader_answerer: Answerer) -> None:
+    answer = reader_answerer.answer("Siapa CEO sementara Scale AI?")
+    assert not answer.abstained
+    assert "Droege" in first_statement(answer.text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Who founded OpenAI?", "Berapa jumlah karyawan Scale AI?"])
+def test_questions_the_briefs_do_not_answer_are_declined(reader_answerer: Answerer, question: str) -> None:
+    answer = reader_answerer.answer(question)
+    assert answer.abstained and not answer.citations
+
+
+@pytest.mark.slow
+def test_without_a_loadable_model_answers_come_as_before_and_it_is_said_once(
+    library: BriefLibrary, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "model"
+    broken.mkdir()
+    (broken / "reader.json").write_text("{not json", encoding="utf-8")
+    answerer = Answerer(library, AnswerSettings(), reader=PassageReader(model_dir=broken))
+    with caplog.at_level(logging.WARNING, logger="bot.answering.reading"):
+        first = answerer.answer("why did OpenAI leave Scale AI?")
+        second = answerer.answer("kenapa OpenAI berhenti bekerja sama dengan Scale AI?")
+    assert not first.abstained and not second.abstained
+    assert "read" not in first.timings and "sentences" in first.timings
+    assert first.emphasis == []
+    assert [r.getMessage() for r in caplog.records if "reader unavailable" in r.getMessage()] != []
+    assert sum("reader unavailable" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_reader_off_in_settings_never_loads_the_model(library: BriefLibrary) -> None:
+    reader = PassageReader(enabled=False)
+    assert not reader.available
+    assert reader.read("anything", []) is None

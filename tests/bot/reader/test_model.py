@@ -1,0 +1,77 @@
+"""The shipped reader: hash-checked at load, and it tells the sentence that answers from one on topic."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.reader.model import MANIFEST, MODEL_DIR, MODEL_FILE, Reader, ReaderUnavailableError
+
+# The project's own sample brief (data/briefs/004-...): one Indonesian passage about OpenAI and Scale AI.
+PASSAGE = (
+    "OpenAI, pengembang ChatGPT, memastikan akan menghentikan pekerjaannya bersama Scale AI. Kabar ini "
+    "muncul sekitar sepekan setelah Meta mengumumkan investasi sekitar US$14,3 miliar untuk menguasai 49% "
+    "saham perusahaan penyedia data pelatihan tersebut. Seorang juru bicara OpenAI menyatakan pada Rabu "
+    "(18/6) "
+    "bahwa proses pengurangan kerja sama sebenarnya sudah berjalan sejak enam hingga 12 bulan lalu, jauh "
+    "sebelum rencana investasi Meta terungkap."
+)
+UNRELATED = (
+    "Bank Indonesia menetapkan tarif MDR QRIS nol persen untuk usaha mikro mulai Desember, sehingga pedagang "
+    "kecil tidak lagi membayar biaya setiap transaksi."
+)
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader()
+
+
+def test_the_shipped_file_is_small_and_matches_its_manifest() -> None:
+    manifest = json.loads((MODEL_DIR / MANIFEST).read_text(encoding="utf-8"))
+    model = MODEL_DIR / MODEL_FILE
+    assert model.stat().st_size == manifest["bytes"] < 40_000_000
+    assert (MODEL_DIR / "NOTICE.md").read_text(encoding="utf-8").count("MIT") >= 2
+
+
+def test_an_english_question_finds_its_answer_in_an_indonesian_passage(reader: Reader) -> None:
+    [reading] = reader.read("When did OpenAI start winding down its work with Scale AI?", [PASSAGE])
+    best = reading.spans[0]
+    assert "12 bulan" in PASSAGE[best.start : best.end] or "enam" in PASSAGE[best.start : best.end]
+    assert reading.answerable > 0.5
+
+
+def test_a_passage_on_another_subject_is_read_as_not_answering(reader: Reader) -> None:
+    on_topic, off_topic = reader.read("How much did Meta invest in Scale AI?", [PASSAGE, UNRELATED])
+    assert "14,3 miliar" in PASSAGE[on_topic.spans[0].start : on_topic.spans[0].end]
+    assert off_topic.answerable < 0.5 < on_topic.answerable
+
+
+def test_an_unanswered_question_about_the_same_story_is_not_answerable(reader: Reader) -> None:
+    [reading] = reader.read("Who founded OpenAI?", [PASSAGE])
+    assert reading.answerable < 0.5
+
+
+def test_long_passages_are_read_in_windows_and_empty_input_reads_nothing(reader: Reader) -> None:
+    long_text = " ".join([UNRELATED] * 12 + [PASSAGE])
+    [reading] = reader.read("Berapa persen saham Scale AI yang dikuasai Meta?", [long_text])
+    assert "49%" in long_text[reading.spans[0].start : reading.spans[0].end]
+    assert reader.read("anything", []) == []
+
+
+def test_a_corrupt_model_file_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(MODEL_DIR, tmp_path / "model")
+    target = tmp_path / "model" / MODEL_FILE
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(ReaderUnavailableError, match="sha256"):
+        Reader(tmp_path / "model")
+
+
+def test_a_missing_model_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReaderUnavailableError, match="missing"):
+        Reader(tmp_path)
