@@ -2,6 +2,12 @@
 
     python benchmarks/answer_latency.py [--data-dir var/eval/sample]
         [--questions eval/data/sample_questions.jsonl] [--mode extractive|generated] [--rounds 2] [--limit N]
+        [--reader on|off|both]
+
+`--reader both` (the default) runs the whole benchmark twice, each in a fresh process, with the reader model
+on and off, and prints both: latency side by side, and `rss_mb`, the process's peak resident memory, so the
+reader's memory cost is the difference. Cold passages: point --data-dir at a library whose passages were never
+asked about (e.g. var/eval/idk, built by eval/answers.py) and --questions at that set's questions.
 
 Round 1 is "cold": sentence vectors of passages not seen before are embedded (and land in the on-disk cache).
 Later rounds repeat the same questions, so their query vectors are cached too: a best case. `--warm-up` first
@@ -16,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -40,7 +47,8 @@ def questions_from(path: Path, limit: int) -> list[str]:
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
-            rows.append(str(json.loads(line)["question"]) if line.lstrip().startswith("{") else line.strip())
+            row = json.loads(line) if line.lstrip().startswith("{") else {"question": line.strip()}
+            rows.append(str(row.get("question", row.get("text", ""))))
     return rows[:limit] if limit else rows
 
 
@@ -52,7 +60,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--warm-up", action="store_true", help="embed every brief's sentences before round 1")
+    parser.add_argument("--reader", choices=["on", "off", "both"], default="both")
     args = parser.parse_args()
+    if args.reader == "both":
+        for choice in ("on", "off"):
+            argv = [a for a in sys.argv[1:] if a not in {"--reader", "both"}]
+            subprocess.run([sys.executable, __file__, *argv, "--reader", choice], check=True)
+        return
 
     library = open_library(StoreSettings(data_dir=args.data_dir))
     if not library.stats().briefs:
@@ -61,7 +75,8 @@ def main() -> None:
                        stdout=subprocess.DEVNULL)  # fmt: skip
         library = open_library(StoreSettings(data_dir=args.data_dir))
     settings = BotSettings()  # type: ignore[call-arg]
-    answerer = Answerer(library, settings.answer.model_copy(update={"mode": args.mode}), settings.llm)
+    answer_settings = settings.answer.model_copy(update={"mode": args.mode, "reader": args.reader == "on"})
+    answerer = Answerer(library, answer_settings, settings.llm)
     questions = questions_from(args.questions, args.limit)
     if args.warm_up:
         started = time.perf_counter()
@@ -82,12 +97,14 @@ def main() -> None:
             json.dumps(
                 {
                     "round": round_number,
+                    "reader": args.reader,
                     "mode": args.mode,
                     "answered_as": modes,
                     "questions": len(totals),
                     "p50_s": round(percentile(totals, 50), 3),
                     "p95_s": round(percentile(totals, 95), 3),
                     "max_s": round(max(totals), 3),
+                    "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                 }
             ),
             flush=True,
