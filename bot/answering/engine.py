@@ -18,7 +18,15 @@ from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
 from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt, is_refusal
 from bot.answering.ports import Library
-from bot.answering.reading import Choice, PassageReader, ReadPassage, choose, confidence, cutoff
+from bot.answering.reading import (
+    Choice,
+    PassageReader,
+    ReadPassage,
+    choose,
+    confidence,
+    cutoff,
+    prefer_recent,
+)
 from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
@@ -112,6 +120,7 @@ class Answerer:
         mark = time.perf_counter()
         reads = self._reader.read(judged, retrieved.passages[: self._settings.reader_passages])
         if reads is not None:
+            reads = prefer_recent(reads) if retrieved.intent.recent else reads
             turn.timings["read"] = time.perf_counter() - mark
             return _logged(self._answer_read(turn, reads))
         return _logged(self._answer_similar(turn, judged))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answering.sentences import Sentence, split_sentences, words
@@ -29,6 +29,9 @@ ANSWER_CUTOFF_SAME_LANGUAGE = 0.5
 ANSWER_CUTOFF_CROSS_LANGUAGE = 0.5
 # Logit cost per retrieval rank: retrieval already knows something about relevance.
 RANK_PRIOR = 0.3
+# On "latest" questions the newest brief gains this many logits: enough to lead among passages that answer,
+# not enough to lift one that does not.
+RECENCY_LOGIT = 2.0
 # A further statement must come from a passage at least this likely to answer, relative to the best one.
 FURTHER_RELATIVE = 0.8
 FURTHER_MIN = 0.5
@@ -113,6 +116,21 @@ def _shared_reader(model_dir: Path) -> Reader:
         if model_dir not in _READERS:
             _READERS[model_dir] = Reader(model_dir)
         return _READERS[model_dir]
+
+
+def prefer_recent(reads: list[ReadPassage]) -> list[ReadPassage]:
+    """For "latest" questions: the newest answering brief leads (a year older counts as undated)."""
+    dated = [r.passage.brief.published for r in reads if r.passage.brief.published]
+    if not dated:
+        return reads
+    newest = max(dated)
+
+    def fresh(read: ReadPassage) -> float:
+        day = read.passage.brief.published
+        return max(0.0, 1.0 - (newest - day).days / 365) if day else 0.0
+
+    boosted = [replace(r, score=r.score + RECENCY_LOGIT * fresh(r)) for r in reads]
+    return sorted(boosted, key=lambda r: -r.score)
 
 
 def confidence(reads: list[ReadPassage]) -> float:

@@ -101,3 +101,12 @@ def test_declined_answer_lists_the_closest_briefs(answerer: Answerer) -> None:
     text = out.getvalue()
     assert text.startswith("The briefs don't cover this.") and "\nClosest briefs:\n- " in text
     assert "Sources:" not in text
+
+
+def test_a_terminal_shows_the_answer_phrase_in_bold_and_a_pipe_gets_plain_text() -> None:
+    from bot.answering.types import Answer
+
+    answer = Answer("q?", "From the briefs:\nIt began 6 to 12 months ago. [1]", [], "en", False, "extractive")
+    answer.emphasis = ["6 to 12 months"]
+    assert "\033[1m6 to 12 months\033[0m ago" in console.format_answer(answer, styled=True)
+    assert "\033[" not in console.format_answer(answer)
