@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -66,7 +67,8 @@ class Record:
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
+    # Statements drop the space before punctuation (FacQA's text is pre-tokenised: "Rp 1 , 5 miliar").
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.lower().split()))
 
 
 def contains_answer(statement: str, answers: list[str]) -> bool:
@@ -100,7 +102,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
             Item(
                 str(r["question"]),
                 bool(r["answerable"]),
-                list(r["answers"]),
+                list(r.get("answers", [])),
                 None,
                 detect_language(str(r["question"])),
             )  # type: ignore[call-overload]
