@@ -85,7 +85,7 @@ def _compare(model: Reader, onnx_path: Path, source: E5File) -> float:
         ]
         for q, p in _CHECK_PAIRS
     ]
-    ids, mask = batch(items, tokenizer.pad)
+    ids, mask = batch([w.ids for w in items], tokenizer.pad)
     embeds = source.word_rows(ids).astype(np.float32)
     with torch.no_grad():
         expected = model(torch.from_numpy(embeds), torch.from_numpy(mask.astype(np.float32)))[0].numpy()

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from bot.reader import pairs
 from bot.reader.e5_file import E5File
 from bot.reader.tokenizer import E5Tokenizer
 from training.data import training_mix
@@ -48,17 +49,12 @@ def batches(features: list[Feature], size: int, seed: int) -> list[list[int]]:
 def tensors(
     batch: list[Feature], source: E5File, pad: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    width = max(len(f.ids) for f in batch)
-    ids = np.full((len(batch), width), pad, dtype=np.int64)
-    mask = np.zeros((len(batch), width), dtype=np.float32)
-    for row, feature in enumerate(batch):
-        ids[row, : len(feature.ids)] = feature.ids
-        mask[row, : len(feature.ids)] = 1.0
+    ids, mask = pairs.batch([f.ids for f in batch], pad)
     embeds = torch.from_numpy(source.word_rows(ids).astype(np.float32))
     labels = torch.tensor([f.label for f in batch])
     starts = torch.tensor([f.start for f in batch])
     ends = torch.tensor([f.end for f in batch])
-    return embeds, torch.from_numpy(mask), labels, starts, ends
+    return embeds, torch.from_numpy(mask.astype(np.float32)), labels, starts, ends
 
 
 def loss_of(model: Reader, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:

@@ -109,7 +109,7 @@ class Reader:
         ]
 
     def _run(self, items: list[Window]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ids, mask = batch(items, self._tokenizer.pad)
+        ids, mask = batch([w.ids for w in items], self._tokenizer.pad)
         embeds = self._source.word_rows(ids).astype(np.float32)
         feed = {"inputs_embeds": embeds, "attention_mask": mask.astype(np.float32)}
         answer, start, end = self._session.run(["answer", "start", "end"], feed)

@@ -50,12 +50,12 @@ def window_at(q_ids: np.ndarray, passage: Tokens, *, bos: int, eos: int, start: 
     return Window(ids, len(head), start, len(chunk))
 
 
-def batch(items: list[Window], pad: int) -> tuple[np.ndarray, np.ndarray]:
-    """Padded ids [b, t] and attention mask [b, t] (int64)."""
-    width = max(len(w.ids) for w in items)
-    ids = np.full((len(items), width), pad, dtype=np.int64)
-    mask = np.zeros((len(items), width), dtype=np.int64)
-    for row, item in enumerate(items):
-        ids[row, : len(item.ids)] = item.ids
-        mask[row, : len(item.ids)] = 1
+def batch(rows: list[np.ndarray], pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pair token ids padded into [b, t], and the attention mask [b, t] (int64)."""
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for row, item in enumerate(rows):
+        ids[row, : len(item)] = item
+        mask[row, : len(item)] = 1
     return ids, mask

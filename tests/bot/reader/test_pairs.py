@@ -49,7 +49,7 @@ def test_batches_pad_and_mask() -> None:
         windows(tokens(2), tokens(3), bos=0, eos=2, max_len=64),
         windows(tokens(2), tokens(9), bos=0, eos=2, max_len=64),
     )
-    ids, mask = batch([short[0], long[0]], pad=1)
+    ids, mask = batch([short[0].ids, long[0].ids], pad=1)
     assert ids.shape == mask.shape == (2, 15)
     assert mask[0].sum() == 9 and (ids[0, 9:] == 1).all()
     assert mask[1].all()
