@@ -236,24 +236,35 @@ def run(args: argparse.Namespace) -> list[Record]:
 
 
 def fit(paths: list[Path]) -> None:
-    """RANK_PRIOR by passage MRR@10, then the cut-offs by balanced accuracy per language pair."""
+    """RANK_PRIOR by passage MRR@10 and answer-in-lead-span; then, per question language, the gate's curve.
+
+    The curve lists, for each cut-off, the share of answerable questions answered and of unanswerable ones
+    declined; pick the cut-off there (docs/measurements.md says which and why).
+    """
     records = [_record(row) for path in paths for row in read_jsonl(path)]
-    priors = [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5]
-    by_prior = {p: passage_scores(records, p) for p in priors}
-    print(json.dumps({"rank_prior": {str(p): s for p, s in by_prior.items()}}))
+    for prior in [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0]:
+        lead_hits = 0
+        answerable = [r for r in records if r.item.answerable and r.reads]
+        for record in answerable:
+            lead = max(record.reads, key=lambda x: float(x["logit"]) - prior * int(x["rank"]))  # type: ignore[arg-type]
+            lead_hits += contains_answer(str(lead["span"]), record.item.gold_answers)
+        scores = passage_scores(records, prior)
+        print(
+            json.dumps(
+                {"rank_prior": prior, **scores, "answer_in_lead_span": lead_hits / max(1, len(answerable))}
+            )
+        )
     for lang in sorted({r.item.lang for r in records}):
         group = [r for r in records if r.item.lang == lang]
-        best_cut, best_value = 0.5, -1.0
-        for step in range(5, 96):
-            cut = step / 100
-            said = [max(float(x["answerable"]) for x in r.reads) >= cut if r.reads else False for r in group]  # type: ignore[arg-type]
-            pos = [s for s, r in zip(said, group, strict=True) if r.item.answerable]
-            neg = [not s for s, r in zip(said, group, strict=True) if not r.item.answerable]
-            value = (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
-            if value > best_value:
-                best_cut, best_value = cut, value
-        print(json.dumps({"lang": lang, "questions": len(group), "cutoff": best_cut,
-                          "balanced_accuracy": round(best_value, 3)}))  # fmt: skip
+        best = [max((float(x["answerable"]) for x in r.reads), default=0.0) for r in group]  # type: ignore[arg-type]
+        pos = [b for b, r in zip(best, group, strict=True) if r.item.answerable]
+        neg = [b for b, r in zip(best, group, strict=True) if not r.item.answerable]
+        for step in range(1, 20):
+            cut = step / 20
+            answered = sum(b >= cut for b in pos) / max(1, len(pos))
+            declined = sum(b < cut for b in neg) / max(1, len(neg))
+            print(json.dumps({"lang": lang, "answerable": len(pos), "unanswerable": len(neg), "cutoff": cut,
+                              "answered": round(answered, 3), "declined": round(declined, 3)}))  # fmt: skip
 
 
 def _record(row: dict[str, object]) -> Record:
