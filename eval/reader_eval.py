@@ -213,7 +213,7 @@ def run(args: argparse.Namespace) -> list[Record]:
         record = Record(item)
         passages = library.search(item.question, k=10)
         record.retrieved = [p.brief.id for p in passages]
-        top = passages[: settings.reader_passages]
+        top = passages[: settings.reader_passages] if args.measure != "answers" else []
         for rank, (passage, reading) in enumerate(zip(top, reader.raw(item.question, top), strict=True)):
             best = reading.spans[0] if reading.spans else None
             record.reads.append(
@@ -226,6 +226,9 @@ def run(args: argparse.Namespace) -> list[Record]:
                     "span_p": best.probability if best else 0.0,
                 }
             )
+        if args.measure == "reads":
+            records.append(record)
+            continue
         record.reader = outcome(with_reader, item.question)
         if without is not None:
             record.baseline = outcome(without, item.question)
@@ -292,6 +295,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path)
     parser.add_argument("--baseline", action="store_true", help="also answer with the reader off")
     parser.add_argument("--records", type=Path, nargs="*", default=[])
+    parser.add_argument(
+        "--measure",
+        choices=["both", "reads", "answers"],
+        default="both",
+        help="reads: only the reader's raw output (for fit); answers: only the engine's answers",
+    )
     args = parser.parse_args(argv)
     if args.set == "fit":
         fit(args.records)
@@ -303,7 +312,12 @@ def main(argv: list[str] | None = None) -> int:
                 handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
     summary: dict[str, object] = {"set": args.set, "split": args.split, "subset": args.subset,
                                   "range": args.range, "questions": len(records)}  # fmt: skip
-    summary["reader"] = {**answer_scores(records, "reader"), **passage_scores(records, RANK_PRIOR)}
+    reader: dict[str, float] = {}
+    if args.measure != "reads":
+        reader.update(answer_scores(records, "reader"))
+    if args.measure != "answers":
+        reader.update(passage_scores(records, RANK_PRIOR))
+    summary["reader"] = reader
     if args.baseline:
         summary["today"] = {**answer_scores(records, "baseline"), **passage_scores(records, None)}
     print(json.dumps(summary, indent=2))
