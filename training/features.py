@@ -28,7 +28,7 @@ def featurise(examples: list[Example], tokenizer: E5Tokenizer, max_len: int, see
     passages = tokenizer.encode_many([e.context for e in examples])
     out: list[Feature] = []
     for example, question, passage in zip(examples, questions, passages, strict=True):
-        q_ids = question.ids[:MAX_QUESTION_TOKENS]
+        q_ids = question.ids[-MAX_QUESTION_TOKENS:]
         room = max_len - SPECIALS - len(q_ids)
         n = len(passage.ids)
         if example.answer is None or example.answer_start is None:

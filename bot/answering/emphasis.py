@@ -1,20 +1,36 @@
-"""Where an answer's emphasised phrases sit in its text, for front ends that can show bold."""
+"""Where the answer phrases (the reader's spans) sit in an answer's text, for front ends that show bold."""
 
 from __future__ import annotations
 
+Range = tuple[int, int]
 
-def segments(text: str, phrases: list[str]) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, emphasised) in order; each phrase marks its first occurrence not yet marked."""
-    marks: list[tuple[int, int]] = []
-    for phrase in phrases:
-        at = text.find(phrase) if phrase else -1
-        while at >= 0 and any(a < at + len(phrase) and at < b for a, b in marks):
-            at = text.find(phrase, at + 1)
-        if at >= 0:
-            marks.append((at, at + len(phrase)))
+
+def locate(text: str, statements: list[tuple[str, str | None]]) -> list[Range]:
+    """Character ranges in `text` of each statement's phrase, searched only inside that statement's line.
+
+    `statements` are (statement text, phrase or None) in the order the answer lists them, so a phrase can
+    never land on the framing line, a citation marker or another statement.
+    """
+    found: list[Range] = []
+    cursor = 0
+    for statement, phrase in statements:
+        line = text.find(statement, cursor)
+        if line < 0:
+            continue
+        cursor = line + len(statement)
+        at = statement.find(phrase) if phrase else -1
+        if phrase and at >= 0:
+            found.append((line + at, line + at + len(phrase)))
+    return found
+
+
+def segments(text: str, ranges: list[Range]) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, emphasised) in order; overlapping or out-of-range marks are ignored."""
     pieces: list[tuple[str, bool]] = []
     cursor = 0
-    for start, end in sorted(marks):
+    for start, end in sorted(ranges):
+        if start < cursor or end > len(text) or start >= end:
+            continue
         if start > cursor:
             pieces.append((text[cursor:start], False))
         pieces.append((text[start:end], True))

@@ -14,19 +14,12 @@ from typing import Literal
 
 from bot.answering import evidence, phrases
 from bot.answering.citations import Statement, assemble, problems, strip_markers
+from bot.answering.emphasis import locate
 from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
 from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt, is_refusal
 from bot.answering.ports import Library
-from bot.answering.reading import (
-    Choice,
-    PassageReader,
-    ReadPassage,
-    choose,
-    confidence,
-    cutoff,
-    prefer_recent,
-)
+from bot.answering.reading import Choice, PassageReader, ReadPassage, choose, confidence, prefer_recent
 from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
@@ -81,7 +74,7 @@ class Answerer:
         cache this costs seconds after the first run, and the first answers are as fast as later ones.
         """
         briefs = self._library.list_briefs()
-        if self._reader.available:
+        if self._reader.available and self._endpoint is None:
             # The reader reads passages at question time and needs no sentence vectors; load it and stop.
             logger.info("reader ready briefs=%s", len(briefs))
             return len(briefs)
@@ -120,7 +113,7 @@ class Answerer:
         mark = time.perf_counter()
         reads = self._reader.read(judged, retrieved.passages[: self._settings.reader_passages])
         if reads is not None:
-            reads = prefer_recent(reads) if retrieved.intent.recent else reads
+            reads = prefer_recent(reads, lang) if retrieved.intent.recent else reads
             turn.timings["read"] = time.perf_counter() - mark
             return _logged(self._answer_read(turn, reads))
         return _logged(self._answer_similar(turn, judged))
@@ -128,23 +121,26 @@ class Answerer:
     def _answer_read(self, turn: _Turn, reads: list[ReadPassage]) -> Answer:
         """The reader's path: its gate, its passage order, its answering sentences (or the LLM's)."""
         sure = confidence(reads)
-        top_lang = reads[0].passage.brief.lang if reads else turn.lang
-        if not reads or sure < cutoff(turn.lang, top_lang):
+        mark = time.perf_counter()
+        choices = choose(reads, turn.lang, self._settings.max_sentences)
+        turn.timings["select"] = time.perf_counter() - mark
+        if not choices:  # no passage passes the gate with a sentence to quote
             logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
-            return self._abstain(turn, sure)
+            return self._abstain(turn, sure, {"reader": sure})
         statements: list[Statement] = []
         if self._endpoint is not None:
-            statements, refused = self._generated(turn, self._vectors.of([r.passage for r in reads]))
+            answering = [c.read.passage for c in choices] + [r.passage for r in reads]
+            groups = self._vectors.of(list({p.chunk_id: p for p in answering}.values()))
+            statements, refused = self._generated(turn, groups, sure)
             if refused:
-                return self._abstain(turn, sure)
-        emphasis: list[str] = []
+                return self._abstain(turn, sure, {"reader": sure})
         mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
+        picked = [_statement_of(c) for c in choices]
+        answer = self._compose(turn, statements or picked, mode, sure)
+        answer.gate = {"reader": sure}
         if not statements:
-            choices = choose(reads, self._settings.max_sentences)
-            statements = [_statement_of(c) for c in choices]
-            emphasis = [c.emphasis for c in choices if c.emphasis]
-        answer = self._compose(turn, statements, mode, sure)
-        answer.emphasis = [phrase for phrase in emphasis if phrase in answer.text]
+            shown = [(s.text, _shown_phrase(c.emphasis)) for s, c in zip(picked, choices, strict=True)]
+            answer.emphasis = locate(answer.text, shown)
         return answer
 
     def _answer_similar(self, turn: _Turn, judged: str) -> Answer:
@@ -164,24 +160,28 @@ class Answerer:
             return self._abstain(turn, best, verdict.signals)
         statements: list[Statement] = []
         if self._endpoint is not None:
-            statements, refused = self._generated(turn, groups)
+            statements, refused = self._generated(turn, groups, best)
             if refused:
                 return self._abstain(turn, best, verdict.signals)
         mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
         if not statements:
+            mark = time.perf_counter()
             statements = _statements(select(ranked, self._settings.max_sentences))
+            turn.timings["select"] = time.perf_counter() - mark
         answer = self._compose(turn, statements, mode, best)
         answer.gate = verdict.signals
         return answer
 
-    def _generated(self, turn: _Turn, groups: list[PassageSentences]) -> tuple[list[Statement], bool]:
+    def _generated(
+        self, turn: _Turn, groups: list[PassageSentences], measure: float
+    ) -> tuple[list[Statement], bool]:
         """The LLM's verified statements (none: quote instead, with a notice), and whether it declined."""
         mark = time.perf_counter()
         statements, failure = self._generate(turn.question, turn.lang, groups)
         turn.timings["generate"] = time.perf_counter() - mark
         if failure is REFUSED:
             # The model read the passages and found no answer: an honest abstention, not quoted guesses.
-            logger.info("generated answer declined lang=%s", turn.lang)
+            logger.info("generated answer declined evidence=%.3f lang=%s", measure, turn.lang)
             return [], True
         turn.notices += [failure] if failure else []
         return statements, False
@@ -253,6 +253,11 @@ def _statements(picks: list[Pick]) -> list[Statement]:
 
 def _statement_of(choice: Choice) -> Statement:
     return Statement(strip_markers(choice.sentence.text)[0], [(choice.read.passage, choice.sentence)])
+
+
+def _shown_phrase(phrase: str | None) -> str | None:
+    # Statements drop footnote markers and collapse spaces; the phrase is shown the same way.
+    return strip_markers(phrase)[0] if phrase else None
 
 
 def _join(notices: list[str]) -> str | None:

@@ -22,9 +22,9 @@ from store.types import Passage
 
 logger = logging.getLogger(__name__)
 
-# Calibrated on IDK-MRC valid (Indonesian questions) and the tune split of our English questions over the
-# same paragraphs (eval/reader_eval.py --calibrate); see docs/measurements.md. Probabilities of the best
-# passage, after the rank prior, below which the engine declines.
+# Calibrated on IDK-MRC valid and FacQA valid (Indonesian questions) and the tune split of our English
+# questions over IDK-MRC valid paragraphs (`python -m eval.reader_eval fit`); see docs/measurements.md.
+# A passage answers when the reader's probability reaches the cut-off of its language pair.
 ANSWER_CUTOFF_SAME_LANGUAGE = 0.5
 ANSWER_CUTOFF_CROSS_LANGUAGE = 0.5
 # Logit cost per retrieval rank: retrieval already knows something about relevance.
@@ -98,7 +98,11 @@ class PassageReader:
         reader = self._load()
         if reader is None:
             return None
-        readings = reader.read(question, [p.text for p in passages])
+        try:
+            readings = reader.read(question, [p.text for p in passages])
+        except Exception:  # a failing run answers this question the old way rather than not at all
+            logger.warning("reader failed on a question; answering without it", exc_info=True)
+            return None
         reads = [
             ReadPassage(p, rank, r.answerable, r.logit - RANK_PRIOR * rank, r.spans)
             for rank, (p, r) in enumerate(zip(passages, readings, strict=True))
@@ -118,8 +122,8 @@ def _shared_reader(model_dir: Path) -> Reader:
         return _READERS[model_dir]
 
 
-def prefer_recent(reads: list[ReadPassage]) -> list[ReadPassage]:
-    """For "latest" questions: the newest answering brief leads (a year older counts as undated)."""
+def prefer_recent(reads: list[ReadPassage], question_lang: str) -> list[ReadPassage]:
+    """For "latest" questions: the newest brief that answers leads (a year older counts as undated)."""
     dated = [r.passage.brief.published for r in reads if r.passage.brief.published]
     if not dated:
         return reads
@@ -127,30 +131,37 @@ def prefer_recent(reads: list[ReadPassage]) -> list[ReadPassage]:
 
     def fresh(read: ReadPassage) -> float:
         day = read.passage.brief.published
-        return max(0.0, 1.0 - (newest - day).days / 365) if day else 0.0
+        if day is None or not answers(read, question_lang):
+            return 0.0
+        return max(0.0, 1.0 - (newest - day).days / 365)
 
     boosted = [replace(r, score=r.score + RECENCY_LOGIT * fresh(r)) for r in reads]
     return sorted(boosted, key=lambda r: -r.score)
 
 
 def confidence(reads: list[ReadPassage]) -> float:
-    """The gate's measure: the reader's probability that the most likely passage answers."""
+    """The reader's probability that the most likely passage answers (logged as the answer's evidence)."""
     return max((r.answerable for r in reads), default=0.0)
 
 
 def cutoff(question_lang: str, passage_lang: str) -> float:
-    same = question_lang == passage_lang or bool({question_lang, passage_lang} - {"id", "en"})
-    return ANSWER_CUTOFF_SAME_LANGUAGE if same else ANSWER_CUTOFF_CROSS_LANGUAGE
+    """The gate's bar for one passage: English questions over Indonesian passages (and the reverse) differ."""
+    crossed = {question_lang, passage_lang} == {"id", "en"}
+    return ANSWER_CUTOFF_CROSS_LANGUAGE if crossed else ANSWER_CUTOFF_SAME_LANGUAGE
 
 
-def choose(reads: list[ReadPassage], max_statements: int) -> list[Choice]:
-    """The answering sentence of the best passage first, then those of other passages that also answer."""
-    if not reads:
-        return []
+def answers(read: ReadPassage, question_lang: str) -> bool:
+    return read.answerable >= cutoff(question_lang, read.passage.brief.lang)
+
+
+def choose(reads: list[ReadPassage], question_lang: str, max_statements: int) -> list[Choice]:
+    """The answering sentence of the best passage that passes the gate, then those of other passages that
+    also answer; empty when none does (the engine then declines)."""
     chosen: list[Choice] = []
-    best = reads[0].answerable
     for read in reads:
-        if chosen and (read.answerable < max(FURTHER_MIN, FURTHER_RELATIVE * best)):
+        if not answers(read, question_lang):
+            continue
+        if chosen and read.answerable < max(FURTHER_MIN, FURTHER_RELATIVE * chosen[0].read.answerable):
             continue
         choice = _choice(read)
         if choice is None or any(_repeats(choice, c) for c in chosen):
@@ -162,19 +173,19 @@ def choose(reads: list[ReadPassage], max_statements: int) -> list[Choice]:
 
 
 def _choice(read: ReadPassage) -> Choice | None:
+    """The sentence holding the passage's most probable span (and the span, if confident enough to show)."""
     sentences = [s for s in split_sentences(read.passage.text) if not s.text.rstrip().endswith("?")]
     if not sentences:
         return None
     for span in read.spans:
-        covering = [s for s in sentences if s.start < span.end and span.start < s.end]
-        if not covering:
+        # A span across a sentence break counts where it starts; the phrase shown stops at the sentence end.
+        sentence = next((s for s in sentences if s.start <= span.start < s.end), None)
+        if sentence is None:
             continue
-        start, end = covering[0].start, covering[-1].end
-        text = read.passage.text[start:end]
-        phrase = read.passage.text[span.start : span.end].strip()
-        emphasis = phrase if span.probability >= EMPHASIS_MIN and 0 < len(phrase) < 0.8 * len(text) else None
-        return Choice(read, Sentence(text, start, end), emphasis)
-    return Choice(read, sentences[0], None)
+        phrase = read.passage.text[span.start : min(span.end, sentence.end)].strip()
+        confident = span.probability >= EMPHASIS_MIN and 0 < len(phrase) < 0.8 * len(sentence.text)
+        return Choice(read, sentence, phrase if confident else None)
+    return None
 
 
 def _repeats(choice: Choice, other: Choice) -> bool:

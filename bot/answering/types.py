@@ -47,7 +47,8 @@ class Answer:
     evidence: float | None = None
     """What the evidence gate compared: the reader's answerability of the best passage, or (without the
     reader) the cosine of the question and the best retrieved sentence."""
-    emphasis: list[str] = field(default_factory=list)
-    """Answer phrases inside the statements (the reader's confident spans): front ends show them in bold."""
+    emphasis: list[tuple[int, int]] = field(default_factory=list)
+    """Character ranges of `text` holding the answer phrase of a statement (the reader's confident spans);
+    front ends show them in bold."""
     gate: dict[str, float] = field(default_factory=dict)
     """The evidence gate's signals (see `gate_features.FEATURES`), for evaluation and logs."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,8 +55,6 @@ class Reading:
 
 class Reader:
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2) -> None:
-        import onnxruntime as ort
-
         path = model_dir / MODEL_FILE
         try:
             manifest = json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -65,18 +63,23 @@ class Reader:
             raise ReaderUnavailableError(f"reader model missing or unreadable in {model_dir}: {exc}") from exc
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise ReaderUnavailableError(f"{path} does not match the sha256 in {MANIFEST}")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
         try:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
             self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
             self._source = E5File()
-        except (E5FileError, RuntimeError, OSError) as exc:
+            self._tokenizer = E5Tokenizer(self._source)
+        except E5FileError as exc:
             raise ReaderUnavailableError(f"reader model could not be loaded: {exc}") from exc
-        self._tokenizer = E5Tokenizer(self._source)
+        except Exception as exc:  # onnxruntime's errors are not RuntimeErrors; any of them means "no reader"
+            raise ReaderUnavailableError(
+                f"reader model could not be loaded: {type(exc).__name__}: {exc}"
+            ) from exc
         self.manifest = manifest
-        self._lock = threading.Lock()
 
     def read(self, question: str, passages: list[str]) -> list[Reading]:
         """One reading per passage, in the order given."""
@@ -87,6 +90,8 @@ class Reader:
         p_tokens = tok.encode_many(passages)
         items: list[tuple[int, Window]] = []
         for index, tokens in enumerate(p_tokens):
+            if len(tokens.ids) == 0:
+                continue  # nothing to read: the passage keeps "does not answer"
             items.extend(
                 (index, w) for w in windows(q_tokens, tokens, bos=tok.bos, eos=tok.eos, max_len=MAX_LEN)
             )
@@ -148,11 +153,16 @@ def _spans(start: np.ndarray, end: np.ndarray, window: Window, passage: Tokens, 
     return found
 
 
+def _invisible(char: str) -> bool:
+    # Spaces, and the zero-width and format characters that the tokenizer's normalisation turns into spaces.
+    return char.isspace() or unicodedata.category(char) in {"Cf", "Zs"}
+
+
 def _trimmed(span: Span, text: str) -> Span:
     """Tokens carry the space before them; a shown span starts and ends on a visible character."""
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
+    start, end = min(span.start, len(text)), min(span.end, len(text))
+    while start < end and _invisible(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and _invisible(text[end - 1]):
         end -= 1
     return Span(start, end, span.probability)

@@ -33,7 +33,8 @@ def windows(
     question: Tokens, passage: Tokens, *, bos: int, eos: int, max_len: int, stride: int | None = None
 ) -> list[Window]:
     """The windows that cover `passage`, each paired with the (possibly truncated) question."""
-    q_ids = question.ids[:MAX_QUESTION_TOKENS]
+    # The end of a long question is what is asked ("...; and Google?"): keep the last tokens.
+    q_ids = question.ids[-MAX_QUESTION_TOKENS:]
     room = max_len - SPECIALS - len(q_ids)
     n = len(passage.ids)
     step = stride or max(1, room * 3 // 4)

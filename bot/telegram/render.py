@@ -59,8 +59,8 @@ def render_answer(answer: Answer) -> str:
     words = texts.pick(answer.lang)
     body = "".join(
         f"<b>{escape(piece)}</b>" if bold else escape(piece)
-        for piece, bold in segments(answer.text.strip(), answer.emphasis)
-    )
+        for piece, bold in segments(answer.text, answer.emphasis)
+    ).strip()
     blocks = [body]
     if answer.notice:
         blocks.append(f"<i>{escape(answer.notice)}</i>")

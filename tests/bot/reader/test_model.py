@@ -60,6 +60,9 @@ def test_long_passages_are_read_in_windows_and_empty_input_reads_nothing(reader:
     [reading] = reader.read("Berapa persen saham Scale AI yang dikuasai Meta?", [long_text])
     assert "49%" in long_text[reading.spans[0].start : reading.spans[0].end]
     assert reader.read("anything", []) == []
+    empty, blank = reader.read("Who founded OpenAI?", ["", "   \u200b "])
+    assert empty.spans == [] and empty.answerable < 0.01
+    assert all(blank_span.end <= 5 for blank_span in blank.spans)
 
 
 def test_a_corrupt_model_file_is_refused(tmp_path: Path) -> None:

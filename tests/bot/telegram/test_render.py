@@ -115,7 +115,8 @@ def test_a_word_longer_than_a_message_is_cut_without_splitting_an_emoji() -> Non
 
 def test_the_answer_phrase_is_bold_and_still_escaped() -> None:
     answer = _answer("From the briefs:\nThe wind-down began 6 <to> 12 months ago. [1]", 1)
-    answer.emphasis = ["6 <to> 12 months"]
+    start = answer.text.index("6 <to>")
+    answer.emphasis = [(start, start + len("6 <to> 12 months"))]
     html = render.render_answer(answer)
     assert "<b>6 &lt;to&gt; 12 months</b>" in html
     assert telegram_html_problems(html) == []
