@@ -29,6 +29,8 @@ MAX_LEN = 256
 MAX_ANSWER_TOKENS = 24
 # Windows per onnxruntime call: larger batches pad more, smaller ones pay more per-call overhead.
 BATCH = 8
+# What a passage with nothing to read scores: certainly not an answer (and exp() of it stays finite).
+NO_ANSWER_LOGIT = -30.0
 
 
 class ReaderUnavailableError(RuntimeError):
@@ -96,7 +98,7 @@ class Reader:
                 (index, w) for w in windows(q_tokens, tokens, bos=tok.bos, eos=tok.eos, max_len=MAX_LEN)
             )
         items.sort(key=lambda item: len(item[1].ids))  # similar lengths together: less padding
-        logits = np.full(len(passages), -1e9)
+        logits = np.full(len(passages), NO_ANSWER_LOGIT)
         spans: list[list[Span]] = [[] for _ in passages]
         for at in range(0, len(items), BATCH):
             group = items[at : at + BATCH]
