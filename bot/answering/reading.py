@@ -25,10 +25,10 @@ logger = logging.getLogger(__name__)
 # Calibrated on IDK-MRC valid and FacQA valid (Indonesian questions) and the tune split of our English
 # questions over IDK-MRC valid paragraphs (`python -m eval.reader_eval fit`); see docs/measurements.md.
 # A passage answers when the reader's probability reaches the cut-off of its language pair.
-ANSWER_CUTOFF_SAME_LANGUAGE = 0.5
-ANSWER_CUTOFF_CROSS_LANGUAGE = 0.5
+ANSWER_CUTOFF_SAME_LANGUAGE = 0.25
+ANSWER_CUTOFF_CROSS_LANGUAGE = 0.15
 # Logit cost per retrieval rank: retrieval already knows something about relevance.
-RANK_PRIOR = 0.3
+RANK_PRIOR = 1.0
 # On "latest" questions the newest brief gains this many logits: enough to lead among passages that answer,
 # not enough to lift one that does not.
 RECENCY_LOGIT = 2.0
