@@ -19,7 +19,15 @@ from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
 from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt, is_refusal
 from bot.answering.ports import Library
-from bot.answering.reading import Choice, PassageReader, ReadPassage, choose, confidence, prefer_recent
+from bot.answering.reading import (
+    Choice,
+    PassageReader,
+    ReadPassage,
+    choose,
+    confidence,
+    on_topic,
+    prefer_recent,
+)
 from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
@@ -122,7 +130,8 @@ class Answerer:
         """The reader's path: its gate, its passage order, its answering sentences (or the LLM's)."""
         sure = confidence(reads)
         mark = time.perf_counter()
-        choices = choose(reads, turn.lang, self._settings.max_sentences)
+        topical = on_topic(turn.retrieved.passages, turn.lang)
+        choices = choose(reads, turn.lang, self._settings.max_sentences) if topical else []
         turn.timings["select"] = time.perf_counter() - mark
         if not choices:  # no passage passes the gate with a sentence to quote
             logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
