@@ -92,7 +92,7 @@ class Reader:
         p_tokens = tok.encode_many(passages)
         items: list[tuple[int, Window]] = []
         for index, tokens in enumerate(p_tokens):
-            if len(tokens.ids) == 0:
+            if not passages[index].strip():
                 continue  # nothing to read: the passage keeps "does not answer"
             items.extend(
                 (index, w) for w in windows(q_tokens, tokens, bos=tok.bos, eos=tok.eos, max_len=MAX_LEN)

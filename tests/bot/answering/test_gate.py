@@ -11,6 +11,8 @@ from bot.answering.extractive import Pick
 from bot.answering.gate_features import FEATURES, features, specific_words, wanted_type
 from bot.answering.sentence_vectors import PassageSentences
 from bot.answering.sentences import split_sentences
+from bot.answering.settings import AnswerSettings
+from store.library import BriefLibrary
 from store.types import BriefInfo, Passage
 
 
@@ -89,6 +91,12 @@ def test_a_configured_threshold_replaces_the_fitted_gate() -> None:
     assert not EvidenceGate(0.95).judge("Meta and Scale AI?", picks(text, 0.92, dense=0.92)).answer
     assert EvidenceGate(0.5).judge("Meta and Scale AI?", picks(text, 0.6, dense=0.6)).answer
     assert not EvidenceGate().judge("Anything?", []).answer
+
+
+@pytest.fixture(scope="module")
+def answerer(library: BriefLibrary) -> Answerer:
+    """These tests are about the fitted evidence gate: the path answers take without the reader model."""
+    return Answerer(library, AnswerSettings(reader=False))
 
 
 @pytest.mark.slow

@@ -116,7 +116,9 @@ def test_reply_without_any_passage_sentence_falls_back_to_quotes(
     library: BriefLibrary, chat_server: ChatServer
 ) -> None:
     llm = LLMSettings(base_url=chat_server.url, model="local", timeout=30, max_tokens=64)
-    answerer = Answerer(BlankPassagesFirst(library), AnswerSettings(mode="generated", passages=12), llm)
+    answerer = Answerer(
+        BlankPassagesFirst(library), AnswerSettings(mode="generated", passages=12, reader=False), llm
+    )
     answer = answerer.answer("why did OpenAI leave Scale AI?")
     assert chat_server.requests == 1  # the model was asked: this is the generated path, not the gate's
     assert not answer.abstained and answer.mode == "extractive"
