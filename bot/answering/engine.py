@@ -31,11 +31,12 @@ from bot.answering.reading import (
 from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
+from bot.answering.sentences import Sentence
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import Answer
 from bot.settings import BotSettings
 from store.language import detect_language
-from store.types import SearchFilters
+from store.types import Passage, SearchFilters
 
 logger = logging.getLogger(__name__)
 
@@ -257,11 +258,15 @@ class Answerer:
 def _statements(picks: list[Pick]) -> list[Statement]:
     # Sources carry their own bracketed footnotes ("[20]" in Wikipedia text); shown as is they would read as
     # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim).
-    return [Statement(strip_markers(p.sentence.text)[0], [(p.group.passage, p.sentence)]) for p in picks]
+    return [_quoted(p.group.passage, p.sentence) for p in picks]
 
 
 def _statement_of(choice: Choice) -> Statement:
-    return Statement(strip_markers(choice.sentence.text)[0], [(choice.read.passage, choice.sentence)])
+    return _quoted(choice.read.passage, choice.sentence)
+
+
+def _quoted(passage: Passage, sentence: Sentence) -> Statement:
+    return Statement(strip_markers(sentence.text)[0], [(passage, sentence)])
 
 
 def _shown_phrase(phrase: str | None) -> str | None:

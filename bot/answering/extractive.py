@@ -14,6 +14,7 @@ import numpy as np
 from bot.answering.ports import Vectors
 from bot.answering.sentence_vectors import PassageSentences
 from bot.answering.sentences import Sentence, words
+from store.types import Passage
 
 # Weights on top of a cosine similarity that e5 compresses into roughly 0.70-0.92: a full keyword match is
 # worth a few hundredths, as is being the first passage. Tuned by eye on the sample questions.
@@ -56,7 +57,7 @@ def score_sentences(
     question: str, question_vector: Vectors, groups: list[PassageSentences], *, prefer_recent: bool = False
 ) -> list[Pick]:
     """Every sentence of every passage with its similarity and combined score, best first."""
-    fresh = freshness(groups) if prefer_recent else {}
+    fresh = freshness([g.passage for g in groups]) if prefer_recent else {}
     wanted = _content_words(question)
     picks: list[Pick] = []
     for rank, group in enumerate(groups):
@@ -75,9 +76,9 @@ def score_sentences(
     return sorted(picks, key=lambda p: p.score, reverse=True)
 
 
-def freshness(groups: list[PassageSentences]) -> dict[str, float]:
+def freshness(passages: list[Passage]) -> dict[str, float]:
     """1.0 for the newest brief among the candidates, falling to 0 for briefs a year older or undated."""
-    dated = {g.passage.brief.id: g.passage.brief.published for g in groups if g.passage.brief.published}
+    dated = {p.brief.id: p.brief.published for p in passages if p.brief.published}
     if not dated:
         return {}
     newest = max(dated.values())

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answering.evidence import CROSS_LINGUAL_OFFSET
+from bot.answering.extractive import freshness
 from bot.answering.sentences import Sentence, split_sentences, words
 from bot.reader.model import MODEL_DIR, Reader, ReaderUnavailableError, Reading, Span
 from store.types import Passage
@@ -74,7 +75,6 @@ class PassageReader:
     """Loads the reader on first use; a model that cannot load is reported once and then left alone."""
 
     def __init__(self, enabled: bool = True, model_dir: Path = MODEL_DIR) -> None:
-        self._enabled = enabled
         self._model_dir = model_dir
         self._reader: Reader | None = None
         self._failed = not enabled
@@ -132,18 +132,13 @@ def _shared_reader(model_dir: Path) -> Reader:
 
 def prefer_recent(reads: list[ReadPassage], question_lang: str) -> list[ReadPassage]:
     """For "latest" questions: the newest brief that answers leads (a year older counts as undated)."""
-    dated = [r.passage.brief.published for r in reads if r.passage.brief.published]
-    if not dated:
-        return reads
-    newest = max(dated)
-
-    def fresh(read: ReadPassage) -> float:
-        day = read.passage.brief.published
-        if day is None or not answers(read, question_lang):
-            return 0.0
-        return max(0.0, 1.0 - (newest - day).days / 365)
-
-    boosted = [replace(r, score=r.score + RECENCY_LOGIT * fresh(r)) for r in reads]
+    fresh = freshness([r.passage for r in reads])
+    boosted = [
+        replace(r, score=r.score + RECENCY_LOGIT * fresh.get(r.passage.brief.id, 0.0))
+        if answers(r, question_lang)
+        else r
+        for r in reads
+    ]
     return sorted(boosted, key=lambda r: -r.score)
 
 
