@@ -6,6 +6,9 @@ Sources, all train/valid material (see each set's SOURCE.md):
   English train (en -> en), and Trans-SQuAD dev (SQuAD 2.0 dev machine-translated) in both cross-lingual
   directions: the English question over the Indonesian paragraph, and the Indonesian question over the English
   paragraph. SQuAD dev is never used for evaluation here, so training on it is clean.
+  Our own English translations of a sample of IDK-MRC train questions (`training/data/idk_mrc_train_en.jsonl`,
+  answerable and unanswerable alike) over their Indonesian paragraphs: the set's unanswerable questions are
+  near-misses written against the very paragraph, which Trans-SQuAD's English questions lack.
 Hard negatives: for answerable questions, the best BM25 passage (the store's own analyser and keyword index)
 of the same set's training passages that is not the gold one and does not contain the answer string.
 """
@@ -53,18 +56,39 @@ def _example(question: str, context: str, answers: list[str], starts: list[int],
     return Example(question, context, None, None, source)
 
 
-def idk_mrc(root: Path, split: str) -> list[Example]:
+def idk_mrc(
+    root: Path, split: str, *, questions: dict[str, str] | None = None, source: str = "idk"
+) -> list[Example]:
+    """IDK-MRC examples; with `questions` (id -> other text), only those ids, asked with that text."""
     corpus = _corpus(root / "idk_mrc" / "corpus.jsonl")
     out = []
     for row in _jsonl(root / "idk_mrc" / f"queries-{split}.jsonl"):
+        text = row["text"] if questions is None else questions.get(row["_id"])
+        if not text:
+            continue
         context = corpus[row["context_id"]]
         if row["is_impossible"]:
-            out.append(Example(row["text"], context, None, None, "idk"))
+            out.append(Example(text, context, None, None, source))
         else:
-            example = _example(row["text"], context, row["answers"], row.get("answer_start", []), "idk")
+            example = _example(text, context, row["answers"], row.get("answer_start", []), source)
             if example.answer is not None:
                 out.append(example)
     return out
+
+
+ENGLISH_IDK_QUESTIONS = Path(__file__).resolve().parent / "data" / "idk_mrc_train_en.jsonl"
+
+
+def idk_mrc_english(root: Path, translations: Path = ENGLISH_IDK_QUESTIONS) -> list[Example]:
+    """IDK-MRC train questions we translated into English, over their (Indonesian) paragraphs."""
+    english = {row["_id"]: row["text_en"] for row in _jsonl(translations)}
+    return idk_mrc(root, "train", questions=english, source="x-idk-en")
+
+
+def _idk_twins(root: Path, translations: Path = ENGLISH_IDK_QUESTIONS) -> dict[str, str]:
+    """English translation -> the Indonesian original (BM25 searches with the original)."""
+    original = {row["_id"]: row["text"] for row in _jsonl(root / "idk_mrc" / "queries-train.jsonl")}
+    return {row["text_en"]: original[row["_id"]] for row in _jsonl(translations)}
 
 
 def facqa(root: Path, split: str) -> list[Example]:
@@ -180,6 +204,44 @@ def training_mix(root: Path, seed: int = 13) -> list[Example]:
     )
     rng.shuffle(mix)
     return mix
+
+
+def refine_mix(root: Path, seed: int = 14) -> list[Example]:
+    """A second stage, started from a first-stage model: weighted towards English questions over Indonesian
+    paragraphs (our IDK-MRC translations, answerable and near-miss unanswerable, with hard negatives), with
+    enough of every first-stage source that nothing is forgotten."""
+    rng = random.Random(seed)
+
+    def take(items: list[Example], n: int) -> list[Example]:
+        items = list(items)
+        rng.shuffle(items)
+        return items[:n]
+
+    idk = idk_mrc(root, "train")
+    english_idk = idk_mrc_english(root)
+    fac = facqa(root, "train")
+    en_id, id_en = trans_squad(root)
+    idk_pool = sorted({e.context for e in idk})
+    fac_pool = sorted({e.context for e in fac})
+    trans_pool = sorted({e.context for e in en_id})
+    mix = (
+        english_idk
+        + take(hard_negatives(english_idk, idk_pool, "x-idk-neg", query_of=_idk_twins(root)), 1500)
+        + take(idk, 4000)
+        + take(hard_negatives(idk, idk_pool, "idk-neg"), 1500)
+        + fac
+        + take(hard_negatives(fac, fac_pool, "facqa-neg"), 1500)
+        + take(en_id, 4000)
+        + take(hard_negatives(en_id, trans_pool, "x-neg", query_of=_indonesian_twins(root)), 1500)
+        + take(id_en, 1000)
+        + take(squad_train(root), 800)
+        + take(tydi_en_train(root), 800)
+    )
+    rng.shuffle(mix)
+    return mix
+
+
+MIXES = {"base": training_mix, "refine": refine_mix}
 
 
 def _indonesian_twins(root: Path) -> dict[str, str]:

@@ -1,4 +1,8 @@
-"""Train the reader: `python -m training.train_reader --data ../shared/data --out var/reader-train`.
+"""Train the reader in two stages (the shipped model is the second):
+
+    python -m training.train_reader --data ../shared/data --out var/reader-train --minutes 80
+    python -m training.train_reader --data ../shared/data --out var/reader-refine --mix refine \
+        --init var/reader-train/reader.pt --minutes 70 --lr 4e-5 --head-lr 2e-4 --warmup 50 --seed 14
 
 Time-budgeted (`--minutes`): the learning rate follows the elapsed share of the budget, so a run of any
 length ends with a decayed rate. Checkpoints every `--checkpoint-minutes` (model, optimiser, position in the
@@ -25,7 +29,7 @@ from torch import nn
 from bot.reader import pairs
 from bot.reader.e5_file import E5File
 from bot.reader.tokenizer import E5Tokenizer
-from training.data import training_mix
+from training.data import MIXES
 from training.features import Feature, featurise
 from training.model import Reader, from_e5
 
@@ -86,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--head-lr", type=float, default=5e-4)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--mix", choices=sorted(MIXES), default="base", help="which data mix (training.data)")
+    parser.add_argument("--init", type=Path, help="start from these weights (reader.pt), not e5-small")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--checkpoint-minutes", type=float, default=5.0)
     args = parser.parse_args(argv)
@@ -100,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     source = E5File()
     tokenizer = E5Tokenizer(source)
 
-    cache = args.out / f"features-{args.max_len}-{args.seed}.pkl"
+    cache = args.out / f"features-{args.mix}-{args.max_len}-{args.seed}.pkl"
     if cache.exists():
         features: list[Feature] = pickle.loads(cache.read_bytes())
     else:
-        examples = training_mix(args.data, args.seed)
+        examples = MIXES[args.mix](args.data, args.seed)
         features = featurise(examples, tokenizer, args.max_len, args.seed)
         cache.write_bytes(pickle.dumps(features))
     mix = Counter(f.source for f in features)
@@ -119,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     order = batches(features, args.batch, args.seed)
 
     model = from_e5(source)
+    if args.init is not None:
+        model.load_state_dict(torch.load(args.init, weights_only=True))
+        logger.info("initialised from %s", args.init)
     heads = [p for n, p in model.named_parameters() if n.startswith(("answer_head", "span_head"))]
     body = [p for n, p in model.named_parameters() if not n.startswith(("answer_head", "span_head"))]
     optimiser = torch.optim.AdamW(
@@ -176,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         "mix": dict(mix),
         "seed": args.seed,
         "max_len": args.max_len,
+        "mix_name": args.mix,
+        "init": str(args.init) if args.init else None,
     }
     (args.out / "train-summary.json").write_text(json.dumps(summary, indent=2))
     logger.info("done %s", summary)
