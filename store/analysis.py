@@ -6,6 +6,7 @@ same treatment whatever their language, which is what BM25 needs; the two rarely
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from functools import lru_cache
@@ -39,12 +40,28 @@ STOPWORDS_EN = frozenset(_EN_WORDS.split())
 STOPWORDS = STOPWORDS_ID | STOPWORDS_EN
 
 
+ANALYSIS_VERSION = 1
+"""Bump when `Analyzer.terms` changes in a way the fingerprint below cannot see: stored keyword indexes are
+then rebuilt whole."""
+
+
 class Analyzer:
     """Turns text into index terms. Thread-safe: PyStemmer objects are not, so each thread gets its own."""
 
     def __init__(self, stopwords: frozenset[str] = STOPWORDS) -> None:
         self._stopwords = stopwords
         self._local = threading.local()
+
+    def fingerprint(self) -> str:
+        """Identifies what `terms` does (version, stopwords, stemmer library): a stored index built with
+        another fingerprint is rebuilt whole."""
+        parts = [
+            str(ANALYSIS_VERSION),
+            _TOKEN.pattern,
+            str(Stemmer.version),
+            " ".join(sorted(self._stopwords)),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
     def _stem(self, word: str) -> str:
         stemmers = getattr(self._local, "stemmers", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -37,7 +38,14 @@ class BriefLibrary:
         self._indexer = Indexer(
             embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap
         )
-        self._serving = Serving(self._collections, embedder, settings.search, self._follow_other_writers)
+        self._serving = Serving(
+            self._collections,
+            embedder,
+            settings.search,
+            self._follow_other_writers,
+            keyword_folder=settings.data_dir / "keyword",
+            library_name=keyword_file_name(settings),
+        )
         self._write_lock = threading.Lock()  # one write at a time in this process
 
     @property
@@ -141,7 +149,10 @@ class BriefLibrary:
                 progress=progress or _no_progress,
             )
             if report.added or report.updated or report.removed:
-                self._collections.touch(self._loaded_state())
+                changed = [*report.added, *report.updated, *report.removed]
+                self._serving.record_write(
+                    coll, changed, lambda: self._collections.touch(self._loaded_state())
+                )
                 self._current()  # reload here, in the writer's thread, rather than in the next question's
             return report
 
@@ -151,7 +162,9 @@ class BriefLibrary:
             present = list(stored_briefs(coll, {"brief_id": {"$in": brief_ids}})) if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
-                self._collections.touch(self._loaded_state())
+                self._serving.record_write(
+                    coll, present, lambda: self._collections.touch(self._loaded_state())
+                )
                 self._current()
             return present
 
@@ -183,6 +196,17 @@ class BriefLibrary:
         if callable(close):
             close()
         self._serving.drop()
+
+
+def keyword_file_name(settings: StoreSettings) -> str:
+    """The keyword index file's name: the collection, and which Chroma holds it (a data folder may serve
+    several, e.g. benchmarks with scratch Chroma folders and one embedding cache)."""
+    where = (
+        f"{settings.chroma_host}:{settings.chroma_port}"
+        if settings.chroma_host
+        else str(settings.resolved_chroma_path().resolve())
+    )
+    return f"{settings.collection}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
 
 
 def open_library(settings: StoreSettings) -> BriefLibrary:

@@ -8,7 +8,7 @@ from typing import Any
 from store.chroma_client import guard
 from store.embedding.base import Embedder
 from store.fusion import keyword_weight, rrf, score_sum
-from store.keyword import KeywordIndex
+from store.keyword_view import KeywordView
 from store.records import passage, where_clause
 from store.settings import SearchSettings
 from store.types import Passage, SearchFilters
@@ -17,31 +17,35 @@ logger = logging.getLogger(__name__)
 
 
 class HybridSearcher:
-    """One serving collection and its keyword index; stateless between calls, so safe to share by threads."""
+    """One serving collection and the keyword index; stateless between calls, so safe to share by threads."""
 
-    def __init__(
-        self, coll: Any, keyword: KeywordIndex, embedder: Embedder, settings: SearchSettings
-    ) -> None:
+    def __init__(self, coll: Any, keyword: KeywordView, embedder: Embedder, settings: SearchSettings) -> None:
         self._coll = coll
         self._keyword = keyword
         self._embedder = embedder
         self._settings = settings
 
     @property
-    def keyword(self) -> KeywordIndex:
+    def keyword(self) -> KeywordView:
         return self._keyword
 
     def dense(
         self, query: str, n: int, filters: SearchFilters | None
     ) -> list[tuple[str, str, dict[str, Any], float]]:
         """(chunk id, text, metadata, cosine) of the `n` nearest chunks, nearest first."""
-        if n <= 0 or len(self._keyword) == 0:
+        if n <= 0:
+            return []
+        count = len(self._keyword)  # the file may lag behind Chroma for a moment: ask Chroma when it is empty
+        if count == 0:
+            with guard("count"):
+                count = int(self._coll.count())
+        if count == 0:
             return []
         vector = self._embedder.embed_queries([query])[0]
         with guard("search"):
             got = self._coll.query(
                 query_embeddings=[vector.tolist()],
-                n_results=min(n, len(self._keyword)),
+                n_results=min(n, count),
                 where=where_clause(filters),
                 include=["documents", "metadatas", "distances"],
             )
@@ -52,23 +56,33 @@ class HybridSearcher:
             )
         ]
 
+    def _rows(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Text and metadata of chunks by id, from Chroma (those it does not hold are left out)."""
+        if not ids:
+            return {}
+        with guard("read"):
+            got = self._coll.get(ids=ids, include=["documents", "metadatas"])
+        return {
+            cid: (doc or "", meta or {})
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         query = query.strip()
         if not query:
             return []
         s = self._settings
         n = max(k, s.candidates)
-        kw_weight = keyword_weight(s.keyword_weight, self._keyword.coverage(query), s.coverage_power)
+        coverage, hits = self._keyword.lookup(query, n, filters) if s.keyword_weight > 0 else (0.0, [])
+        kw_weight = keyword_weight(s.keyword_weight, coverage, s.coverage_power)
+        hits = hits if kw_weight > 0 else []
         # A leg whose weight is 0 cannot change the ranking: skip its cost (the embedding call is most of it).
         dense = self.dense(query, n, filters) if s.dense_weight > 0 else []
-        hits = self._keyword.search(query, n, filters) if kw_weight > 0 else []
         rows: dict[str, tuple[str, dict[str, Any]]] = {cid: (doc, meta) for cid, doc, meta, _ in dense}
         dense_scores = {cid: cos for cid, _, _, cos in dense}
-        keyword_scores: dict[str, float] = {}
-        for hit in hits:
-            cid = self._keyword.ids[hit.index]
-            keyword_scores[cid] = hit.score
-            rows.setdefault(cid, (self._keyword.texts[hit.index], self._keyword.metadatas[hit.index]))
+        rows.update(self._rows([h.chunk_id for h in hits if h.chunk_id not in rows]))
+        # A keyword hit Chroma no longer holds (the file catching up after another writer) is dropped.
+        keyword_scores = {h.chunk_id: h.score for h in hits if h.chunk_id in rows}
         if s.fusion == "score":
             fused = score_sum(
                 {"dense": (dense_scores, s.dense_weight), "keyword": (keyword_scores, kw_weight)}
@@ -77,7 +91,7 @@ class HybridSearcher:
             fused = rrf(
                 {
                     "dense": ([cid for cid, _, _, _ in dense], s.dense_weight),
-                    "keyword": ([self._keyword.ids[h.index] for h in hits], kw_weight),
+                    "keyword": ([h.chunk_id for h in hits if h.chunk_id in keyword_scores], kw_weight),
                 },
                 s.rrf_k,
             )
