@@ -58,7 +58,7 @@ class Analyzer:
         parts = [
             str(ANALYSIS_VERSION),
             _TOKEN.pattern,
-            str(Stemmer.version),
+            str(Stemmer.version()),
             " ".join(sorted(self._stopwords)),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -83,7 +83,10 @@ class KeywordView:
                 self._conn = None
 
     def __len__(self) -> int:
-        return self._count
+        """Live chunks, as of now."""
+        with self._lock:
+            self._refresh()
+            return self._count
 
     # -- keeping up with the file ----------------------------------------------------------------------------
 

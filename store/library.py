@@ -7,7 +7,8 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from chromadb.errors import NotFoundError
 from store.chroma_client import fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
-from store.indexer import Indexer, Progress, _no_progress, first_chunk_metadatas, stored_briefs
+from store.indexer import Indexer, Progress, Stored, _no_progress, first_chunk_metadatas
 from store.records import brief_info, passage
 from store.search import HybridSearcher
 from store.serving import Serving
@@ -47,6 +48,9 @@ class BriefLibrary:
             library_name=keyword_file_name(settings),
         )
         self._write_lock = threading.Lock()  # one write at a time in this process
+        # Every brief's first-chunk metadata, for the pointer state it was read at: one scan serves a whole
+        # no-change ingestion pass (its listing, then each source's sync) instead of one per call.
+        self._listing: tuple[ActiveState, list[BriefInfo]] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -86,10 +90,32 @@ class BriefLibrary:
         logger.info("search k=%s returned=%s ms=%.0f", k, len(found), (time.perf_counter() - started) * 1000)
         return found
 
+    def _all_briefs(self, coll: Any) -> list[BriefInfo]:
+        """Every stored brief, read once per pointer state (any write moves the pointer)."""
+        state = self._loaded_state()
+        listing = self._listing
+        if listing is None or listing[0] != state:
+            listing = (state, [brief_info(m) for m in first_chunk_metadatas(coll)])
+            self._listing = listing
+        return listing[1]
+
+    def _stored(self, coll: Any) -> dict[str, Stored]:
+        return {
+            b.id: Stored(b.content_hash, b.chunk_count, b.scope, b.origin) for b in self._all_briefs(coll)
+        }
+
+    @contextmanager
+    def _forget_listing_on_error(self) -> Iterator[None]:
+        """A write cut short may have changed chunks without moving the pointer: read the listing again."""
+        try:
+            yield
+        except BaseException:
+            self._listing = None
+            raise
+
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
         coll, _ = self._current()
-        where = {"scope": scope} if scope is not None else None
-        infos = [brief_info(m) for m in first_chunk_metadatas(coll, where)]
+        infos = [b for b in self._all_briefs(coll) if scope is None or b.scope == scope]
         return sorted(infos, key=lambda b: (b.published or date.min, b.id), reverse=True)
 
     def passages_of(self, brief_id: str) -> list[Passage]:
@@ -138,7 +164,7 @@ class BriefLibrary:
     def _write(
         self, briefs: Iterable[Brief], scope: str | None, remove_missing: bool, progress: Progress | None
     ) -> SyncReport:
-        with self._write_lock:
+        with self._write_lock, self._forget_listing_on_error():
             coll, _ = self._current()
             report = sync_into(
                 self._indexer,
@@ -147,6 +173,7 @@ class BriefLibrary:
                 scope,
                 remove_missing=remove_missing,
                 progress=progress or _no_progress,
+                stored=self._stored(coll),
             )
             if report.added or report.updated or report.removed:
                 changed = [*report.added, *report.updated, *report.removed]
@@ -157,9 +184,10 @@ class BriefLibrary:
             return report
 
     def remove(self, brief_ids: list[str]) -> list[str]:
-        with self._write_lock:
+        with self._write_lock, self._forget_listing_on_error():
             coll, _ = self._current()
-            present = list(stored_briefs(coll, {"brief_id": {"$in": brief_ids}})) if brief_ids else []
+            wanted = set(brief_ids)
+            present = [b.id for b in self._all_briefs(coll) if b.id in wanted] if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
                 self._serving.record_write(

@@ -12,7 +12,7 @@ from chromadb.errors import NotFoundError
 from store.collections import Collections
 from store.embedding.base import Embedder
 from store.errors import EmbeddingMismatch
-from store.indexer import Indexer, Progress, stored_briefs
+from store.indexer import Indexer, Progress, Stored, stored_briefs
 from store.types import Brief, SyncReport
 
 logger = logging.getLogger(__name__)
@@ -38,14 +38,16 @@ def sync_into(
     *,
     remove_missing: bool,
     progress: Progress,
+    stored: dict[str, Stored] | None = None,
 ) -> SyncReport:
-    """Bring `coll` in line with `briefs`; with a scope, that scope's briefs not in `briefs` may go."""
+    """Bring `coll` in line with `briefs`; with a scope, that scope's briefs not in `briefs` may go.
+    `stored` is what `coll` holds, when the caller has read it already (else it is read here)."""
     started = time.perf_counter()
     report = SyncReport()
     if scope is not None:
         briefs = [b if b.scope == scope else replace(b, scope=scope) for b in briefs]
     briefs = _dedupe(briefs, report)
-    stored = stored_briefs(coll)
+    stored = stored_briefs(coll) if stored is None else stored
     changed = []
     for brief in briefs:
         old = stored.get(brief.id)

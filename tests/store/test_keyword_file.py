@@ -1,0 +1,143 @@
+"""The keyword index file: incremental writes, removals and segment merges score exactly as a fresh bm25s
+build over the same chunks (today's in-memory `KeywordIndex`), and filters agree with it."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import store.keyword_store
+from store.analysis import Analyzer
+from store.keyword import KeywordIndex
+from store.keyword_store import ChunkRow, KeywordStore
+from store.keyword_view import KeywordView
+from store.types import SearchFilters
+from tests.store.conftest import BRIEFS
+
+VOCABULARY = (
+    "harga nikel smelter morowali baterai listrik ekspor rekor kuartal bank laba kredit mikro rasio "
+    "operator jaringan pelanggan industri saham investasi perusahaan data pelatihan kerja sama pendiri "
+    "profit growth loans quarterly network stations government enterprise deal stake shares"
+)
+QUESTIONS = (
+    "harga nikel Morowali",
+    "Meta Scale AI saham investasi",
+    "bank laba kredit mikro",
+    "nikel nikel baterai",  # a repeated term counts twice, as in bm25s
+    "quarterly profit loans",
+    "kata yang tidak ada",  # stopwords and unknown words only
+)
+SOURCES = ("Kontan", "Reuters", "Tekno Harian")
+
+
+def _rows(count: int, seed: int, prefix: str = "c") -> list[ChunkRow]:
+    pick = random.Random(seed)
+    words = VOCABULARY.split()
+    rows = [
+        ChunkRow(f"{b.id}#0", b.text, {"brief_id": b.id, "content_hash": "h", "source": b.source,
+                                       "lang": b.lang, "published": 20250619})
+        for b in BRIEFS
+    ]  # fmt: skip
+    for i in range(count):
+        text = " ".join(pick.choices(words, k=pick.randint(3, 40)))
+        meta = {
+            "brief_id": f"{prefix}{i // 3}",
+            "content_hash": "h",
+            "source": SOURCES[i % 3],
+            "lang": "id" if i % 2 else "en",
+            "published": 20250101 + i % 28,
+        }
+        rows.append(ChunkRow(f"{prefix}{i // 3}#{i % 3}", text, meta))
+    return rows
+
+
+def _expected(rows: list[ChunkRow], question: str, filters: SearchFilters | None = None) -> dict[str, float]:
+    index = KeywordIndex(
+        [r.chunk_id for r in rows], [r.text for r in rows], [r.meta for r in rows], Analyzer()
+    )
+    return {index.ids[h.index]: h.score for h in index.search(question, 1000, filters)}
+
+
+def _got(view: KeywordView, question: str, filters: SearchFilters | None = None) -> dict[str, float]:
+    return {h.chunk_id: h.score for h in view.lookup(question, 1000, filters)[1]}
+
+
+def _assert_same(got: dict[str, float], expected: dict[str, float]) -> None:
+    assert got.keys() == expected.keys()
+    for key, score in expected.items():
+        assert got[key] == pytest.approx(score, rel=1e-5)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[KeywordStore, KeywordView]:
+    path = tmp_path / "kw.sqlite"
+    return KeywordStore(path, Analyzer()), KeywordView(path, Analyzer())
+
+
+def test_incremental_writes_removals_and_merges_score_as_a_fresh_build(
+    files: tuple[KeywordStore, KeywordView], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.keyword_store, "MERGE_PAGE", 7)  # merges cross page boundaries
+    kw, view = files
+    rows = _rows(300, seed=1)
+    for start in range(0, len(rows), 25):  # many small writes: segments are merged along the way
+        with kw.writing() as writer:
+            writer.add(rows[start : start + 25])
+    with kw.writing() as writer:  # remove some briefs and rewrite others in place
+        writer.remove_briefs(["c3", "c10", "nickel"])
+        writer.add([ChunkRow("c20#1", "harga nikel naik lagi", {"brief_id": "c20", "content_hash": "x"})])
+    live = [r for r in rows if r.meta["brief_id"] not in {"c3", "c10", "nickel"} and r.chunk_id != "c20#1"]
+    live.append(ChunkRow("c20#1", "harga nikel naik lagi", {"brief_id": "c20", "content_hash": "x"}))
+    assert len(view) == len(live)
+    for question in QUESTIONS:
+        _assert_same(_got(view, question), _expected(live, question))
+    segments = kw._conn.execute("SELECT count(*) FROM segments").fetchone()[0]
+    assert segments <= store.keyword_store.MAX_SEGMENTS
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(since=date(2025, 1, 10), until=date(2025, 1, 20)),
+        SearchFilters(sources=("Kontan", "Nowhere")),
+        SearchFilters(langs=("en",)),
+        SearchFilters(brief_ids=("c1", "c7", "meta-scale")),
+    ],
+)
+def test_filters_agree_with_the_in_memory_index(
+    files: tuple[KeywordStore, KeywordView], filters: SearchFilters
+) -> None:
+    kw, view = files
+    rows = _rows(120, seed=2)
+    with kw.writing() as writer:
+        writer.add(rows)
+    for question in QUESTIONS[:3]:
+        _assert_same(_got(view, question, filters), _expected(rows, question, filters))
+
+
+def test_a_view_replays_writes_made_through_another_connection(
+    files: tuple[KeywordStore, KeywordView],
+) -> None:
+    kw, view = files
+    with kw.writing() as writer:
+        writer.add(_rows(30, seed=3))
+    coverage, hits = view.lookup("zirkonium", 5)
+    assert (coverage, hits) == (0.0, [])
+    with kw.writing() as writer:
+        writer.add([ChunkRow("new#0", "tambang zirkonium baru", {"brief_id": "new", "content_hash": "h"})])
+    coverage, hits = view.lookup("zirkonium", 5)
+    assert coverage == 1.0 and [h.chunk_id for h in hits] == ["new#0"]
+    with kw.writing() as writer:
+        writer.remove_briefs(["new"])
+    assert view.lookup("zirkonium", 5) == (0.0, [])
+
+
+def test_the_analysis_fingerprint_is_the_same_in_every_process() -> None:
+    code = "from store.analysis import Analyzer; print(Analyzer().fingerprint())"
+    other = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert other.stdout.strip() == Analyzer().fingerprint()

@@ -1,0 +1,146 @@
+"""The keyword index is one file per library on the host: a write lands in it incrementally and another
+process's keyword leg finds it without rebuilding anything; a writer elsewhere is caught up by a brief diff;
+only a new analysis builds it whole. A no-change sync pass reads the brief listing once."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import store.analysis
+import store.indexer
+import store.library
+from store.chroma_client import open_client
+from store.library import BriefLibrary
+from store.records import chunk_metadata
+from store.types import Brief, Chunk
+from tests.store.conftest import LibraryFactory, briefs
+
+NEW = Brief(
+    id="zircon",
+    title="Tambang zirkonium",
+    text="Perusahaan tambang membuka smelter zirkonium pertama di Kalimantan Tengah.",
+    source="Kontan",
+    lang="id",
+    scope="folder",
+    origin="folder/zircon.md",
+)
+
+CHILD = """
+import sys
+from store.library import open_library
+from store.settings import BriefbotSettings
+from store.types import Brief
+library = open_library(BriefbotSettings().store)
+brief = Brief(id="zircon", title="Tambang zirkonium", source="Kontan", lang="id", scope="folder",
+              origin="folder/zircon.md",
+              text="Perusahaan tambang membuka smelter zirkonium pertama di Kalimantan Tengah.")
+library.upsert([brief])
+"""
+
+
+def keyword_only(make_library: LibraryFactory) -> BriefLibrary:
+    return make_library(search={"dense_weight": 0.0})
+
+
+def keyword_files(library: BriefLibrary) -> list[Path]:
+    return sorted((library._settings.data_dir / "keyword").glob("*.sqlite"))
+
+
+def test_a_write_in_another_process_is_found_by_the_keyword_leg_without_a_rebuild(
+    make_library: LibraryFactory,
+) -> None:
+    writer = make_library()
+    writer.sync(briefs(), "folder")
+    reader = keyword_only(make_library)
+    assert reader.search("zirkonium Kalimantan") == []  # opens the file the writer built
+    # The autouse fixture's BRIEFBOT_STORE__* variables point the child at this test's folder.
+    subprocess.run([sys.executable, "-c", CHILD], check=True, env=dict(os.environ), timeout=300)
+
+    found = reader.search("zirkonium Kalimantan")
+    assert [p.brief.id for p in found] == ["zircon"] and found[0].keyword_score
+    sync = reader._serving.keyword_sync
+    assert (sync.builds, sync.catch_ups) == (0, 0)  # replayed the child's rows, read nothing from Chroma
+    (path,) = keyword_files(reader)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM docs WHERE brief_id = 'zircon'").fetchone()[0] == 1
+
+
+def test_a_writer_that_bypassed_the_file_is_caught_up_by_a_brief_diff(make_library: LibraryFactory) -> None:
+    library = keyword_only(make_library)
+    library.sync(briefs(), "folder")
+    # As a writer on another host of a Chroma server would: chunks written, pointer moved, file untouched.
+    coll = library._serving.current()[0]
+    chunk = Chunk(NEW.id, 0, NEW.text, 0, len(NEW.text))
+    coll.upsert(ids=[chunk.id], documents=[NEW.text], embeddings=[[0.1] * library.embedder.dim],
+                metadatas=[chunk_metadata(NEW, chunk, 1)])  # fmt: skip
+    coll.delete(where={"brief_id": "nickel"})
+    library._collections.touch(library._serving.loaded)  # type: ignore[arg-type]
+
+    fresh = keyword_only(make_library)
+    assert [p.brief.id for p in fresh.search("zirkonium Kalimantan")] == ["zircon"]
+    assert fresh.search("nikel Morowali feronikel") == []
+    sync = fresh._serving.keyword_sync
+    assert (sync.builds, sync.catch_ups) == (0, 1)
+
+
+def test_the_index_is_built_whole_only_when_the_analysis_changes(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_library()
+    first.sync(briefs(), "folder")
+    assert first._serving.keyword_sync.builds == 1  # the first search of an empty store creates the file
+    again = keyword_only(make_library)
+    assert again.search("nikel Morowali")[0].brief.id == "nickel"
+    assert again._serving.keyword_sync.builds == 0
+
+    monkeypatch.setattr(store.analysis, "ANALYSIS_VERSION", store.analysis.ANALYSIS_VERSION + 1)
+    changed = keyword_only(make_library)
+    assert changed.search("nikel Morowali")[0].brief.id == "nickel"
+    assert changed._serving.keyword_sync.builds == 1
+    assert len(keyword_files(changed)) == 2  # the old analysis's file stays for processes still using it
+
+
+def test_a_no_change_sync_pass_reads_the_brief_listing_once(
+    indexed: BriefLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scans: list[Any] = []
+    original = store.indexer.first_chunk_metadatas
+
+    def counted(coll: Any, where: Any = None) -> Any:
+        scans.append(where)
+        return original(coll, where)
+
+    monkeypatch.setattr(store.indexer, "first_chunk_metadatas", counted)
+    monkeypatch.setattr(store.library, "first_chunk_metadatas", counted)
+    # What `python -m ingest` does for one unchanged folder: list what is stored, then sync the folder.
+    indexed.list_briefs()
+    report = indexed.sync(briefs(), "folder")
+    assert len(report.unchanged) == len(briefs())
+    assert indexed.list_briefs("folder")
+    assert len(scans) == 1
+
+
+def test_a_changed_brief_is_seen_by_the_next_pass(indexed: BriefLibrary) -> None:
+    indexed.list_briefs()
+    changed = [replace(b, text=b.text + " Tambahan.") if b.id == "nickel" else b for b in briefs()]
+    assert indexed.sync(changed, "folder").updated == ["nickel"]
+    assert indexed.sync(changed, "folder").updated == []  # the listing was read again after the write
+    (info,) = [b for b in indexed.list_briefs() if b.id == "nickel"]
+    assert info.content_hash == changed[2].content_hash()
+
+
+def test_chroma_is_the_source_of_keyword_hit_texts(make_library: LibraryFactory) -> None:
+    library = keyword_only(make_library)
+    library.sync(briefs(), "folder")
+    client = open_client(library._settings)
+    assert client is not None
+    top = library.search("Telkomsel BTS 5G", k=1)[0]
+    assert top.brief.id == "telco-5g" and top.brief.source == "Kontan" and "Telkomsel" in top.text
