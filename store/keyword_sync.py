@@ -51,6 +51,12 @@ def chunk_rows(coll: Any, brief_ids: Sequence[str]) -> Iterator[ChunkRow]:
                 yield ChunkRow(cid, text or "", dict(meta or {}))
 
 
+def all_rows(coll: Any) -> Iterator[ChunkRow]:
+    for page in read_pages(coll, where=None, include=["documents", "metadatas"]):
+        for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+            yield ChunkRow(cid, text or "", dict(meta or {}))
+
+
 def _batches(rows: Iterator[ChunkRow], size: int) -> Iterator[list[ChunkRow]]:
     batch: list[ChunkRow] = []
     for row in rows:
@@ -115,7 +121,7 @@ class KeywordSync:
             fresh = [b for b, v in stored.items() if held.get(b) != v]
             with store.writing() as writer:
                 writer.remove_briefs(stale)
-            for batch in _batches(chunk_rows(coll, fresh), BUILD_BATCH):
+            for batch in _batches(self._rows_of(coll, fresh, len(stored)), BUILD_BATCH):
                 with store.writing() as writer:
                     writer.add(batch)
             with store.writing() as writer:
@@ -126,6 +132,17 @@ class KeywordSync:
                 state.version, len(stale), len(fresh), time.perf_counter() - started,
             )  # fmt: skip
 
+    @staticmethod
+    def _rows_of(coll: Any, brief_ids: list[str], stored: int) -> Iterator[ChunkRow]:
+        """The chunks of `brief_ids`: asked for by brief, or (most of the collection) read in one pass."""
+        if len(brief_ids) <= stored // 2:
+            yield from chunk_rows(coll, brief_ids)
+            return
+        wanted = set(brief_ids)
+        for row in all_rows(coll):
+            if row.meta.get("brief_id") in wanted:
+                yield row
+
     def _build_whole(self, coll: Any, state: ActiveState) -> None:
         started = time.perf_counter()
         building = self.path.with_suffix(".building")
@@ -135,13 +152,7 @@ class KeywordSync:
         try:
             store.set_fingerprint(self._analyzer.fingerprint())
             chunks = 0
-            pages = read_pages(coll, where=None, include=["documents", "metadatas"])
-            rows = (
-                ChunkRow(cid, text or "", dict(meta or {}))
-                for page in pages
-                for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
-            )
-            for batch in _batches(rows, BUILD_BATCH):
+            for batch in _batches(all_rows(coll), BUILD_BATCH):
                 with store.writing() as writer:
                     writer.add(batch)
                 chunks += len(batch)

@@ -29,6 +29,8 @@ from store.types import SearchFilters
 
 logger = logging.getLogger(__name__)
 
+REFRESH_BATCH = 50_000
+
 
 @dataclass(frozen=True)
 class KeywordHit:
@@ -120,37 +122,47 @@ class KeywordView:
         gen = int(get_meta(conn, "generation") or 0)
         if gen == self._gen:
             return conn
-        conn.execute("BEGIN")  # one snapshot for both reads
+        conn.execute("BEGIN")  # one snapshot for all reads
         try:
+            removed = []  # a first read takes the live docs only
+            if self._gen >= 0:
+                removed = [
+                    int(d) for (d,) in conn.execute("SELECT doc FROM gone WHERE gen > ?", (self._gen,))
+                ]
+            for doc in removed:
+                if doc < len(self._live) and self._live[doc]:
+                    self._live[doc] = False
+                    self._count -= 1
+                    self._total_length -= int(self._length[doc])
             added = conn.execute(
                 "SELECT doc, length, published, source, lang, brief_id FROM docs WHERE gen > ? ORDER BY doc",
                 (self._gen,),
-            ).fetchall()
-            removed = [int(d) for (d,) in conn.execute("SELECT doc FROM gone WHERE gen > ?", (self._gen,))]
+            )
+            changed = len(removed)
+            while rows := added.fetchmany(REFRESH_BATCH):
+                self._add_rows(rows)
+                changed += len(rows)
             gen = int(get_meta(conn, "generation") or 0)
         finally:
             conn.execute("COMMIT")
-        if added:
-            self._grow(int(added[-1][0]) + 1)
-        for doc in removed:
-            if doc < len(self._live) and self._live[doc]:
-                self._live[doc] = False
-                self._count -= 1
-                self._total_length -= int(self._length[doc])
-        for doc, length, published, source, lang, brief in added:
-            if not self._live[doc]:
-                self._count += 1
-                self._total_length += int(length)
-            self._live[doc] = True
-            self._length[doc] = length
-            self._published[doc] = published
-            self._source[doc] = self._sources.code(source)
-            self._lang[doc] = self._langs.code(lang)
-            self._brief[doc] = self._briefs.code(brief)
-        if self._gen < 0 or len(added) > 10_000:
-            logger.info("keyword index read chunks=%s changed=%s", self._count, len(added) + len(removed))
+        if self._gen < 0 or changed > REFRESH_BATCH:
+            logger.info("keyword index read chunks=%s changed=%s", self._count, changed)
         self._gen = gen
         return conn
+
+    def _add_rows(self, rows: list[Any]) -> None:
+        self._grow(int(rows[-1][0]) + 1)
+        docs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        lengths = np.fromiter((r[1] for r in rows), np.int32, len(rows))
+        fresh = ~self._live[docs]
+        self._count += int(fresh.sum())
+        self._total_length += int(lengths[fresh].sum())
+        self._live[docs] = True
+        self._length[docs] = lengths
+        self._published[docs] = np.fromiter((r[2] for r in rows), np.int32, len(rows))
+        self._source[docs] = [self._sources.code(r[3]) for r in rows]
+        self._lang[docs] = [self._langs.code(r[4]) for r in rows]
+        self._brief[docs] = [self._briefs.code(r[5]) for r in rows]
 
     def synced(self) -> tuple[str, int] | None:
         """(collection, pointer version) the file reflects; None when there is no file or it never synced."""

@@ -1,0 +1,271 @@
+"""A store of N chunks on one host: build, search, first search, one write seen by another process, a
+no-change sync pass, cold answers and the bot process's memory, printed as one JSON object.
+
+    python -m benchmarks.scale --chunks N [--real 1000] [--json] [--keep DIR] [--answers 30]
+
+`--real` FacQA passages are indexed for real (`sync`, vectors through the embedding cache in `--cache-dir`);
+the rest are synthetic briefs of `--chunks-per-brief` chunks: ~120 words drawn from the real passages' own
+word stream (so term frequencies look like the corpus's) and random unit vectors, written straight into the
+serving collection with the store's own metadata, after which the pointer is moved as another host's writer
+would. The query and write paths are the real ones:
+
+- `build_s`: the real sync, the synthetic writes, and the keyword index catching up (the first search).
+- A "bot" child process opens the store (`first_search_s`: open_library to the first search's result), runs
+  `search_p50_ms`/`search_p95_ms` (hybrid `BriefLibrary.search`, 200 FacQA questions whose passage is real),
+  then `answer_cold_p50_s` (`Answerer.answer` as the bot runs it, reader on unless --reader off, on questions
+  not asked before) and reports `rss_mb`, its peak resident memory.
+- `write_one_brief_s`: this process upserts one new brief while the running bot child searches for its words;
+  from the upsert's start to the bot's keyword leg returning it.
+- `noop_sync_s`: this process runs what `python -m ingest` runs for a folder of the 1,000 unchanged real
+  briefs (`list_briefs`, then `sync` of the scope).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import DEFAULT_CORPUS, read_records
+from eval.metrics import percentile
+from store.library import BriefLibrary, open_library
+from store.records import chunk_metadata
+from store.settings import StoreSettings
+from store.types import Brief, Chunk
+
+SCOPE = "bench"
+INSERT_BATCH = 2000
+SYNTHETIC_WORDS = 120  # about a 220-token chunk
+PROBE_WORD = "zirkoniumtambangbaru"
+
+
+def settings_for(work: Path) -> StoreSettings:
+    return StoreSettings(data_dir=work, chroma_path=work / "chroma")
+
+
+def real_briefs(records: list[dict[str, Any]]) -> list[Brief]:
+    return [
+        Brief(
+            id=str(r["_id"]),
+            title="",
+            text=str(r["text"]),
+            lang="id",
+            scope=SCOPE,
+            origin=f"{SCOPE}/{r['_id']}",
+        )
+        for r in records
+    ]
+
+
+def questions_on(real: set[str], corpus: Path) -> list[str]:
+    """FacQA questions whose relevant passage is among the real ones, in file order."""
+    wanted: set[str] = set()
+    for line in (corpus.parent / "qrels.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        query, doc, *_ = line.split("\t")
+        if doc in real:
+            wanted.add(query)
+    out = []
+    for line in (corpus.parent / "queries.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row["_id"] in wanted:
+                out.append(str(row["text"]))
+    return out
+
+
+def add_synthetic(library: BriefLibrary, count: int, per_brief: int, words: list[str]) -> None:
+    """Write `count` synthetic chunks straight into the serving collection, then move the pointer."""
+    coll = library._serving.current()[0]
+    rng = np.random.default_rng(7)
+    pick = random.Random(7)
+    dim = library.embedder.dim
+    for start in range(0, count, INSERT_BATCH):
+        size = min(INSERT_BATCH, count - start)
+        vectors = rng.standard_normal((size, dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        ids, texts, metas = [], [], []
+        for i in range(start, start + size):
+            number, index = divmod(i, per_brief)
+            text = " ".join(pick.choices(words, k=SYNTHETIC_WORDS)) + " ."
+            brief = Brief(id=f"synthetic-{number}", title="", text=text, lang="id", scope="synthetic",
+                          source=f"source-{number % 50}")  # fmt: skip
+            chunk = Chunk(brief.id, index, text, 0, len(text))
+            ids.append(chunk.id)
+            texts.append(text)
+            metas.append(chunk_metadata(brief, chunk, per_brief))
+        coll.add(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
+    library._collections.touch(library._serving.loaded)  # type: ignore[arg-type]
+
+
+# -- the bot process -----------------------------------------------------------------------------------------
+
+
+def serve(work: Path, reader: str) -> None:
+    """The "bot": answers commands from stdin, one JSON object per line, on stdout."""
+    from bot.answering.engine import Answerer
+    from bot.settings import BotSettings
+
+    started = time.perf_counter()
+    library = open_library(settings_for(work))
+    library.search("harga saham")
+    say({"first_search_s": round(time.perf_counter() - started, 2)})
+    settings = BotSettings()  # type: ignore[call-arg]
+    answerer = Answerer(library, settings.answer.model_copy(update={"reader": reader == "on"}), settings.llm)
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["do"] == "search":
+            latencies = []
+            for question in command["questions"]:
+                mark = time.perf_counter()
+                library.search(question)
+                latencies.append((time.perf_counter() - mark) * 1000)
+            say({"search_p50_ms": round(percentile(latencies, 50), 1),
+                 "search_p95_ms": round(percentile(latencies, 95), 1)})  # fmt: skip
+        elif command["do"] == "wait_for":
+            say({"waiting": True})
+            deadline = time.time() + command["timeout"]
+            found_at = None
+            while time.time() < deadline:
+                hits = library.search(command["word"], k=3)
+                if any(p.brief.id == command["brief"] and p.keyword_score for p in hits):
+                    found_at = time.time()
+                    break
+            say({"found_at": found_at})
+        elif command["do"] == "answer":
+            totals, modes = [], {}
+            for question in command["questions"]:
+                mark = time.perf_counter()
+                answer = answerer.answer(question)
+                totals.append(time.perf_counter() - mark)
+                modes[answer.mode] = modes.get(answer.mode, 0) + 1
+            say({"answer_cold_p50_s": round(percentile(totals, 50), 3),
+                 "answer_cold_p95_s": round(percentile(totals, 95), 3), "answered_as": modes})  # fmt: skip
+        elif command["do"] == "quit":
+            say({"rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
+            return
+
+
+def say(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload), flush=True)
+
+
+class Bot:
+    def __init__(self, work: Path, reader: str) -> None:
+        env = {**os.environ, "BRIEFBOT_LOG_LEVEL": "WARNING"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+
+    def send(self, command: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+
+    def read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the bot process ended (exit {self.process.wait()})")
+        return dict(json.loads(line))
+
+
+# -- the run -------------------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    records = read_records(args.corpus, min(args.real, args.chunks))
+    briefs = real_briefs(records)
+    questions = questions_on({b.id for b in briefs}, args.corpus)
+    cache = args.cache_dir.resolve() / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (work / "cache").symlink_to(cache)  # the embedding cache: real passages are embedded once per machine
+    out: dict[str, Any] = {"chunks": args.chunks, "real_briefs": len(briefs)}
+
+    started = time.perf_counter()
+    library = open_library(settings_for(work))
+    library.sync(briefs, SCOPE)
+    synthetic = args.chunks - library.stats().chunks
+    if synthetic > 0:
+        words = [w for r in records for w in str(r["text"]).split() if w.isalpha()]
+        add_synthetic(library, synthetic, args.chunks_per_brief, words)
+    library.search("harga saham")  # the keyword index catches up with the synthetic writes
+    library._serving.wait_idle()
+    out["build_s"] = round(time.perf_counter() - started, 1)
+    out["chunks"] = library.stats().chunks
+    keyword_files = list((work / "keyword").glob("*.sqlite"))
+    out["keyword_file_mb"] = round(sum(p.stat().st_size for p in keyword_files) / 2**20)
+
+    bot = Bot(work, args.reader)
+    out.update(bot.read())  # first_search_s
+    bot.send({"do": "search", "questions": questions[: args.queries]})
+    out.update(bot.read())
+
+    probe = Brief(id="probe-new", title="Tambang baru", lang="id", scope="channel", origin="channel/1",
+                  text=f"Perusahaan membuka tambang {PROBE_WORD} di Kalimantan Tengah.")  # fmt: skip
+    bot.send({"do": "wait_for", "word": PROBE_WORD, "brief": probe.id, "timeout": 120})
+    bot.read()
+    time.sleep(0.5)  # the bot is polling
+    mark = time.time()
+    library.upsert([probe])
+    found_at = bot.read()["found_at"]
+    out["write_one_brief_s"] = round(found_at - mark, 2) if found_at else None
+
+    noop = briefs[: args.noop]
+    mark = time.perf_counter()
+    library.list_briefs()
+    report = library.sync(noop, SCOPE, remove_missing=len(noop) == len(briefs))
+    out["noop_sync_s"] = round(time.perf_counter() - mark, 2)
+    out["noop_sync_briefs"] = len(report.unchanged)
+
+    bot.send({"do": "answer", "questions": questions[args.queries : args.queries + args.answers]})
+    out.update(bot.read())
+    bot.send({"do": "quit"})
+    out.update(bot.read())
+    bot.process.wait(timeout=60)
+    library.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__)
+    parser.add_argument("--chunks", type=int, default=20_000, help="chunks in the store")
+    parser.add_argument("--real", type=int, default=1000, help="real FacQA passages among them")
+    parser.add_argument("--chunks-per-brief", type=int, default=5, help="chunks of each synthetic brief")
+    parser.add_argument("--queries", type=int, default=200, help="questions timed for search")
+    parser.add_argument("--answers", type=int, default=30, help="questions answered (cold)")
+    parser.add_argument("--noop", type=int, default=1000, help="unchanged briefs synced")
+    parser.add_argument("--reader", choices=["on", "off"], default="on")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="BEIR corpus.jsonl")
+    parser.add_argument("--cache-dir", type=Path, default=Path("var/eval-cache"), help="embedding cache")
+    parser.add_argument("--keep", type=Path, default=None, help="build the store here and keep it")
+    parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    parser.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve is not None:
+        serve(args.serve, args.reader)
+        return 0
+    if args.keep is not None:
+        shutil.rmtree(args.keep, ignore_errors=True)
+        args.keep.mkdir(parents=True)
+        out = run(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as tmp:
+            out = run(args, Path(tmp))
+    print(json.dumps(out, indent=None if args.json else 2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
