@@ -42,6 +42,7 @@ def scratch_store(work: Path, *, cache_dir: Path | None) -> StoreSettings:
         update={
             "data_dir": cache_dir or work,
             "chroma_path": work / "chroma",
+            "keyword_path": work / "keyword",
             "chroma_host": None,
             "embedding": embedding,
         }

@@ -137,7 +137,12 @@ def evaluate(
         )
     with tempfile.TemporaryDirectory(prefix="briefbot-eval-") as tmp:
         settings = base.model_copy(
-            update={"data_dir": cache_dir, "chroma_path": Path(tmp) / "chroma", "chroma_host": None}
+            update={
+                "data_dir": cache_dir,
+                "chroma_path": Path(tmp) / "chroma",
+                "keyword_path": Path(tmp) / "keyword",
+                "chroma_host": None,
+            }
         )
         index_corpus(settings, dataset)
         return [run_leg(settings, leg, dataset, depth) for leg in legs]

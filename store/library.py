@@ -44,7 +44,7 @@ class BriefLibrary:
             embedder,
             settings.search,
             self._follow_other_writers,
-            keyword_folder=settings.data_dir / "keyword",
+            keyword_folder=settings.resolved_keyword_path(),
             library_name=keyword_file_name(settings),
         )
         self._write_lock = threading.Lock()  # one write at a time in this process

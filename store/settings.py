@@ -64,6 +64,11 @@ class StoreSettings(BaseModel):
     chroma_path: Path | None = Field(
         None, description="Folder of the embedded Chroma database; default: <data_dir>/chroma."
     )
+    keyword_path: Path | None = Field(
+        None,
+        description="Folder of the keyword index files, shared by this host's processes; default: "
+        "<data_dir>/keyword.",
+    )
     chroma_host: str | None = Field(
         None, description="Chroma server host; when set, the store talks to `chroma run` instead of a folder."
     )
@@ -82,6 +87,9 @@ class StoreSettings(BaseModel):
 
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    def resolved_keyword_path(self) -> Path:
+        return self.keyword_path or self.data_dir / "keyword"
 
     def secret_values(self) -> list[str]:
         """The store's configured secrets, for every process's log scrubbing."""
