@@ -8,6 +8,8 @@ Tables:
 - `postings`: per term and segment, doc numbers (int32) and term counts (uint16) as two blobs. Every write
   adds one segment; the newest segments are merged when they grow close in size to the one before them
   (log-structured, so a posting is rewritten O(log n) times), dropping removed docs on the way.
+- `briefs`: every brief's first-chunk metadata (JSON), so the brief listing a sync compares against is read
+  from this file instead of scanning Chroma while the file is current.
 - `meta`: the analysis fingerprint, the Chroma collection and pointer version the contents reflect, and
   `generation`, bumped by every write.
 
@@ -17,6 +19,7 @@ so a write changes no other row and a search scores exactly as a fresh build ove
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -57,7 +60,10 @@ CREATE TABLE IF NOT EXISTS postings(
     PRIMARY KEY(term, seg)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS postings_seg ON postings(seg);
 CREATE TABLE IF NOT EXISTS segments(seg INTEGER PRIMARY KEY, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS briefs(brief_id TEXT PRIMARY KEY, meta TEXT NOT NULL) WITHOUT ROWID;
 """
+FORMAT = 1
+"""Part of the file's name: a change of the tables above starts a new file."""
 
 DocIds = npt.NDArray[np.int32]
 Counts = npt.NDArray[np.uint16]
@@ -91,6 +97,16 @@ def synced_of(conn: sqlite3.Connection) -> tuple[str, int] | None:
     return None if name is None or version is None else (name, int(version))
 
 
+def brief_key(meta: dict[str, Any], chunks: int | None = None) -> tuple[str, int, str, str]:
+    """What decides whether a held brief matches Chroma's: content hash, chunk count, scope, origin."""
+    count = int(meta.get("chunk_count", 0)) if chunks is None else chunks
+    return (str(meta.get("content_hash", "")), count, str(meta.get("scope", "")), str(meta.get("origin", "")))
+
+
+def read_briefs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return [json.loads(meta) for (meta,) in conn.execute("SELECT meta FROM briefs")]
+
+
 def read_postings(conn: sqlite3.Connection, term: str) -> tuple[DocIds, Counts]:
     """Doc numbers and term counts of `term` over all segments (removed docs included; callers mask them)."""
     rows = conn.execute("SELECT docs, tfs FROM postings WHERE term = ?", (term,)).fetchall()
@@ -119,10 +135,22 @@ class Writer:
     def synced(self) -> tuple[str, int] | None:
         return synced_of(self._conn)
 
-    def held_briefs(self) -> dict[str, tuple[str, int]]:
-        """Brief id -> (content hash, chunks held)."""
-        rows = self._conn.execute("SELECT brief_id, content_hash, count(*) FROM docs GROUP BY brief_id")
-        return {str(b): (str(h), int(n)) for b, h, n in rows}
+    def held_briefs(self) -> dict[str, tuple[str, int, str, str]]:
+        """Brief id -> (content hash, chunks held, scope, origin), as `brief_key` makes them."""
+        rows = self._conn.execute(
+            "SELECT d.brief_id, d.content_hash, count(*), b.meta FROM docs d"
+            " LEFT JOIN briefs b ON b.brief_id = d.brief_id GROUP BY d.brief_id"
+        )
+        out = {}
+        for brief, content_hash, count, meta in rows:
+            first = json.loads(meta) if meta else {}
+            out[str(brief)] = (
+                str(content_hash),
+                int(count),
+                str(first.get("scope", "")),
+                str(first.get("origin", "")),
+            )
+        return out
 
     def _forget(self, column: str, values: Sequence[str]) -> None:
         for start in range(0, len(values), IN_BATCH):
@@ -136,6 +164,9 @@ class Writer:
 
     def remove_briefs(self, brief_ids: Sequence[str]) -> None:
         self._forget("brief_id", brief_ids)
+        for start in range(0, len(brief_ids), IN_BATCH):
+            part = list(brief_ids[start : start + IN_BATCH])
+            self._conn.execute(f"DELETE FROM briefs WHERE brief_id IN ({_marks(len(part))})", part)
 
     def add(self, rows: Sequence[ChunkRow]) -> None:
         """Add chunks (replacing any held under the same chunk ids) as one new segment."""
@@ -161,6 +192,12 @@ class Writer:
                  str(m.get("lang", "")), self.gen)
             )  # fmt: skip
         self._conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?)", docs)
+        firsts = [
+            (str(r.meta.get("brief_id", "")), json.dumps(r.meta))
+            for r in rows
+            if r.meta.get("chunk_index") == 0
+        ]
+        self._conn.executemany("INSERT OR REPLACE INTO briefs VALUES (?, ?)", firsts)
         self._write_segment(
             (term, np.asarray(d, np.int32), np.asarray(t, np.uint16)) for term, (d, t) in postings.items()
         )

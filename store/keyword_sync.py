@@ -28,7 +28,7 @@ from store.analysis import Analyzer
 from store.chroma_client import read_pages
 from store.collections import ActiveState
 from store.indexer import first_chunk_metadatas
-from store.keyword_store import ChunkRow, KeywordStore
+from store.keyword_store import FORMAT, ChunkRow, KeywordStore, brief_key
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ BRIEF_BATCH = 200
 
 
 def index_path(folder: Path, library: str, analyzer: Analyzer) -> Path:
-    return folder / f"{library}-{analyzer.fingerprint()}.sqlite"
+    return folder / f"{library}-{analyzer.fingerprint()}-v{FORMAT}.sqlite"
 
 
 def chunk_rows(coll: Any, brief_ids: Sequence[str]) -> Iterator[ChunkRow]:
@@ -113,10 +113,7 @@ class KeywordSync:
             started = time.perf_counter()
             with store.writing() as writer:
                 held = writer.held_briefs()
-            stored = {
-                str(m["brief_id"]): (str(m.get("content_hash", "")), int(m.get("chunk_count", 0)))
-                for m in first_chunk_metadatas(coll)
-            }
+            stored = {str(m["brief_id"]): brief_key(m) for m in first_chunk_metadatas(coll)}
             stale = [b for b, v in held.items() if stored.get(b) != v]
             fresh = [b for b, v in stored.items() if held.get(b) != v]
             with store.writing() as writer:

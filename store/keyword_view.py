@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from store.analysis import Analyzer
-from store.keyword_store import IN_BATCH, connect, get_meta, read_postings, synced_of
+from store.keyword_store import IN_BATCH, connect, get_meta, read_briefs, read_postings, synced_of
 from store.records import date_int
 from store.types import SearchFilters
 
@@ -169,6 +169,20 @@ class KeywordView:
         with self._lock:
             conn = self._refresh()
             return synced_of(conn) if conn is not None else None
+
+    def listing(self, collection: str, version: int) -> list[dict[str, Any]] | None:
+        """Every brief's first-chunk metadata, when the file reflects this very pointer state (else None)."""
+        with self._lock:
+            conn = self._connection()
+            if conn is None:
+                return None
+            conn.execute("BEGIN")  # the state check and the rows from one snapshot
+            try:
+                if synced_of(conn) != (collection, version):
+                    return None
+                return read_briefs(conn)
+            finally:
+                conn.execute("COMMIT")
 
     def fingerprint(self) -> str | None:
         with self._lock:

@@ -48,8 +48,8 @@ class BriefLibrary:
             library_name=keyword_file_name(settings),
         )
         self._write_lock = threading.Lock()  # one write at a time in this process
-        # Every brief's first-chunk metadata, for the pointer state it was read at: one scan serves a whole
-        # no-change ingestion pass (its listing, then each source's sync) instead of one per call.
+        # Every brief's first-chunk metadata, for the pointer state it was read at: one read serves a whole
+        # no-change ingestion pass (its listing, then each source's sync) instead of one Chroma scan per call.
         self._listing: tuple[ActiveState, list[BriefInfo]] | None = None
 
     @property
@@ -95,7 +95,11 @@ class BriefLibrary:
         state = self._loaded_state()
         listing = self._listing
         if listing is None or listing[0] != state:
-            listing = (state, [brief_info(m) for m in first_chunk_metadatas(coll)])
+            # The keyword file holds the same metadata; Chroma is scanned only when the file is not current.
+            metas = self._serving.listing(state)
+            if metas is None:
+                metas = list(first_chunk_metadatas(coll))
+            listing = (state, [brief_info(m) for m in metas])
             self._listing = listing
         return listing[1]
 

@@ -74,6 +74,10 @@ class Serving:
             logger.info("searcher loaded collection=%s version=%s", state.name, state.version)
             return self._coll, self._searcher
 
+    def listing(self, state: ActiveState) -> list[dict[str, Any]] | None:
+        """Every brief's first-chunk metadata from the keyword file, when it reflects `state` (else None)."""
+        return self._view.listing(state.name, state.version)
+
     def record_write(self, coll: Any, brief_ids: list[str], touch: Callable[[], ActiveState]) -> None:
         """Apply this process's write to the keyword file as the pointer moves (see `KeywordSync`)."""
         self.keyword_sync.record_write(coll, brief_ids, touch)

@@ -16,7 +16,10 @@ import pytest
 
 import store.analysis
 import store.indexer
+import store.keyword_sync
+import store.keyword_view
 import store.library
+import store.serving
 from store.chroma_client import open_client
 from store.library import BriefLibrary
 from store.records import chunk_metadata
@@ -108,24 +111,54 @@ def test_the_index_is_built_whole_only_when_the_analysis_changes(
     assert len(keyword_files(changed)) == 2  # the old analysis's file stays for processes still using it
 
 
-def test_a_no_change_sync_pass_reads_the_brief_listing_once(
+def _count_scans(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
+    """Calls that scan Chroma's first chunks, and reads of the listing from the keyword file."""
+    scans: list[Any] = []
+    reads: list[Any] = []
+    scan, read = store.indexer.first_chunk_metadatas, store.keyword_view.read_briefs
+
+    def counted_scan(coll: Any, where: Any = None) -> Any:
+        scans.append(where)
+        return scan(coll, where)
+
+    def counted_read(conn: Any) -> Any:
+        reads.append(conn)
+        return read(conn)
+
+    monkeypatch.setattr(store.indexer, "first_chunk_metadatas", counted_scan)
+    monkeypatch.setattr(store.library, "first_chunk_metadatas", counted_scan)
+    monkeypatch.setattr(store.keyword_view, "read_briefs", counted_read)
+    return scans, reads
+
+
+def _ingest_pass(library: BriefLibrary) -> None:
+    """What `python -m ingest` does for one unchanged folder: list what is stored, then sync the folder."""
+    library.list_briefs()
+    report = library.sync(briefs(), "folder")
+    assert len(report.unchanged) == len(briefs())
+    assert library.list_briefs("folder")
+
+
+def test_a_no_change_sync_pass_reads_the_listing_once_from_the_keyword_file(
     indexed: BriefLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scans: list[Any] = []
-    original = store.indexer.first_chunk_metadatas
+    scans, reads = _count_scans(monkeypatch)
+    _ingest_pass(indexed)
+    assert (len(scans), len(reads)) == (0, 1)
 
-    def counted(coll: Any, where: Any = None) -> Any:
-        scans.append(where)
-        return original(coll, where)
 
-    monkeypatch.setattr(store.indexer, "first_chunk_metadatas", counted)
-    monkeypatch.setattr(store.library, "first_chunk_metadatas", counted)
-    # What `python -m ingest` does for one unchanged folder: list what is stored, then sync the folder.
-    indexed.list_briefs()
-    report = indexed.sync(briefs(), "folder")
-    assert len(report.unchanged) == len(briefs())
-    assert indexed.list_briefs("folder")
-    assert len(scans) == 1
+def test_while_the_file_catches_up_the_pass_scans_chroma_once(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "SYNC_RELOAD_MAX", 0)  # catch-ups in the background
+    monkeypatch.setattr(store.keyword_sync.KeywordSync, "catch_up", lambda *args: None)  # ... never done
+    writer, library = make_library(), make_library()
+    writer.sync(briefs(), "folder")
+    library.search("nikel")
+    writer._collections.touch(writer._serving.loaded)  # type: ignore[arg-type]  # as another host would
+    scans, reads = _count_scans(monkeypatch)
+    _ingest_pass(library)
+    assert (len(scans), len(reads)) == (1, 0)
 
 
 def test_a_changed_brief_is_seen_by_the_next_pass(indexed: BriefLibrary) -> None:
