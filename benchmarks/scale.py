@@ -156,6 +156,11 @@ def serve(work: Path, reader: str) -> None:
             return
 
 
+def partial(out: dict[str, Any]) -> None:
+    """The figures so far, on stderr: a run cut short by a time limit still leaves what it measured."""
+    print(json.dumps({"partial": out}), file=sys.stderr, flush=True)
+
+
 def say(payload: dict[str, Any]) -> None:
     print(json.dumps(payload), flush=True)
 
@@ -206,11 +211,13 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out["chunks"] = library.stats().chunks
     keyword_files = list((work / "keyword").glob("*.sqlite"))
     out["keyword_file_mb"] = round(sum(p.stat().st_size for p in keyword_files) / 2**20)
+    partial(out)
 
     bot = Bot(work, args.reader)
     out.update(bot.read())  # first_search_s
     bot.send({"do": "search", "questions": questions[: args.queries]})
     out.update(bot.read())
+    partial(out)
 
     probe = Brief(id="probe-new", title="Tambang baru", lang="id", scope="channel", origin="channel/1",
                   text=f"Perusahaan membuka tambang {PROBE_WORD} di Kalimantan Tengah.")  # fmt: skip
@@ -221,6 +228,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     library.upsert([probe])
     found_at = bot.read()["found_at"]
     out["write_one_brief_s"] = round(found_at - mark, 2) if found_at else None
+    partial(out)
 
     noop = briefs[: args.noop]
     mark = time.perf_counter()
@@ -228,6 +236,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     report = library.sync(noop, SCOPE, remove_missing=len(noop) == len(briefs))
     out["noop_sync_s"] = round(time.perf_counter() - mark, 2)
     out["noop_sync_briefs"] = len(report.unchanged)
+    partial(out)
 
     bot.send({"do": "answer", "questions": questions[args.queries : args.queries + args.answers]})
     out.update(bot.read())
