@@ -97,10 +97,20 @@ def synced_of(conn: sqlite3.Connection) -> tuple[str, int] | None:
     return None if name is None or version is None else (name, int(version))
 
 
-def brief_key(meta: dict[str, Any], chunks: int | None = None) -> tuple[str, int, str, str]:
-    """What decides whether a held brief matches Chroma's: content hash, chunk count, scope, origin."""
+BriefKey = tuple[str, int, str, str, int]
+
+
+def brief_key(meta: dict[str, Any], chunks: int | None = None) -> BriefKey:
+    """What decides whether a held brief matches Chroma's: content hash, chunk count, scope, origin, and where
+    the first chunk ends (which moves when a rebuild re-chunks the same text with other settings)."""
     count = int(meta.get("chunk_count", 0)) if chunks is None else chunks
-    return (str(meta.get("content_hash", "")), count, str(meta.get("scope", "")), str(meta.get("origin", "")))
+    return (
+        str(meta.get("content_hash", "")),
+        count,
+        str(meta.get("scope", "")),
+        str(meta.get("origin", "")),
+        int(meta.get("end", 0)),
+    )
 
 
 def read_briefs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -135,22 +145,15 @@ class Writer:
     def synced(self) -> tuple[str, int] | None:
         return synced_of(self._conn)
 
-    def held_briefs(self) -> dict[str, tuple[str, int, str, str]]:
-        """Brief id -> (content hash, chunks held, scope, origin), as `brief_key` makes them."""
+    def held_briefs(self) -> dict[str, BriefKey]:
+        """Brief id -> its `brief_key` as this file holds it."""
         rows = self._conn.execute(
-            "SELECT d.brief_id, d.content_hash, count(*), b.meta FROM docs d"
+            "SELECT d.brief_id, count(*), b.meta FROM docs d"
             " LEFT JOIN briefs b ON b.brief_id = d.brief_id GROUP BY d.brief_id"
         )
-        out = {}
-        for brief, content_hash, count, meta in rows:
-            first = json.loads(meta) if meta else {}
-            out[str(brief)] = (
-                str(content_hash),
-                int(count),
-                str(first.get("scope", "")),
-                str(first.get("origin", "")),
-            )
-        return out
+        return {
+            str(brief): brief_key(json.loads(meta) if meta else {}, int(count)) for brief, count, meta in rows
+        }
 
     def _forget(self, column: str, values: Sequence[str]) -> None:
         for start in range(0, len(values), IN_BATCH):
@@ -218,6 +221,10 @@ class Writer:
         self._conn.executemany("INSERT INTO postings VALUES (?,?,?,?)", batch)
         self._conn.execute("INSERT INTO segments VALUES (?, ?)", (seg, size))
         return seg
+
+    def set_stale(self) -> None:
+        """Mark the contents as matching no pointer state: the next search catches up by comparing briefs."""
+        self.set_synced("", -1)
 
     def set_synced(self, collection: str, version: int) -> None:
         self._conn.executemany(

@@ -173,11 +173,25 @@ class KeywordSync:
         if store is None:
             return touch()  # no file yet: the next search builds it whole
         rows = list(chunk_rows(coll, list(brief_ids)))
+        failure: BaseException | None = None
         with store.writing() as writer:
             before = writer.synced()
             writer.remove_briefs(list(brief_ids))
             writer.add(rows)
-            state = touch()
-            if before == (state.name, state.version - 1):
-                writer.set_synced(state.name, state.version)
+            try:
+                state = touch()
+            except BaseException as exc:  # the file holds what Chroma holds; the pointer did not move
+                failure = exc
+            else:
+                if before == (state.name, state.version - 1):
+                    writer.set_synced(state.name, state.version)
+        if failure is not None:
+            raise failure
         return state
+
+    def mark_stale(self) -> None:
+        """After a write that failed midway: the file may differ from Chroma, so have it catch up."""
+        store = self._opened()
+        if store is not None:
+            with store.writing(compact=False) as writer:
+                writer.set_stale()

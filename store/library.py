@@ -109,12 +109,17 @@ class BriefLibrary:
         }
 
     @contextmanager
-    def _forget_listing_on_error(self) -> Iterator[None]:
-        """A write cut short may have changed chunks without moving the pointer: read the listing again."""
+    def _recover_on_error(self) -> Iterator[None]:
+        """A write cut short may have changed chunks without moving the pointer: read the listing again, and
+        have the keyword file catch up with what Chroma holds."""
         try:
             yield
         except BaseException:
             self._listing = None
+            try:
+                self._serving.mark_keyword_stale()
+            except Exception:  # the write's own error matters more
+                logger.warning("could not mark the keyword index stale", exc_info=True)
             raise
 
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
@@ -168,7 +173,7 @@ class BriefLibrary:
     def _write(
         self, briefs: Iterable[Brief], scope: str | None, remove_missing: bool, progress: Progress | None
     ) -> SyncReport:
-        with self._write_lock, self._forget_listing_on_error():
+        with self._write_lock, self._recover_on_error():
             coll, _ = self._current()
             report = sync_into(
                 self._indexer,
@@ -188,7 +193,7 @@ class BriefLibrary:
             return report
 
     def remove(self, brief_ids: list[str]) -> list[str]:
-        with self._write_lock, self._forget_listing_on_error():
+        with self._write_lock, self._recover_on_error():
             coll, _ = self._current()
             wanted = set(brief_ids)
             present = [b.id for b in self._all_briefs(coll) if b.id in wanted] if brief_ids else []

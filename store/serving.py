@@ -82,6 +82,9 @@ class Serving:
         """Apply this process's write to the keyword file as the pointer moves (see `KeywordSync`)."""
         self.keyword_sync.record_write(coll, brief_ids, touch)
 
+    def mark_keyword_stale(self) -> None:
+        self.keyword_sync.mark_stale()
+
     def _start_builder(self) -> None:
         if self._builder is not None and self._builder.is_alive():
             return  # it re-checks the pointer when done and catches up again if needed

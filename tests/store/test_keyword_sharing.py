@@ -177,3 +177,23 @@ def test_chroma_is_the_source_of_keyword_hit_texts(make_library: LibraryFactory)
     assert client is not None
     top = library.search("Telkomsel BTS 5G", k=1)[0]
     assert top.brief.id == "telco-5g" and top.brief.source == "Kontan" and "Telkomsel" in top.text
+
+
+def test_a_write_cut_short_leaves_the_file_to_catch_up(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = keyword_only(make_library)
+    library.sync(briefs(), "folder")
+
+    def broken(previous: object) -> None:
+        raise ConnectionError("chroma went away")
+
+    monkeypatch.setattr(library._collections, "touch", broken)
+    with pytest.raises(ConnectionError):
+        library.upsert([NEW])  # the chunks are in Chroma; the pointer did not move
+    monkeypatch.undo()
+    assert [p.brief.id for p in library.search("zirkonium Kalimantan")] == ["zircon"]
+    assert library._serving._view.synced() == ("", -1)  # the next pointer move brings a brief diff
+    library.upsert([replace(NEW, id="zircon-2")])
+    assert library._serving.keyword_sync.catch_ups == 1
+    assert {p.brief.id for p in library.search("zirkonium Kalimantan")} == {"zircon", "zircon-2"}
