@@ -230,7 +230,7 @@ class KeywordView:
             if n <= 0:
                 return coverage, []
             top = np.argpartition(-values, n - 1)[:n]
-            top = top[np.argsort(-values[top], kind="stable")]
+            top = top[np.lexsort((docs[top], -values[top]))]  # equal scores: the earlier-written chunk first
             chosen = [(int(docs[i]), float(values[i])) for i in top]
             ids = self._chunk_ids(conn, [doc for doc, _ in chosen])
         return coverage, [KeywordHit(ids[doc], score) for doc, score in chosen if doc in ids]
