@@ -1,8 +1,8 @@
-"""The BM25 leg of hybrid search, over all chunk texts of the serving collection.
+"""An in-memory BM25 index over given texts (bm25s), for training and evaluation tools.
 
-Built in memory from what Chroma holds (so every process sees the same corpus) and rebuilt when the
-collection's version moves. Filters are applied as a mask over all chunks before ranking, so a filtered search
-never comes back short because the best unfiltered candidates were elsewhere.
+The store's own keyword leg reads the shared index file instead (`store.keyword_view`); its scores equal this
+index's over the same chunks (tests/store/test_keyword_file.py), which is why this one stays as the reference.
+Filters are applied as a mask over all chunks before ranking.
 """
 
 from __future__ import annotations
