@@ -10,7 +10,8 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 FROM ${PYTHON_IMAGE} AS builder
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN python -m venv /opt/venv
+# A current pip: the base image's may be old (Debian's 23.0 skips extras spelled with `_`, see pyproject.toml).
+RUN python -m venv /opt/venv && /opt/venv/bin/python -m pip install --quiet --upgrade "pip>=24"
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # Only what the wheel needs: a change to tests or docs does not invalidate the install layer.
@@ -33,13 +34,14 @@ COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 # The sample briefs: the default ingest source is the relative path data/briefs.
 COPY --chown=briefbot:briefbot data/briefs/ data/briefs/
-# Offline by construction: nothing may fetch models at run time, and Chroma must not phone home.
+# Offline by construction: nothing may fetch models at run time, and Chroma and onnxruntime must not phone home.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     ANONYMIZED_TELEMETRY=False \
+    ORT_DISABLE_TELEMETRY=1 \
     BRIEFBOT_STORE__DATA_DIR=/data
 USER briefbot
 VOLUME /data
