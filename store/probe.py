@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 
 NOT_INDEXED = "No brief index yet: run `python -m ingest` (or start the bot, which indexes on first start)."
 NEVER_COMPLETED = (
-    "No indexing run has completed yet: the first one is still running or failed (see its log). "
-    "Run `python -m ingest`."
+    "Nothing has been indexed yet: the first indexing run is still going, failed or found no briefs (see its "
+    "log). Run `python -m ingest`."
 )
 # The embedded store's database file: without it there is no index, and opening the client would create one.
 CHROMA_DB_FILE = "chroma.sqlite3"

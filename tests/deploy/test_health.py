@@ -217,7 +217,7 @@ def test_unhealthy_until_an_indexing_run_completes(
     status, report = _probe_json(capsys)
     assert status == 1
     assert report["failed_check"] == "collection"
-    assert "No indexing run has completed" in str(report["error"])
+    assert "Nothing has been indexed yet" in str(report["error"])
     assert "python -m ingest" in str(report["error"])
 
     library = BriefLibrary(settings, open_client(settings), embedder)

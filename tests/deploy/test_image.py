@@ -106,13 +106,20 @@ def volume(image: Built) -> Iterator[str]:
 
 
 def _run(
-    image: Built, volume: str | None, *command: str, name: str | None = None, stdin: str | None = None
+    image: Built,
+    volume: str | None,
+    *command: str,
+    name: str | None = None,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`docker run` with no network at all; kept (for `docker diff`) when named, removed otherwise."""
     args = ["docker", "run", "--network", "none"]
     args += ["--name", name] if name else ["--rm"]
     if volume:
         args += ["-v", f"{volume}:/data"]
+    for key, value in (env or {}).items():
+        args += ["-e", f"{key}={value}"]
     if stdin is not None:
         args.append("-i")
     return _sh(*args, image.tag, *command, stdin=stdin)
@@ -153,11 +160,21 @@ def test_the_reader_model_loads_from_the_installed_wheel(image: Built) -> None:
 
 
 def test_fresh_volume_to_cited_answers_offline(image: Built, volume: str) -> None:
-    """What an operator does on a new volume, in order: the health check fails, the ingest job indexes the
-    sample briefs, the health check passes, both questions get cited answers; then the store disappears
-    and the health check fails again. The ingest and ask containers write nothing outside /data."""
+    """What an operator does on a new volume, in order: the health check fails; the bot starts, and its
+    first-start indexing finds nothing (a source that is not there): still unhealthy, though the bot opened
+    an empty collection (the health check used to say ok here); the ingest job indexes the sample briefs, the
+    health check passes, both questions get cited answers; then the store disappears and the health check
+    fails again. The ingest and ask containers write nothing outside /data."""
     status, report = _health(image, volume)
     assert status == 1 and report["failed_check"] == "collection", report
+
+    nothing = {"BRIEFBOT_INGEST__SOURCES": '["/data/not-there"]'}
+    first = _run(image, volume, "python", "-m", "bot", "ask", "--json", SEED_QUESTION, env=nothing)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "first start" in first.stderr and json.loads(first.stdout)["abstained"]
+    status, report = _health(image, volume)
+    assert status == 1 and report["failed_check"] == "collection", report
+    assert "Nothing has been indexed yet" in str(report["error"])
 
     ingest = _run(image, volume, "python", "-m", "ingest", name=f"{volume}-ingest")
     assert ingest.returncode == 0, ingest.stdout[-3000:] + ingest.stderr[-3000:]
