@@ -101,7 +101,7 @@ def volume(image: Built) -> Iterator[str]:
     assert _sh("docker", "volume", "create", name).returncode == 0
     yield name
     for container in _sh("docker", "ps", "-aq", "--filter", f"volume={name}").stdout.split():
-        _sh("docker", "rm", "-f", container)
+        _sh("docker", "rm", "-f", "-v", container)
     _sh("docker", "volume", "rm", "-f", name)
 
 
