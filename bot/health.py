@@ -1,7 +1,8 @@
 """Health check and operator stats without Telegram: `python -m bot.health [--json]`.
 
-Exit status 0 when the settings load, Chroma answers, the active collection exists and was built with the
-configured embedding model, that model's package is installed and the usage log (if any) reads; 1 otherwise.
+Exit status 0 when the settings load, Chroma answers, the active collection exists, an indexing run has
+completed into it, it was built with the configured embedding model, that model's package is installed and the
+usage log (if any) reads; 1 otherwise.
 The container's HEALTHCHECK runs it every minute, so it loads neither the embedding model nor the keyword
 index (see `store.probe`). With `--json` it prints the store's counts, each check's outcome and, if the bot
 has answered anything yet, the usage summary: the operator's `/stats` for shells, cron jobs and monitoring.
