@@ -10,6 +10,7 @@ uses the replied-to message as context; `/ask` sent as a reply with no words ask
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 
@@ -104,18 +105,26 @@ async def answer_message(message: Message, context: BotContext, question: str) -
         )
         await reply(render.escape(text))
         return
-    if not services.gate.try_start(user_id):
+    # Both checks go through the coordination backend: this process's memory, or Redis shared by replicas.
+    lease = await services.coordination.start_question(user_id)
+    if lease is None:
         await reply(render.escape(texts.both("busy")))
         return
-    wait = services.gate.wait_seconds(user_id)  # checked after "busy", so a refused repeat costs no quota
-    if wait:
-        services.gate.finish(user_id)
-        await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
-        return
     try:
+        wait = await services.coordination.rate_wait(user_id)  # after "busy": a refused repeat costs no quota
+        if wait:
+            await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
+            return
         await _answer_and_send(services, message, question.strip(), reply_context, thread)
     finally:
-        services.gate.finish(user_id)
+        await lease.release()
+
+
+def answer_key(namespace: str, message: Message) -> str:
+    """The id an answer to this message is recorded under: the same on every replica, so an update handled
+    again after a replica died mid-answer is recorded once."""
+    seed = f"{namespace}:{message.chat.id}:{message.message_id}:{int(message.date.timestamp())}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 def _replied_text(message: Message) -> str | None:
@@ -162,6 +171,7 @@ async def _answer_and_send(
         chat_id=chat_id,
         citations=answer.citations,
         mode=answer.mode,
+        answer_id=answer_key(services.namespace, message),
     )
     services.answers.put(answer_id, answer)
     parts = split_html(render.render_answer(answer))

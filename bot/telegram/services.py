@@ -10,6 +10,7 @@ from typing import Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer
+from bot.coordination import Coordination
 from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
 from bot.telegram.gate import Gate
@@ -44,6 +45,10 @@ class Services:
     gate: Gate
     sender: Sender
     runner: IngestRunner
+    coordination: Coordination
+    """Rate limits, one question per user, the /reindex guard and flood waits: in this process or shared."""
+    namespace: str = ""
+    """A hash of the bot token: keeps answer ids of different bots apart in one records database."""
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     reindex: asyncio.Task[None] | None = None
     """The running /reindex, if any; set before the task first runs, so a quick second command sees it."""
