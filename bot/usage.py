@@ -128,6 +128,15 @@ class UsageLog:
             ) from exc
 
     @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def revision(self) -> str | None:
+        """The schema revision the database is at."""
+        return migrate.current(self._engine)
+
+    @property
     def where(self) -> str:
         """The database's URL without its password, for messages and logs."""
         return self._engine.url.render_as_string(hide_password=True)
