@@ -20,11 +20,16 @@ class Lease(Protocol):
 
 
 class Coordination(Protocol):
-    async def rate_wait(self, user_id: int) -> int:
-        """0, counting the question, when the user may ask now; otherwise seconds until they may."""
+    async def rate_wait(self, user_id: int, question_key: str) -> int:
+        """0, counting the question, when the user may ask now; otherwise seconds until they may.
 
-    async def start_question(self, user_id: int) -> Lease | None:
-        """The user's one-question-at-a-time lock; None while another question of theirs is answered."""
+        The same `question_key` (one message) is counted once, also when a second replica handles it again."""
+
+    async def start_question(self, user_id: int, question_key: str) -> Lease | None:
+        """The user's one-question-at-a-time lock; None while another question of theirs is answered.
+
+        A lock left for the same `question_key` by a replica that died is taken over: its update was sent
+        again, and the claim on the update proves the first handler is gone."""
 
     async def start_reindex(self) -> Lease | None:
         """The /reindex lock; None while a reindex runs (on any replica)."""

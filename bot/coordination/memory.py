@@ -42,10 +42,10 @@ class MemoryCoordination:
         self._done: dict[int, None] = {}
         self._floods: dict[int, float] = {}
 
-    async def rate_wait(self, user_id: int) -> int:
+    async def rate_wait(self, user_id: int, question_key: str) -> int:
         return self._gate.wait_seconds(user_id)
 
-    async def start_question(self, user_id: int) -> Lease | None:
+    async def start_question(self, user_id: int, question_key: str) -> Lease | None:
         if not self._gate.try_start(user_id):
             return None
         return _Held(lambda: self._gate.finish(user_id))

@@ -36,6 +36,7 @@ _WINDOW = 60
 _DONE = "done"
 
 _RATE = """
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local window = tonumber(ARGV[1])
@@ -47,6 +48,14 @@ if redis.call('ZCARD', KEYS[1]) >= limit then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('EXPIRE', KEYS[1], window + 1)
+return 0
+"""
+_QUESTION = """
+local held = redis.call('GET', KEYS[1])
+if not held or string.sub(held, 1, string.len(ARGV[2])) == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+  return 1
+end
 return 0
 """
 _RENEW = """
@@ -117,6 +126,7 @@ class RedisCoordination:
             name: client.register_script(source)
             for name, source in (
                 ("rate", _RATE),
+                ("question", _QUESTION),
                 ("renew", _RENEW),
                 ("release", _RELEASE),
                 ("finish", _FINISH),
@@ -145,22 +155,26 @@ class RedisCoordination:
     async def ping(self) -> None:
         await self._call(self._redis.ping())  # type: ignore[arg-type]
 
-    async def _lock(self, key: str) -> Lease | None:
-        token = uuid.uuid4().hex
+    async def _lock(self, key: str, owner: str = "") -> Lease | None:
+        token = f"{owner}|{uuid.uuid4().hex}"
         full = f"{self._prefix}:{key}"
-        if not await self._call(self._redis.set(full, token, nx=True, px=self._ttl_ms)):
+        if owner:
+            taken = await self._script("question", [full], [token, f"{owner}|", self._ttl_ms])
+        else:
+            taken = await self._call(self._redis.set(full, token, nx=True, px=self._ttl_ms))
+        if not taken:
             return None
         lease = RedisLease(self, full, token, self._ttl_ms)
         self._leases.add(lease)
         lease._renewer.add_done_callback(lambda _: self._leases.discard(lease))
         return lease
 
-    async def rate_wait(self, user_id: int) -> int:
+    async def rate_wait(self, user_id: int, question_key: str) -> int:
         key = f"{self._prefix}:rate:{user_id}"
-        return int(await self._script("rate", [key], [_WINDOW, self._per_minute, uuid.uuid4().hex]))
+        return int(await self._script("rate", [key], [_WINDOW, self._per_minute, question_key]))
 
-    async def start_question(self, user_id: int) -> Lease | None:
-        return await self._lock(f"busy:{user_id}")
+    async def start_question(self, user_id: int, question_key: str) -> Lease | None:
+        return await self._lock(f"busy:{user_id}", owner=question_key)
 
     async def start_reindex(self) -> Lease | None:
         return await self._lock("reindex")

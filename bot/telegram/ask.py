@@ -106,12 +106,15 @@ async def answer_message(message: Message, context: BotContext, question: str) -
         await reply(render.escape(text))
         return
     # Both checks go through the coordination backend: this process's memory, or Redis shared by replicas.
-    lease = await services.coordination.start_question(user_id)
+    key = answer_key(services.namespace, message)
+    lease = await services.coordination.start_question(user_id, key)
     if lease is None:
         await reply(render.escape(texts.both("busy")))
         return
     try:
-        wait = await services.coordination.rate_wait(user_id)  # after "busy": a refused repeat costs no quota
+        wait = await services.coordination.rate_wait(
+            user_id, key
+        )  # after "busy": a refused repeat costs nothing
         if wait:
             await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
             return

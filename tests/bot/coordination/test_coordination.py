@@ -43,13 +43,13 @@ async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Coordinati
 
 async def test_one_question_per_user_across_replicas(pair: tuple[Coordination, Coordination]) -> None:
     a, b = pair
-    held = await a.start_question(7)
+    held = await a.start_question(7, "q7")
     assert held is not None
-    assert await b.start_question(7) is None  # the same user, on the other replica
-    other = await b.start_question(8)
+    assert await b.start_question(7, "q7-next") is None  # the same user's next question, on the other replica
+    other = await b.start_question(8, "q8")
     assert other is not None
     await held.release()
-    again = await b.start_question(7)
+    again = await b.start_question(7, "q7")
     assert again is not None
     await again.release()
     await other.release()
@@ -57,10 +57,10 @@ async def test_one_question_per_user_across_replicas(pair: tuple[Coordination, C
 
 async def test_rate_limit_counts_questions_on_every_replica(pair: tuple[Coordination, Coordination]) -> None:
     a, b = pair
-    assert [await a.rate_wait(7), await b.rate_wait(7), await a.rate_wait(7)] == [0, 0, 0]
-    wait = await b.rate_wait(7)
+    assert [await a.rate_wait(7, "m1"), await b.rate_wait(7, "m2"), await a.rate_wait(7, "m3")] == [0, 0, 0]
+    wait = await b.rate_wait(7, "m4")
     assert 55 <= wait <= 60  # the fourth question in a minute waits for the first to leave the window
-    assert await a.rate_wait(8) == 0  # other users are not affected
+    assert await a.rate_wait(8, "m5") == 0  # other users are not affected
 
 
 async def test_reindex_guard_and_update_claims(pair: tuple[Coordination, Coordination]) -> None:
@@ -98,20 +98,37 @@ async def _abandon(coordination: RedisCoordination) -> None:
 async def test_a_dead_replicas_locks_expire(redis_server: RedisServer) -> None:
     namespace = f"dead-{time.monotonic_ns()}"
     dying, survivor = _redis(redis_server, namespace, ttl=1.0), _redis(redis_server, namespace, ttl=1.0)
-    assert await dying.start_question(7) is not None
+    assert await dying.start_question(7, "q7") is not None
     assert await dying.start_reindex() is not None
     assert await dying.claim_update(55) is not None
     assert await dying.hold_poller() is not None
     await asyncio.sleep(1.2)  # alive: renewed every third of the ttl, so still held
-    assert await survivor.start_question(7) is None and await survivor.start_reindex() is None
+    assert await survivor.start_question(7, "q7") is None and await survivor.start_reindex() is None
     await _abandon(dying)
     started = time.monotonic()
-    while await survivor.start_question(7) is None:
+    while await survivor.start_question(7, "q7") is None:
         assert time.monotonic() - started < 2.0, "a dead replica's lock outlived its ttl"
         await asyncio.sleep(0.05)
     assert await survivor.start_reindex() is not None
     assert await survivor.claim_update(55) is not None  # and the update is handled after all
     assert await survivor.hold_poller() is not None
+    await survivor.aclose()
+
+
+async def test_a_redelivered_question_takes_over_its_dead_handlers_lock_and_counts_once(
+    redis_server: RedisServer,
+) -> None:
+    namespace = f"again-{time.monotonic_ns()}"
+    dying, survivor = _redis(redis_server, namespace, ttl=30), _redis(redis_server, namespace, ttl=30)
+    assert await dying.rate_wait(7, "msg-1") == 0
+    assert await dying.start_question(7, "msg-1") is not None
+    await _abandon(dying)  # died mid-answer; its update is sent again and reaches the survivor
+    assert await survivor.start_question(7, "msg-2") is None  # another question still waits its turn
+    lease = await survivor.start_question(7, "msg-1")
+    assert lease is not None
+    assert await survivor.rate_wait(7, "msg-1") == 0  # not counted a second time
+    assert [await survivor.rate_wait(7, f"msg-{i}") for i in (2, 3, 4)][-1] > 0  # 3 a minute: msg-4 waits
+    await lease.release()
     await survivor.aclose()
 
 
