@@ -112,9 +112,8 @@ async def answer_message(message: Message, context: BotContext, question: str) -
         await reply(render.escape(texts.both("busy")))
         return
     try:
-        wait = await services.coordination.rate_wait(
-            user_id, key
-        )  # after "busy": a refused repeat costs nothing
+        # Counted after "busy", so a refused repeat costs no quota.
+        wait = await services.coordination.rate_wait(user_id, key)
         if wait:
             await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
             return

@@ -45,7 +45,7 @@ async def test_one_question_per_user_across_replicas(pair: tuple[Coordination, C
     a, b = pair
     held = await a.start_question(7, "q7")
     assert held is not None
-    assert await b.start_question(7, "q7-next") is None  # the same user's next question, on the other replica
+    assert await b.start_question(7, "q7-next") is None  # the user's next question, on the other replica
     other = await b.start_question(8, "q8")
     assert other is not None
     await held.release()
@@ -103,10 +103,10 @@ async def test_a_dead_replicas_locks_expire(redis_server: RedisServer) -> None:
     assert await dying.claim_update(55) is not None
     assert await dying.hold_poller() is not None
     await asyncio.sleep(1.2)  # alive: renewed every third of the ttl, so still held
-    assert await survivor.start_question(7, "q7") is None and await survivor.start_reindex() is None
+    assert await survivor.start_question(7, "q7-next") is None and await survivor.start_reindex() is None
     await _abandon(dying)
     started = time.monotonic()
-    while await survivor.start_question(7, "q7") is None:
+    while await survivor.start_question(7, "q7-next") is None:
         assert time.monotonic() - started < 2.0, "a dead replica's lock outlived its ttl"
         await asyncio.sleep(0.05)
     assert await survivor.start_reindex() is not None
