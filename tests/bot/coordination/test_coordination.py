@@ -150,7 +150,7 @@ async def test_unreachable_redis_is_a_coordination_error_without_the_password() 
         f"redis://:hunter2-secret@127.0.0.1:{free_port()}/0", prefix="x", ttl=5, per_minute=1
     )
     with pytest.raises(CoordinationError) as caught:
-        await down.rate_wait(1)
+        await down.rate_wait(1, "m")
     assert "hunter2-secret" not in str(caught.value)
     await down.aclose()
 
