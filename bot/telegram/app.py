@@ -173,9 +173,11 @@ def run_telegram(settings: BotSettings) -> None:
     serve(settings, library, answerer)
 
 
-def serve(settings: BotSettings, library: Library, answerer: AnswerEngine) -> None:
+def serve(
+    settings: BotSettings, library: Library, answerer: AnswerEngine, runner: IngestRunner | None = None
+) -> None:
     """Serve Telegram (webhook or polling) with the configured backends until SIGINT or SIGTERM."""
-    app = build_application(settings, library, answerer)
+    app = build_application(settings, library, answerer, runner=runner)
     asyncio.run(_serve(app, settings.telegram))
 
 
