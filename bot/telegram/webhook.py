@@ -21,13 +21,11 @@ from aiohttp import web
 from telegram import Update
 
 from bot.coordination import Coordination, CoordinationError, Lease
-from bot.telegram.services import BotApp
+from bot.telegram.services import DONE_KEEP_SECONDS, UPDATE_CLAIM, BotApp
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-DONE_KEEP_SECONDS = 24 * 3600.0
-"""How long a handled update id is remembered; Telegram stops redelivering an update long before."""
 _RETRY_LATER = {"Retry-After": "2"}
 
 
@@ -73,12 +71,15 @@ class WebhookServer:
         except CoordinationError as exc:
             logger.warning("cannot claim update update_id=%s error=%s", update.update_id, exc)
             return web.Response(status=503, headers=_RETRY_LATER)
+        token = UPDATE_CLAIM.set(lease)  # handlers may settle it early (`services.settle_update`)
         try:
             # Handler errors go to the application's error handler; what comes out here is a shutdown.
             await self._app.process_update(update)
         except BaseException:
             await asyncio.shield(_release_quietly(lease))
             raise
+        finally:
+            UPDATE_CLAIM.reset(token)
         try:
             await lease.finish(DONE_KEEP_SECONDS)
         except CoordinationError as exc:  # handled all the same; a redelivery may repeat it
