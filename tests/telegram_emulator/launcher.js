@@ -187,8 +187,8 @@ routes.unshift(extraRoutes);
 // User updates: remember chat types, and send the webhook secret like Telegram does. Like Telegram, a webhook
 // call that fails (no connection, or any status but 2xx) is made again, every --redeliver-every ms for up to
 // --redeliver-for seconds, with the same update_id; POST /webhookLog {token} lists every attempt.
-const redeliverEvery = Number(option('redeliver-every', '300'));
-const redeliverFor = Number(option('redeliver-for', '60')) * 1000;
+const redeliverEvery = Number(option('redeliver-every', '500'));
+const redeliverFor = Number(option('redeliver-for', '600')) * 1000;
 const webhookLog = new Map(); // bot token -> [{update_id, status, time}]
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 

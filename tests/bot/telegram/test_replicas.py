@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[3]
 ADMIN = 42
 SECRET = "replica-webhook-secret"
 PER_MINUTE = 3
-LOCK_TTL = 2.0
+LOCK_TTL = 4.0
 
 
 @dataclass
