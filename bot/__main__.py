@@ -92,11 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings, interactive=not telegram)
     try:
         if telegram:
+            from bot.coordination import CoordinationError
             from bot.telegram.app import AnotherPollerError, run_telegram
+            from bot.usage import RecordsError
 
             try:
                 run_telegram(settings)
-            except AnotherPollerError as exc:
+            except (AnotherPollerError, CoordinationError, RecordsError) as exc:  # written to be shown as is
                 print(exc, file=sys.stderr)
                 return 1
             return 0

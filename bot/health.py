@@ -63,7 +63,7 @@ def collect(settings: BotSettings) -> dict[str, Any]:
         checks["usage"] = "none yet"
         return report
     try:
-        usage: UsageLog = open_usage(settings)
+        usage: UsageLog = open_usage(settings, upgrade=False)  # a probe reads; the bot migrates
     except RecordsError as exc:
         raise UsageUnreadableError(f"The usage database cannot be read: {exc}") from exc
     try:

@@ -105,13 +105,16 @@ class UsageLog:
         return cls(data_dir / "usage.sqlite3")
 
     @classmethod
-    def from_url(cls, url: str, *, keep_citations: int = KEEP_CITATIONS, pool_size: int = 5) -> UsageLog:
-        """The records at an SQLAlchemy URL (`postgresql+psycopg://...` or `sqlite:///...`)."""
+    def from_url(
+        cls, url: str, *, keep_citations: int = KEEP_CITATIONS, pool_size: int = 5, upgrade: bool = True
+    ) -> UsageLog:
+        """The records at an SQLAlchemy URL (`postgresql+psycopg://...` or `sqlite:///...`); `upgrade=False`
+        leaves the schema as it is (a read-only probe)."""
         log = cls.__new__(cls)
-        log._open(url, keep_citations=keep_citations, pool_size=pool_size)
+        log._open(url, keep_citations=keep_citations, pool_size=pool_size, upgrade=upgrade)
         return log
 
-    def _open(self, url: str, *, keep_citations: int, pool_size: int) -> None:
+    def _open(self, url: str, *, keep_citations: int, pool_size: int, upgrade: bool = True) -> None:
         self._keep_citations = keep_citations
         self._engine = _engine(url, pool_size)
         self._dialect = self._engine.dialect.name
@@ -120,7 +123,10 @@ class UsageLog:
             threading.Lock() if self._dialect == "sqlite" else contextlib.nullcontext()
         )
         try:
-            migrate.upgrade(self._engine)
+            if upgrade:
+                migrate.upgrade(self._engine)
+            else:
+                migrate.current(self._engine)  # at least prove the database answers
         except SQLAlchemyError as exc:
             self._engine.dispose()
             raise RecordsError(
@@ -297,9 +303,9 @@ class UsageLog:
         self._engine.dispose()
 
 
-def open_usage(settings: BotSettings) -> UsageLog:
+def open_usage(settings: BotSettings, *, upgrade: bool = True) -> UsageLog:
     """The records the settings name: the shared database, or the SQLite file in the data folder."""
     records = settings.records
     if records.url is None:
         return UsageLog.in_data_dir(settings.store.data_dir)
-    return UsageLog.from_url(records.url.get_secret_value(), pool_size=records.pool_size)
+    return UsageLog.from_url(records.url.get_secret_value(), pool_size=records.pool_size, upgrade=upgrade)

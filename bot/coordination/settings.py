@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 
 class CoordinationSettings(BaseModel):
@@ -27,3 +27,9 @@ class CoordinationSettings(BaseModel):
     key_prefix: str = Field(
         "briefbot", min_length=1, max_length=40, description="Prefix of every Redis key the bot writes."
     )
+
+    @model_validator(mode="after")
+    def _redis_needs_a_url(self) -> CoordinationSettings:
+        if self.backend == "redis" and self.redis_url is None:
+            raise ValueError("the redis backend needs BRIEFBOT_COORDINATION__REDIS_URL")
+        return self
