@@ -163,7 +163,11 @@ async def _wait_for_reply(
 ) -> list[dict[str, Any]] | None:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        messages = await user.bot_messages(chat)
+        try:
+            messages = await user.bot_messages(chat)
+        except httpx.HTTPError:  # the emulator dropped a connection under load: look again
+            await asyncio.sleep(POLL)
+            continue
         if any(_reply_to(m) == message_id for m in messages):
             return messages
         await asyncio.sleep(POLL)
