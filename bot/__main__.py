@@ -92,9 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings, interactive=not telegram)
     try:
         if telegram:
-            from bot.telegram.app import run_telegram
+            from bot.coordination import CoordinationError
+            from bot.telegram.app import AnotherPollerError, run_telegram
+            from bot.usage import RecordsError
 
-            run_telegram(settings)
+            try:
+                run_telegram(settings)
+            except (AnotherPollerError, CoordinationError, RecordsError) as exc:  # written to be shown as is
+                print(exc, file=sys.stderr)
+                return 1
             return 0
         answerer = open_answerer(settings)
     except StoreError as exc:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import sys
 from dataclasses import asdict
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import BotSettings
-from bot.usage import UsageLog
+from bot.usage import RecordsError, UsageLog, open_usage
 from store import log_setup
 from store.errors import EmbeddingFailed, EmbeddingMismatch, IndexMissing, StoreError, StoreUnavailable
 from store.settings import settings_problems
@@ -60,17 +60,21 @@ def collect(settings: BotSettings) -> dict[str, Any]:
     report: dict[str, Any] = {"status": "ok", "store": store, "checks": checks}
     usage_path = settings.store.data_dir / "usage.sqlite3"
     # Never create the usage database from a probe: only report it once the bot has written it.
-    if not usage_path.exists():
+    if settings.records.url is None and not usage_path.exists():
         checks["usage"] = "none yet"
         return report
     try:
-        usage = UsageLog(usage_path)
-        try:
-            report["usage"] = asdict(usage.summary())
-        finally:
-            usage.close()
-    except sqlite3.Error as exc:
-        raise UsageUnreadableError(f"The usage database {usage_path} cannot be read ({exc}).") from exc
+        usage: UsageLog = open_usage(settings, upgrade=False)  # a probe reads; the bot migrates
+    except RecordsError as exc:
+        raise UsageUnreadableError(f"The usage database cannot be read: {exc}") from exc
+    try:
+        report["usage"] = asdict(usage.summary())
+    except SQLAlchemyError as exc:
+        raise UsageUnreadableError(
+            f"The usage database {usage.where} cannot be read ({type(exc).__name__})."
+        ) from exc
+    finally:
+        usage.close()
     return report
 
 
