@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ingest.lock import one_run_at_a_time
 from ingest.logs import configure_logging
 from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
 from ingest.runner import Progress, run
@@ -46,6 +47,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--json", action="store_true", help="one JSON object per line on stdout (for /reindex)"
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another ingest run holds the store, wait for it instead of exiting",
     )
     parser.add_argument(
         "--every",
@@ -97,15 +103,17 @@ def _run_once(
 ) -> int:
     progress = _progress(args.json)
     try:
-        report = run(
-            library.get(),
-            sources,
-            settings.ingest,
-            rebuild=args.rebuild,
-            dry_run=args.dry_run,
-            progress=progress,
-            stop=stop,
-        )
+        store = library.get()
+        with one_run_at_a_time(None if args.dry_run else store, wait=args.wait, progress=progress):
+            report = run(
+                store,
+                sources,
+                settings.ingest,
+                rebuild=args.rebuild,
+                dry_run=args.dry_run,
+                progress=progress,
+                stop=stop,
+            )
     except StoreError as exc:
         library.drop()  # the next pass reconnects: the server may be back by then
         logger.error("ingestion could not run error=%s", type(exc).__name__)

@@ -110,12 +110,15 @@ def rebuild_into(
             carried = _catch_up(collections, indexer, before, name, reembed=reembed, progress=progress)
             report.removed = [i for i in report.removed if i not in carried]
             collections.switch(name)
-    except BaseException:
+    except BaseException as exc:
         logger.warning("rebuild abandoned collection=%s; the previous index keeps serving", name)
         try:
             collections.drop(name)
         except Exception:  # the original error matters more; a leftover is dropped at the next switch
             logger.warning("could not drop abandoned collection=%s", name)
+        if isinstance(exc, NotFoundError):
+            # Another rebuild's switch dropped this one's collection (every other one is dropped then).
+            raise StoreBusy(SWITCHED_MEANWHILE) from exc
         raise
     report.seconds = time.perf_counter() - started
     logger.info(
