@@ -45,6 +45,7 @@ class BriefLibrary:
         # ...and in every process and host writing to this library (see `store.locks`).
         self._store_lock = open_lock(settings, client, "write", "write to the brief index")
         self._rebuild_lock = threading.Lock()
+        self._seen: ActiveState | None = None  # the pointer as this client last saw (or wrote) it
 
     @property
     def embedder(self) -> Embedder:
@@ -73,13 +74,14 @@ class BriefLibrary:
         return state
 
     def _follow_other_writers(self) -> ActiveState | None:
-        """Read the pointer; when another process (or library) wrote since, reopen an embedded client so this
-        one neither serves nor overwrites a stale vector index. Called with the serving lock held."""
+        """Read the pointer; when another process (or library) wrote since this client last looked, reopen an
+        embedded client so this one neither serves nor overwrites a stale vector index. Called with the
+        serving lock held."""
         state = self._collections.state()
-        loaded = self._serving.loaded
-        if state is not None and state != loaded and state.writer != self._collections.writer:
+        if state is not None and state != self._seen and state.writer != self._collections.writer:
             self._client = fresh_client(self._client, self._settings)
             self._collections.rebind(self._client)
+        self._seen = state
         return state
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
@@ -148,7 +150,8 @@ class BriefLibrary:
         self, briefs: Iterable[Brief], scope: str | None, remove_missing: bool, progress: Progress | None
     ) -> SyncReport:
         with self._writing():
-            coll, _ = self._current()
+            # The collection only: the keyword index is reloaded after the lock is released.
+            state, coll = self._collections.active()
             report = sync_into(
                 self._indexer,
                 coll,
@@ -157,20 +160,23 @@ class BriefLibrary:
                 remove_missing=remove_missing,
                 progress=progress or _no_progress,
             )
-            if report.added or report.updated or report.removed:
-                self._collections.touch(self._loaded_state())
-                self._current()  # reload here, in the writer's thread, rather than in the next question's
-            return report
+            changed = bool(report.added or report.updated or report.removed)
+            if changed:
+                self._seen = self._collections.touch(state)
+        if changed:
+            self._current()  # reload here, in the writer's thread, rather than in the next question's
+        return report
 
     def remove(self, brief_ids: list[str]) -> list[str]:
         with self._writing():
-            coll, _ = self._current()
+            state, coll = self._collections.active()
             present = list(stored_briefs(coll, {"brief_id": {"$in": brief_ids}})) if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
-                self._collections.touch(self._loaded_state())
-                self._current()
-            return present
+                self._seen = self._collections.touch(state)
+        if present:
+            self._current()
+        return present
 
     def rebuild(
         self,

@@ -110,6 +110,9 @@ class FileLock:
                 if not announced:
                     logger.info("waiting for lock=%s held %s", self.path.name, _described(self.holder()))
                     announced = True
+                if deadline is None:
+                    fcntl.flock(fd, fcntl.LOCK_EX)  # the kernel wakes us: no polling, no starving
+                    break
                 time.sleep(POLL_SECONDS)
         me = Holder.me()
         os.ftruncate(fd, 0)

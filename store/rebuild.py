@@ -107,9 +107,12 @@ def rebuild_into(
         kept = {b.id for b in briefs} | set(carry)
         report.removed = sorted(i for i, s in before.briefs.items() if s.scope in scopes and i not in kept)
         with locked():
+            held_from = time.perf_counter()
             carried = _catch_up(collections, indexer, before, name, reembed=reembed, progress=progress)
             report.removed = [i for i in report.removed if i not in carried]
             collections.switch(name)
+            held_ms = (time.perf_counter() - held_from) * 1000
+            logger.info("rebuild caught up carried=%s write_lock_ms=%.0f", len(carried), held_ms)
     except BaseException as exc:
         logger.warning("rebuild abandoned collection=%s; the previous index keeps serving", name)
         try:
@@ -173,6 +176,4 @@ def _catch_up(
     for start in range(0, len(changed), WRITE_BATCH):
         part = changed[start : start + WRITE_BATCH]
         indexer.copy(serving, new, {"brief_id": {"$in": part}}, progress, reembed=reembed)
-    if changed or gone:
-        logger.info("rebuild caught up with concurrent writes carried=%s removed=%s", len(changed), len(gone))
     return set(changed) | set(gone)
