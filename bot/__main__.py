@@ -24,6 +24,7 @@ from bot.answering.engine import Answerer, build_answerer
 from bot.settings import BotSettings
 from store import log_setup
 from store.errors import StoreError
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 if TYPE_CHECKING:
     from store.library import BriefLibrary
@@ -86,7 +87,11 @@ def open_answerer(settings: BotSettings) -> Answerer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
+    try:
+        settings = load_settings(BotSettings)
+    except BadSettings as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_BAD_SETTINGS
     command = args.command or "run"
     telegram = command == "run" and settings.telegram.token is not None
     configure_logging(settings, interactive=not telegram)

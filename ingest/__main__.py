@@ -1,7 +1,8 @@
 """`python -m ingest SOURCE... [--rebuild] [--dry-run] [--json] [--every SECONDS]`: the ingestion job's CLI.
 
 The only place that builds settings, configures logging, opens the store and turns errors into messages.
-Exit code 0 when the run completed (even with failed files), 1 when it could not run.
+Exit code 0 when the run completed (even with failed files), 1 when it could not run (store unavailable,
+another run in progress), 2 when the settings are bad.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
 from ingest.lock import one_run_at_a_time
 from ingest.logs import configure_logging
 from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
@@ -22,7 +21,7 @@ from ingest.runner import Progress, run
 from ingest.schedule import KeptOpen, install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
-from store.settings import settings_problems
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 logger = logging.getLogger("ingest")
 
@@ -68,10 +67,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        settings = IngestSettings()  # type: ignore[call-arg]  # fields come from the environment
-    except ValidationError as exc:
-        _fail(args.json, f"Bad settings: {settings_problems(exc)}")
-        return EXIT_CANNOT_RUN
+        settings = load_settings(IngestSettings)
+    except BadSettings as exc:
+        _fail(args.json, exc.message())
+        return EXIT_BAD_SETTINGS
     configure_logging(settings)
     sources = list(args.sources or settings.ingest.sources)
     stop = threading.Event()
