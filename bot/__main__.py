@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import console
 from bot.answering.engine import Answerer, build_answerer
+from bot.background import start_warm_up
 from bot.settings import BotSettings
 from store import log_setup
 from store.errors import StoreError
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "ask":
         return console.ask_once(answerer, args.question, sys.stdout, as_json=args.json)
     # Sentence vectors are embedded in the background while the person types their first question.
-    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
+    start_warm_up(answerer)
     console.chat(answerer, input, sys.stdout, greeting=NO_TOKEN_HINT if command == "run" else "")
     return 0
 

@@ -10,7 +10,6 @@ one-question-at-a-time rule.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -26,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.background import start_warm_up
 from bot.ingest_runner import IngestError, IngestRunner, index_if_empty
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
@@ -150,7 +150,7 @@ def run_telegram(settings: BotSettings) -> None:
     answerer = build_answerer(settings, library)
     # Sentence vectors of every brief are embedded (or read from the on-disk cache) in the background, so the
     # first questions are answered as fast as later ones.
-    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
+    start_warm_up(answerer)
     app = build_application(settings, library, answerer)
     drop_backlog = tg.backlog_max_age == 0
     if tg.webhook_url:
