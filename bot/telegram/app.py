@@ -35,6 +35,7 @@ from bot.telegram.gate import Gate
 from bot.telegram.ports import AnswerEngine, Library
 from bot.telegram.sender import Sender
 from bot.telegram.services import BotApp, BotContext, Services
+from bot.telegram.webhook import install_strict_json
 from bot.usage import UsageLog
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def build_application(
     tg = settings.telegram
     if tg.token is None:
         raise ValueError("BRIEFBOT_TELEGRAM__TOKEN is not set")
+    install_strict_json()
     builder = (
         ApplicationBuilder()
         .token(tg.token.get_secret_value())
