@@ -87,6 +87,7 @@ def test_sync_lifecycle_add_unchanged_update_remove(workdir: Path, cli: Cli) -> 
         "unchanged",
         "removed",
         "failed",
+        "skipped",
         "chunks_embedded",
         "seconds",
     }
