@@ -158,7 +158,9 @@ class ChromaLock:
             meta = {"pid": me.pid, "host": me.host, "since": me.since, "renewed": me.since, "token": token}
             try:
                 with guard("take lock"):
-                    self._coll = self._client.create_collection(self._name, metadata=meta)
+                    self._coll = self._client.create_collection(
+                        self._name, metadata=meta, embedding_function=None
+                    )
                 break
             except Exception as exc:
                 if "already exists" not in str(exc).lower():
@@ -183,7 +185,7 @@ class ChromaLock:
     def _read(self) -> dict[str, Any] | None:
         try:
             with guard("read lock"):
-                coll = self._client.get_collection(self._name)
+                coll = self._client.get_collection(self._name, embedding_function=None)
         except NotFoundError:
             return None
         return {**(coll.metadata or {}), "_coll": coll}
