@@ -39,6 +39,8 @@ from store.settings import StoreSettings
 
 logger = logging.getLogger(__name__)
 
+_HELD_HERE: set[str] = set()
+"""Tokens of the server-mode locks this process holds now (another of its threads may be the holder)."""
 LEASE_SECONDS = 60.0
 """A server-mode lock not renewed for this long belongs to a dead process (clocks of the hosts in sync)."""
 POLL_SECONDS = 0.2
@@ -168,7 +170,7 @@ class ChromaLock:
             current = self._read()
             if current is None:
                 continue  # released between our attempt and the look: try again at once
-            if time.time() - float(current.get("renewed", 0)) > self._lease:
+            if _left_behind(current) or time.time() - float(current.get("renewed", 0)) > self._lease:
                 self._break_stale(current)
                 continue
             if _expired(deadline):
@@ -178,6 +180,7 @@ class ChromaLock:
                 announced = True
             time.sleep(POLL_SECONDS)
         self._token = token
+        _HELD_HERE.add(token)
         self._stop.clear()
         self._renewer = threading.Thread(target=self._renew, name=f"lease-{self._name}", daemon=True)
         self._renewer.start()
@@ -218,6 +221,7 @@ class ChromaLock:
             self._renewer.join()
             self._renewer = None
         coll, self._coll = self._coll, None
+        _HELD_HERE.discard(self._token)
         if coll is None:
             return
         # By id, as when breaking: if ours was broken as stale meanwhile, the new holder's lock stays.
@@ -228,6 +232,8 @@ class ChromaLock:
                 self._client.delete_collection(tomb)
         except NotFoundError:
             logger.warning("lock=%s was broken as stale while held", self._name)
+        except Exception as exc:  # the server went away: the lock is left behind, and broken as stale later
+            logger.warning("lock=%s not released error=%s", self._name, type(exc).__name__)
 
     def holder(self) -> Holder | None:
         return _holder_of(self._read())
@@ -248,6 +254,24 @@ def held(lock: Lock, wait: float | None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _left_behind(meta: dict[str, Any]) -> bool:
+    """A lock taken on this host by a process that is gone, or by this very process (whose earlier release
+    failed because the server was away: this process never waits for itself): stale without waiting for its
+    lease to run out."""
+    if meta.get("host") != socket.gethostname() or "pid" not in meta:
+        return False
+    pid = int(meta["pid"])
+    if pid == os.getpid():
+        return str(meta.get("token")) not in _HELD_HERE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by another user
+    return False
 
 
 def _holder_of(meta: dict[str, Any] | None) -> Holder | None:

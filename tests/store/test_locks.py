@@ -93,3 +93,21 @@ def test_a_killed_holder_does_not_block_the_next_run(settings: StoreSettings) ->
     again = open_lock(settings, client, "ingest", "ingest run")
     again.acquire(0)
     again.release()
+
+
+@pytest.mark.server
+def test_a_lock_left_on_the_server_by_a_dead_process_on_this_host_is_taken_at_once(
+    chroma_server: ChromaServer,
+) -> None:
+    """What a run cut off by a Chroma outage leaves behind: the next run must not wait out the lease."""
+    settings = StoreSettings(
+        chroma_host=chroma_server.host,
+        chroma_port=chroma_server.port,
+        collection=f"left{time.time_ns() % 10**9}",
+    )
+    kill(hold_in_child(settings))
+    lock = open_lock(settings, open_client(settings), "ingest", "ingest run")
+    started = time.monotonic()
+    lock.acquire(0)  # no waiting at all: the holder is known to be dead
+    lock.release()
+    assert time.monotonic() - started < 5
