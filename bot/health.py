@@ -17,14 +17,13 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import BotSettings
 from bot.usage import RecordsError, UsageLog, open_usage
 from store import log_setup
 from store.errors import EmbeddingFailed, EmbeddingMismatch, IndexMissing, StoreError, StoreUnavailable
-from store.settings import settings_problems
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
     try:
-        settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    except ValidationError as exc:
-        status, report = UNHEALTHY, _failure("settings", f"settings do not load: {settings_problems(exc)}")
+        settings = load_settings(BotSettings)
+    except BadSettings as exc:
+        status, report = EXIT_BAD_SETTINGS, _failure("settings", exc.message())
     else:
         # Quiet (a probe that runs every minute must not flood the container log) and scrubbed of secrets.
         log_setup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())

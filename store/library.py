@@ -6,7 +6,8 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -16,12 +17,14 @@ from store.chroma_client import fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
 from store.indexer import Indexer, Progress, _no_progress, first_chunk_metadatas, stored_briefs
+from store.locks import Lock, held, open_lock
+from store.rebuild import rebuild_into
 from store.records import brief_info, passage
 from store.search import HybridSearcher
 from store.serving import Serving
 from store.settings import StoreSettings
 from store.types import Brief, BriefInfo, Passage, SearchFilters, StoreStats, SyncReport
-from store.writes import rebuild_into, sync_into
+from store.writes import sync_into
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +41,26 @@ class BriefLibrary:
             embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap
         )
         self._serving = Serving(self._collections, embedder, settings.search, self._follow_other_writers)
-        self._write_lock = threading.Lock()  # one write at a time in this process
+        self._write_lock = threading.Lock()  # one write at a time in this process...
+        # ...and in every process and host writing to this library (see `store.locks`).
+        self._store_lock = open_lock(settings, client, "write", "write to the brief index")
+        self._rebuild_lock = threading.Lock()
+        self._seen: ActiveState | None = None  # the pointer as this client last saw (or wrote) it
 
     @property
     def embedder(self) -> Embedder:
         return self._embedder
+
+    def lock(self, name: str, what: str) -> Lock:
+        """Another store-wide lock of this library, e.g. the ingestion job's "one run at a time"."""
+        return open_lock(self._settings, self._client, name, what)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The write lock, held for one write; other processes' writes are caught up with first."""
+        with self._write_lock, held(self._store_lock, None):
+            self._serving.follow()
+            yield
 
     # -- reading -------------------------------------------------------------------------------------------
 
@@ -56,13 +74,14 @@ class BriefLibrary:
         return state
 
     def _follow_other_writers(self) -> ActiveState | None:
-        """Read the pointer; when another process (or library) wrote since, reopen an embedded client so this
-        one neither serves nor overwrites a stale vector index. Called with the serving lock held."""
+        """Read the pointer; when another process (or library) wrote since this client last looked, reopen an
+        embedded client so this one neither serves nor overwrites a stale vector index. Called with the
+        serving lock held."""
         state = self._collections.state()
-        loaded = self._serving.loaded
-        if state is not None and state != loaded and state.writer != self._collections.writer:
+        if state is not None and state != self._seen and state.writer != self._collections.writer:
             self._client = fresh_client(self._client, self._settings)
             self._collections.rebind(self._client)
+        self._seen = state
         return state
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
@@ -130,8 +149,9 @@ class BriefLibrary:
     def _write(
         self, briefs: Iterable[Brief], scope: str | None, remove_missing: bool, progress: Progress | None
     ) -> SyncReport:
-        with self._write_lock:
-            coll, _ = self._current()
+        with self._writing():
+            # The collection only: the keyword index is reloaded after the lock is released.
+            state, coll = self._collections.active()
             report = sync_into(
                 self._indexer,
                 coll,
@@ -140,20 +160,23 @@ class BriefLibrary:
                 remove_missing=remove_missing,
                 progress=progress or _no_progress,
             )
-            if report.added or report.updated or report.removed:
-                self._collections.touch(self._loaded_state())
-                self._current()  # reload here, in the writer's thread, rather than in the next question's
-            return report
+            changed = bool(report.added or report.updated or report.removed)
+            if changed:
+                self._seen = self._collections.touch(state)
+        if changed:
+            self._current()  # reload here, in the writer's thread, rather than in the next question's
+        return report
 
     def remove(self, brief_ids: list[str]) -> list[str]:
-        with self._write_lock:
-            coll, _ = self._current()
+        with self._writing():
+            state, coll = self._collections.active()
             present = list(stored_briefs(coll, {"brief_id": {"$in": brief_ids}})) if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
-                self._collections.touch(self._loaded_state())
-                self._current()
-            return present
+                self._seen = self._collections.touch(state)
+        if present:
+            self._current()
+        return present
 
     def rebuild(
         self,
@@ -163,15 +186,16 @@ class BriefLibrary:
         carry_over: Iterable[str] = (),
     ) -> SyncReport:
         """Write a fresh collection (other scopes, and the `carry_over` briefs of these, copied over) and
-        switch to it only once it is complete."""
-        with self._write_lock:
-            self._serving.follow()  # not `_current()`: a model mismatch must not stop a rebuild
+        switch to it only once it is complete; writes made meanwhile are carried over (`store.rebuild`)."""
+        # Not `_current()` inside: a model mismatch must not stop a rebuild.
+        with self._rebuild_lock:
             report = rebuild_into(
                 self._collections,
                 self._indexer,
                 self._embedder,
                 list(briefs),
                 scopes,
+                locked=self._writing,
                 progress=progress or _no_progress,
                 carry_over=list(carry_over),
             )

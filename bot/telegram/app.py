@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import threading
 from typing import Any
 
 from aiohttp import web
@@ -29,6 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.background import start_warm_up
 from bot.coordination import Coordination, namespace_of, open_coordination
 from bot.ingest_runner import IngestError, IngestRunner, index_if_empty
 from bot.settings import BotSettings
@@ -169,7 +169,7 @@ def run_telegram(settings: BotSettings) -> None:
     answerer = build_answerer(settings, library)
     # Sentence vectors of every brief are embedded (or read from the on-disk cache) in the background, so the
     # first questions are answered as fast as later ones.
-    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
+    start_warm_up(answerer)
     serve(settings, library, answerer)
 
 

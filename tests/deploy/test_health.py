@@ -318,13 +318,14 @@ def test_unreachable_server_is_unhealthy_with_a_polite_reason(
     assert status == 1 and report["failed_check"] == "chroma"
 
 
-def test_bad_settings_are_named_without_echoing_values(
+def test_bad_settings_are_named_with_the_expected_form(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PORT", "hunter2")
-    assert main(["--json"]) == 1
+    monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PORT", "eighty")
+    monkeypatch.setenv("BRIEFBOT_TELEGRAM__TOKEN", "123456:hunter2-secret-token-value-xxxxxxxxxx")
+    assert main(["--json"]) == 2
     out = capsys.readouterr().out
     report = json.loads(out)
     assert report["status"] == "error" and report["failed_check"] == "settings"
-    assert "store.chroma_port" in report["error"]
+    assert "BRIEFBOT_STORE__CHROMA_PORT='eighty': expected a whole number" in report["error"]
     assert "hunter2" not in out
