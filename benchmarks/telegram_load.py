@@ -5,6 +5,7 @@ as people do); then the same again while an admin's `/reindex full` runs. Report
 (user's send -> answer visible in the emulator) and checks every question was answered without an error.
 
     .venv/bin/python benchmarks/telegram_load.py [--users 20] [--questions 5] [--briefs 46]
+    .venv/bin/python benchmarks/telegram_load.py --replicas 2 [--json] [--fake-engine]  # replicas_load.py
 
 Needs node + `npm ci` in tests/telegram_emulator and the `chroma` CLI (a Chroma server is started in a temp
 folder, since the reindex child process and the bot write the same index). Everything listens on 127.0.0.1.
@@ -182,5 +183,18 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--briefs", type=int, default=46)
+    parser.add_argument(
+        "--replicas", type=int, default=0, help="N webhook replicas on Redis + PostgreSQL, one killed halfway"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="with --replicas: the last line is one JSON object"
+    )
+    parser.add_argument(
+        "--fake-engine", action="store_true", help="with --replicas: the tests' instant engine"
+    )
     args = parser.parse_args()
+    if args.replicas:
+        from benchmarks import replicas_load
+
+        sys.exit(replicas_load.main(args))
     sys.exit(asyncio.run(main(args.users, args.questions, args.briefs)))

@@ -14,16 +14,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import console
 from bot.answering.engine import Answerer, build_answerer
+from bot.background import start_warm_up
 from bot.settings import BotSettings
 from store import log_setup
 from store.errors import StoreError
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 if TYPE_CHECKING:
     from store.library import BriefLibrary
@@ -86,15 +87,25 @@ def open_answerer(settings: BotSettings) -> Answerer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
+    try:
+        settings = load_settings(BotSettings)
+    except BadSettings as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_BAD_SETTINGS
     command = args.command or "run"
     telegram = command == "run" and settings.telegram.token is not None
     configure_logging(settings, interactive=not telegram)
     try:
         if telegram:
-            from bot.telegram.app import run_telegram
+            from bot.coordination import CoordinationError
+            from bot.telegram.app import AnotherPollerError, run_telegram
+            from bot.usage import RecordsError
 
-            run_telegram(settings)
+            try:
+                run_telegram(settings)
+            except (AnotherPollerError, CoordinationError, RecordsError) as exc:  # written to be shown as is
+                print(exc, file=sys.stderr)
+                return 1
             return 0
         answerer = open_answerer(settings)
     except StoreError as exc:
@@ -106,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "ask":
         return console.ask_once(answerer, args.question, sys.stdout, as_json=args.json)
     # Sentence vectors are embedded in the background while the person types their first question.
-    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
+    start_warm_up(answerer)
     console.chat(answerer, input, sys.stdout, greeting=NO_TOKEN_HINT if command == "run" else "")
     return 0
 

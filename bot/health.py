@@ -1,7 +1,8 @@
 """Health check and operator stats without Telegram: `python -m bot.health [--json]`.
 
-Exit status 0 when the settings load, Chroma answers, the active collection exists and was built with the
-configured embedding model, that model's package is installed and the usage log (if any) reads; 1 otherwise.
+Exit status 0 when the settings load, Chroma answers, the active collection exists, an indexing run has
+completed into it, it was built with the configured embedding model, that model's package is installed and the
+usage log (if any) reads; 1 otherwise.
 The container's HEALTHCHECK runs it every minute, so it loads neither the embedding model nor the keyword
 index (see `store.probe`). With `--json` it prints the store's counts, each check's outcome and, if the bot
 has answered anything yet, the usage summary: the operator's `/stats` for shells, cron jobs and monitoring.
@@ -12,18 +13,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import sys
 from dataclasses import asdict
 from typing import Any
 
-from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import BotSettings
-from bot.usage import UsageLog
+from bot.usage import RecordsError, UsageLog, open_usage
 from store import log_setup
 from store.errors import EmbeddingFailed, EmbeddingMismatch, IndexMissing, StoreError, StoreUnavailable
-from store.settings import settings_problems
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +59,21 @@ def collect(settings: BotSettings) -> dict[str, Any]:
     report: dict[str, Any] = {"status": "ok", "store": store, "checks": checks}
     usage_path = settings.store.data_dir / "usage.sqlite3"
     # Never create the usage database from a probe: only report it once the bot has written it.
-    if not usage_path.exists():
+    if settings.records.url is None and not usage_path.exists():
         checks["usage"] = "none yet"
         return report
     try:
-        usage = UsageLog(usage_path)
-        try:
-            report["usage"] = asdict(usage.summary())
-        finally:
-            usage.close()
-    except sqlite3.Error as exc:
-        raise UsageUnreadableError(f"The usage database {usage_path} cannot be read ({exc}).") from exc
+        usage: UsageLog = open_usage(settings, upgrade=False)  # a probe reads; the bot migrates
+    except RecordsError as exc:
+        raise UsageUnreadableError(f"The usage database cannot be read: {exc}") from exc
+    try:
+        report["usage"] = asdict(usage.summary())
+    except SQLAlchemyError as exc:
+        raise UsageUnreadableError(
+            f"The usage database {usage.where} cannot be read ({type(exc).__name__})."
+        ) from exc
+    finally:
+        usage.close()
     return report
 
 
@@ -115,9 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
     try:
-        settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    except ValidationError as exc:
-        status, report = UNHEALTHY, _failure("settings", f"settings do not load: {settings_problems(exc)}")
+        settings = load_settings(BotSettings)
+    except BadSettings as exc:
+        status, report = EXIT_BAD_SETTINGS, _failure("settings", exc.message())
     else:
         # Quiet (a probe that runs every minute must not flood the container log) and scrubbed of secrets.
         log_setup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())

@@ -1,16 +1,19 @@
-"""A small sqlite log of questions, answers and 👍/👎 votes, for /stats and for curators.
+"""The records of questions, answers and 👍/👎 votes, for /stats and for curators: SQLite or PostgreSQL.
 
-One file in the data folder (`<data_dir>/usage.sqlite3`). Calls are serialised by a lock, so they are safe
-from worker threads; a committed write waits for the disk, so the event loop calls them through
-`asyncio.to_thread`. The citations of the most recent answers are kept too, so "Show passages" works after a
-restart; older ones are pruned (`keep_citations`), while questions, answers and votes are kept for good.
+By default one SQLite file in the data folder (`<data_dir>/usage.sqlite3`) that only this process writes; with
+`BRIEFBOT_RECORDS__URL` a PostgreSQL database that every replica shares, so a vote or "Show passages" pressed
+on one replica finds the answer another one gave. Both go through the same SQLAlchemy Core statements, and
+the schema is kept by Alembic migrations (`bot.records.migrate`), run when the log opens. Calls block (a
+committed write waits for the disk or the server), so the event loop calls them through `asyncio.to_thread`;
+they are safe from worker threads. The citations of the most recent answers are kept too, so "Show passages"
+works after a restart; older ones are pruned (`keep_citations`), while questions, answers and votes are kept
+for good.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 import statistics
 import threading
 import time
@@ -18,45 +21,32 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from bot import saved_citations
 from bot.answering.types import Answer, Citation
+from bot.records import migrate, schema
+from bot.records.schema import answers, votes
+
+if TYPE_CHECKING:
+    from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
 
 Vote = Literal["up", "down"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY,
-    asked_at REAL NOT NULL,
-    user_id INTEGER,
-    chat_id INTEGER,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    abstained INTEGER NOT NULL,
-    seconds REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS votes (
-    answer_id TEXT NOT NULL REFERENCES answers(id),
-    user_id INTEGER NOT NULL,
-    vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
-    voted_at REAL NOT NULL,
-    PRIMARY KEY (answer_id, user_id)
-);
-CREATE TABLE IF NOT EXISTS citations (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    answer_id TEXT NOT NULL UNIQUE REFERENCES answers(id),
-    mode TEXT NOT NULL,
-    record TEXT NOT NULL
-);
-"""
-
 KEEP_CITATIONS = 5000
 """Answers whose passages stay showable. A record is about 2 KB per citation (4 KB for a typical answer), so
 this caps the table near 20 MB while covering weeks of a team's questions."""
+
+
+class RecordsError(Exception):
+    """The records database cannot be opened or read; the message says which, without any password."""
 
 
 @dataclass(frozen=True)
@@ -68,20 +58,99 @@ class UsageSummary:
     down_votes: int
 
 
+@dataclass(frozen=True)
+class Unanswered:
+    """A question the briefs did not cover: what curators should add."""
+
+    asked_at: float
+    question: str
+    lang: str
+
+
+def _cause(exc: SQLAlchemyError) -> str:
+    """The driver's error name (what went wrong, e.g. OperationalError), never its message with the URL."""
+    orig = getattr(exc, "orig", None)
+    return type(orig or exc).__name__
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _engine(url: str, pool_size: int) -> Engine:
+    if url.startswith("sqlite"):
+        # One connection per call: SQLite opens in microseconds and a pooled one would pin a file lock.
+        engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True)
+
+
 class UsageLog:
     """Questions answered, abstentions, answer times, votes and the recent answers' citations."""
 
     def __init__(self, path: Path, *, keep_citations: int = KEEP_CITATIONS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._keep_citations = keep_citations
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._open(sqlite_url(path), keep_citations=keep_citations, pool_size=1)
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> UsageLog:
         return cls(data_dir / "usage.sqlite3")
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, keep_citations: int = KEEP_CITATIONS, pool_size: int = 5, upgrade: bool = True
+    ) -> UsageLog:
+        """The records at an SQLAlchemy URL (`postgresql+psycopg://...` or `sqlite:///...`); `upgrade=False`
+        leaves the schema as it is (a read-only probe)."""
+        log = cls.__new__(cls)
+        log._open(url, keep_citations=keep_citations, pool_size=pool_size, upgrade=upgrade)
+        return log
+
+    def _open(self, url: str, *, keep_citations: int, pool_size: int, upgrade: bool = True) -> None:
+        self._keep_citations = keep_citations
+        self._engine = _engine(url, pool_size)
+        self._dialect = self._engine.dialect.name
+        # SQLite has one writer at a time anyway; serialising here avoids "database is locked" retries.
+        self._lock: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if self._dialect == "sqlite" else contextlib.nullcontext()
+        )
+        try:
+            if upgrade:
+                migrate.upgrade(self._engine)
+            else:
+                migrate.current(self._engine)  # at least prove the database answers
+        except SQLAlchemyError as exc:
+            self._engine.dispose()
+            raise RecordsError(
+                f"The records database ({self.where}) cannot be opened: {_cause(exc)}."
+            ) from exc
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def revision(self) -> str | None:
+        """The schema revision the database is at."""
+        return migrate.current(self._engine)
+
+    @property
+    def where(self) -> str:
+        """The database's URL without its password, for messages and logs."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        with self._lock, self._engine.begin() as connection:
+            yield connection
 
     def record_answer(
         self,
@@ -95,28 +164,39 @@ class UsageLog:
         chat_id: int | None = None,
         citations: Sequence[Citation] = (),
         mode: str = "extractive",
+        answer_id: str | None = None,
     ) -> str:
         """Store one answered question (and its citations, if any) and return its id.
 
-        The id is short enough for a button's callback data; `saved_answer` finds the answer by it.
+        The id is short enough for a button's callback data; `saved_answer` finds the answer by it. A given
+        `answer_id` that is already stored (the same update answered again after a replica died) is kept as it
+        is, so a redelivered question is counted once.
         """
-        answer_id = uuid.uuid4().hex[:12]
+        answer_id = answer_id or uuid.uuid4().hex[:12]
         record = saved_citations.dumps(citations) if citations else None
-        with self._lock, self._transaction():
-            self._db.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (answer_id, time.time(), user_id, chat_id, question, answer, lang, int(abstained), seconds),
-            )
+        row = {
+            "id": answer_id,
+            "asked_at": time.time(),
+            "user_id": user_id,
+            "chat_id": chat_id,
+            "question": question,
+            "answer": answer,
+            "lang": lang,
+            "abstained": int(abstained),
+            "seconds": seconds,
+        }
+        # An answer and its citations go in together or not at all.
+        with self._begin() as db:
+            if db.execute(select(answers.c.id).where(answers.c.id == answer_id)).first() is not None:
+                return answer_id
+            db.execute(insert(answers).values(row))
             if record is not None:
-                cursor = self._db.execute(
-                    "INSERT INTO citations (answer_id, mode, record) VALUES (?, ?, ?)",
-                    (answer_id, mode, record),
-                )
+                saved = schema.citations
+                seq = db.execute(
+                    insert(saved).values(answer_id=answer_id, mode=mode, record=record).returning(saved.c.seq)
+                ).scalar_one()
                 # Sequence numbers only grow, so everything this far behind the newest row is out.
-                self._db.execute(
-                    "DELETE FROM citations WHERE seq <= ?",
-                    (int(cursor.lastrowid or 0) - self._keep_citations,),
-                )
+                db.execute(delete(saved).where(saved.c.seq <= int(seq) - self._keep_citations))
         return answer_id
 
     def saved_answer(self, answer_id: str) -> Answer | None:
@@ -124,24 +204,33 @@ class UsageLog:
 
         Only what was stored comes back: no timings, evidence, nearest briefs or notice.
         """
+        saved = schema.citations
+        query = (
+            select(
+                answers.c.question,
+                answers.c.answer,
+                answers.c.lang,
+                answers.c.abstained,
+                saved.c.mode,
+                saved.c.record,
+            )
+            .select_from(saved.join(answers, answers.c.id == saved.c.answer_id))
+            .where(saved.c.answer_id == answer_id)
+        )
         try:
-            with self._lock:
-                row = self._db.execute(
-                    "SELECT a.question, a.answer, a.lang, a.abstained, c.mode, c.record "
-                    "FROM citations c JOIN answers a ON a.id = c.answer_id WHERE c.answer_id = ?",
-                    (answer_id,),
-                ).fetchone()
+            with self._begin() as db:
+                row = db.execute(query).first()
             if row is None:
                 return None
             question, text, lang, abstained, mode, record = row
-            citations = saved_citations.loads(record)
-        except (sqlite3.Error, ValueError) as exc:
-            logger.warning("unreadable saved citations answer_id=%s error=%r", answer_id, exc)
+            cited = saved_citations.loads(record)
+        except (SQLAlchemyError, ValueError) as exc:
+            logger.warning("unreadable saved citations answer_id=%s error=%s", answer_id, type(exc).__name__)
             return None
         return Answer(
             question=str(question),
             text=str(text),
-            citations=citations,
+            citations=cited,
             lang=str(lang),
             abstained=bool(abstained),
             mode="generated" if mode == "generated" else "extractive",
@@ -150,60 +239,73 @@ class UsageLog:
     def record_vote(self, answer_id: str, user_id: int, vote: Vote) -> str | None:
         """Record (or change) a user's vote on an answer. Returns the answer's language, so the thanks can be
         said in it even after a restart; None when the answer is unknown."""
-        with self._lock:
-            known = self._db.execute("SELECT lang FROM answers WHERE id = ?", (answer_id,)).fetchone()
-            if not known:
+        dialect: Any = postgresql if self._dialect == "postgresql" else sqlite
+        upsert = dialect.insert(votes).values(
+            answer_id=answer_id, user_id=user_id, vote=vote, voted_at=time.time()
+        )
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[votes.c.answer_id, votes.c.user_id],
+            set_={"vote": upsert.excluded.vote, "voted_at": upsert.excluded.voted_at},
+        )
+        with self._begin() as db:
+            known = db.execute(select(answers.c.lang).where(answers.c.id == answer_id)).first()
+            if known is None:
                 logger.info("vote for unknown answer answer_id=%s", answer_id)
                 return None
-            self._db.execute(
-                "INSERT INTO votes VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(answer_id, user_id) "
-                "DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
-                (answer_id, user_id, vote, time.time()),
-            )
+            db.execute(upsert)
         return str(known[0])
 
     def votes_for(self, answer_id: str) -> dict[str, int]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT vote, COUNT(*) FROM votes WHERE answer_id = ? GROUP BY vote", (answer_id,)
-            ).fetchall()
+        query = (
+            select(votes.c.vote, func.count()).where(votes.c.answer_id == answer_id).group_by(votes.c.vote)
+        )
+        with self._begin() as db:
+            rows = db.execute(query).all()
         return {str(vote): int(count) for vote, count in rows}
 
     def answer_of(self, answer_id: str) -> tuple[str, str] | None:
         """(question, answer) of a recorded answer."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT question, answer FROM answers WHERE id = ?", (answer_id,)
-            ).fetchone()
+        with self._begin() as db:
+            row = db.execute(
+                select(answers.c.question, answers.c.answer).where(answers.c.id == answer_id)
+            ).first()
         return (str(row[0]), str(row[1])) if row else None
 
+    def unanswered(self, limit: int = 20) -> list[Unanswered]:
+        """The most recent questions the briefs did not cover, newest first."""
+        query = (
+            select(answers.c.asked_at, answers.c.question, answers.c.lang)
+            .where(answers.c.abstained == 1)
+            .order_by(answers.c.asked_at.desc())
+            .limit(limit)
+        )
+        with self._begin() as db:
+            rows = db.execute(query).all()
+        return [Unanswered(float(at), str(question), str(lang)) for at, question, lang in rows]
+
     def summary(self) -> UsageSummary:
-        with self._lock:
-            questions, abstentions = self._db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(abstained), 0) FROM answers"
-            ).fetchone()
-            seconds = [row[0] for row in self._db.execute("SELECT seconds FROM answers")]
-            votes = dict(self._db.execute("SELECT vote, COUNT(*) FROM votes GROUP BY vote").fetchall())
+        with self._begin() as db:
+            questions, abstentions = db.execute(
+                select(func.count(), func.coalesce(func.sum(answers.c.abstained), 0))
+            ).one()
+            seconds = list(db.execute(select(answers.c.seconds)).scalars())
+            counted = db.execute(select(votes.c.vote, func.count()).group_by(votes.c.vote)).all()
+        tally = {str(vote): int(count) for vote, count in counted}
         return UsageSummary(
             questions=int(questions),
             abstentions=int(abstentions),
             median_seconds=statistics.median(seconds) if seconds else None,
-            up_votes=int(votes.get("up", 0)),
-            down_votes=int(votes.get("down", 0)),
+            up_votes=tally.get("up", 0),
+            down_votes=tally.get("down", 0),
         )
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        # The connection autocommits; an answer and its citations go in together or not at all.
-        self._db.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._engine.dispose()
+
+
+def open_usage(settings: BotSettings, *, upgrade: bool = True) -> UsageLog:
+    """The records the settings name: the shared database, or the SQLite file in the data folder."""
+    records = settings.records
+    if records.url is None:
+        return UsageLog.in_data_dir(settings.store.data_dir)
+    return UsageLog.from_url(records.url.get_secret_value(), pool_size=records.pool_size, upgrade=upgrade)

@@ -238,6 +238,9 @@ def run(args: argparse.Namespace) -> list[Record]:
     return records
 
 
+KEEP_ANSWERED = 0.9
+
+
 def fit(paths: list[Path]) -> None:
     """RANK_PRIOR by passage MRR@10 and answer-in-lead-span; then, per question language, the gate's curve.
 
@@ -262,12 +265,23 @@ def fit(paths: list[Path]) -> None:
         best = [max((float(x["answerable"]) for x in r.reads), default=0.0) for r in group]  # type: ignore[arg-type]
         pos = [b for b, r in zip(best, group, strict=True) if r.item.answerable]
         neg = [b for b, r in zip(best, group, strict=True) if not r.item.answerable]
+        curve = []
         for step in range(1, 20):
             cut = step / 20
             answered = sum(b >= cut for b in pos) / max(1, len(pos))
             declined = sum(b < cut for b in neg) / max(1, len(neg))
+            curve.append((answered, declined, cut))
             print(json.dumps({"lang": lang, "answerable": len(pos), "unanswerable": len(neg), "cutoff": cut,
                               "answered": round(answered, 3), "declined": round(declined, 3)}))  # fmt: skip
+        # The pick: the highest cut-off still answering KEEP_ANSWERED of the answerable questions. A wrongly
+        # declined question costs a user more than a quoted near-miss they can check in its citation.
+        keep = [c for c in curve if c[0] >= KEEP_ANSWERED] or curve[:1]
+        answered, declined, cut = keep[-1]
+        print(
+            json.dumps(
+                {"lang": lang, "pick": cut, "answered": round(answered, 3), "declined": round(declined, 3)}
+            )
+        )
 
 
 def _record(row: dict[str, object]) -> Record:

@@ -1,7 +1,8 @@
 """`python -m ingest SOURCE... [--rebuild] [--dry-run] [--json] [--every SECONDS]`: the ingestion job's CLI.
 
 The only place that builds settings, configures logging, opens the store and turns errors into messages.
-Exit code 0 when the run completed (even with failed files), 1 when it could not run.
+Exit code 0 when the run completed (even with failed files), 1 when it could not run (store unavailable,
+another run in progress), 2 when the settings are bad.
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
+from ingest.lock import one_run_at_a_time
 from ingest.logs import configure_logging
 from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
 from ingest.runner import Progress, run
 from ingest.schedule import KeptOpen, install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
-from store.settings import settings_problems
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 logger = logging.getLogger("ingest")
 
@@ -48,6 +48,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--json", action="store_true", help="one JSON object per line on stdout (for /reindex)"
     )
     parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another ingest run holds the store, wait for it instead of exiting",
+    )
+    parser.add_argument(
         "--every",
         type=float,
         metavar="SECONDS",
@@ -62,10 +67,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        settings = IngestSettings()  # type: ignore[call-arg]  # fields come from the environment
-    except ValidationError as exc:
-        _fail(args.json, f"Bad settings: {settings_problems(exc)}")
-        return EXIT_CANNOT_RUN
+        settings = load_settings(IngestSettings)
+    except BadSettings as exc:
+        _fail(args.json, exc.message())
+        return EXIT_BAD_SETTINGS
     configure_logging(settings)
     sources = list(args.sources or settings.ingest.sources)
     stop = threading.Event()
@@ -97,15 +102,17 @@ def _run_once(
 ) -> int:
     progress = _progress(args.json)
     try:
-        report = run(
-            library.get(),
-            sources,
-            settings.ingest,
-            rebuild=args.rebuild,
-            dry_run=args.dry_run,
-            progress=progress,
-            stop=stop,
-        )
+        store = library.get()
+        with one_run_at_a_time(None if args.dry_run else store, wait=args.wait, progress=progress):
+            report = run(
+                store,
+                sources,
+                settings.ingest,
+                rebuild=args.rebuild,
+                dry_run=args.dry_run,
+                progress=progress,
+                stop=stop,
+            )
     except StoreError as exc:
         library.drop()  # the next pass reconnects: the server may be back by then
         logger.error("ingestion could not run error=%s", type(exc).__name__)

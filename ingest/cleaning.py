@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ingest.dates import find_date
+
 _DASH = r"[—–-]"
 _CAPS = r"[A-Z][A-Z0-9.&' ]*[A-Z0-9.]"
 # "ZONA GADGET," alone on a line (the publisher), then "JAKARTA —" starting the next one (the place).
@@ -18,6 +20,9 @@ _PUBLISHER_LINE = re.compile(rf"^\s*({_CAPS}),?\s*$")
 _PLACE_LEAD = re.compile(rf"^\s*({_CAPS})\s*{_DASH}+\s*")
 # "JAKARTA, KOMPAS.com —" / "JAKARTA (Reuters) -" on one line.
 _PLACE_COMMA_SOURCE = re.compile(rf"^\s*({_CAPS}),\s*([A-Za-z][\w.&' ]{{1,40}}?)\s*{_DASH}+\s*")
+# "Jakarta Tech Review — 3 July 2025" alone on the first line; the name may be missing ("3 July 2025").
+_PUBLISHER_DATE = re.compile(rf"^\s*(?:([A-Z][\w.&' ]{{1,60}}?)\s*{_DASH}+\s*)?([^.!?]+?)\s*$")
+_DATE_WORDS = 5
 _PLACE_PAREN_SOURCE = re.compile(rf"^\s*({_CAPS})\s*\(([^)\n]{{2,40}})\)\s*{_DASH}+\s*")
 
 _TERMINAL = tuple('.!?:;"”’)»')
@@ -36,9 +41,22 @@ class Header:
     """The header as it appeared, for date lookup ("prefer dateline dates")."""
 
 
+def _publisher_and_date(line: str) -> Header | None:
+    """A first line that is only "Jakarta Tech Review — 3 July 2025" (or a date alone): header, not title."""
+    match = _PUBLISHER_DATE.match(line)
+    if match is None or len(match.group(2).split()) > _DATE_WORDS or find_date(match.group(2)) is None:
+        return None
+    name = (match.group(1) or "").strip() or None
+    if name and name.isupper() and _looks_like_place(name):
+        return Header(None, name, line)
+    return Header(name, None, line)
+
+
 def split_header(text: str) -> tuple[Header, str]:
     """Remove a publisher/dateline header from the top of `text`; return it and the remaining body."""
     lines = text.lstrip().split("\n")
+    if len(lines) > 1 and (dated := _publisher_and_date(lines[0])) is not None:
+        return dated, "\n".join(lines[1:])
     if len(lines) > 1 and _PUBLISHER_LINE.match(lines[0]) and (place := _PLACE_LEAD.match(lines[1])):
         source = _PUBLISHER_LINE.match(lines[0]).group(1)  # type: ignore[union-attr]
         header = Header(_strip_source(source), place.group(1), lines[0] + "\n" + place.group(0))

@@ -26,6 +26,7 @@ def summary_line(report: SyncReport, *, dry_run: bool = False) -> str:
         "unchanged": report.unchanged,
         "removed": report.removed,
         "failed": [[what, why] for what, why in report.failed],
+        "skipped": [[what, why] for what, why in report.skipped],
         "chunks_embedded": report.chunks_embedded,
         "seconds": report.seconds,
     }
@@ -52,6 +53,9 @@ def human_summary(report: SyncReport, *, dry_run: bool = False) -> str:
         lines.append(f"  {label:<10} {len(ids):>6}  {shown}".rstrip())
     lines.append(f"  {'failed':<10} {len(report.failed):>6}")
     lines += [f"    - {what}: {why}" for what, why in report.failed]
+    if report.skipped:
+        lines.append(f"  {'skipped':<10} {len(report.skipped):>6}")
+        lines += [f"    - {what}: {why}" for what, why in report.skipped]
     lines.append(f"  {report.chunks_embedded} chunks embedded in {report.seconds:.1f} s")
     return "\n".join(lines)
 

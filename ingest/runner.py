@@ -67,6 +67,7 @@ def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progre
     claim_ids(batches, {b.id: b.scope for b in stored})
     for batch in batches:
         report.failed += batch.failed
+        report.skipped += batch.skipped
     if rebuild:
         # Sources that could not be read are left out of `scopes`, so the store carries their briefs over.
         scopes = [b.scope for b in batches if b.complete]
@@ -98,6 +99,7 @@ def compare(library: Library | None, batches: list[SourceBatch]) -> SyncReport:
     yielded = {brief.id for b in batches if b.complete for brief in b.briefs}
     for batch in batches:
         report.failed += batch.failed
+        report.skipped += batch.skipped
         if not batch.complete:
             continue
         for brief in batch.briefs:

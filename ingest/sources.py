@@ -25,6 +25,7 @@ class SourceBatch:
     scope: str
     briefs: list[Brief] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     complete: bool = True
     """False when the source could not be read at all: its briefs must not be treated as deleted."""
     remove_missing: bool = True
@@ -41,12 +42,15 @@ def load_source(source: str, options: IngestOptions, fetcher: Fetcher) -> Source
         else:
             # Origins hang off the normalised scope, so "./briefs/" and "briefs" give the same origins
             # (the store treats a changed origin as a changed brief).
-            loaded = load_path(source, max_file_bytes=options.max_file_bytes, label=scope)
+            loaded = load_path(
+                source, max_file_bytes=options.max_file_bytes, label=scope, follow_links=options.follow_links
+            )
     except LoadError as exc:
         logger.info("skipped source=%s reason=%s", source, exc)
         loaded = LoadResult(failed=[(source, str(exc))])
         batch.complete = False
     batch.briefs, batch.failed = to_briefs(loaded, scope)
+    batch.skipped = loaded.skipped
     logger.info(
         "loaded source=%s briefs=%s failed=%s complete=%s",
         scope,

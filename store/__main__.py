@@ -8,12 +8,11 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from pydantic import ValidationError
-
 from store.errors import StoreError
 from store.library import open_library
 from store.log_setup import configure_logging
-from store.settings import BriefbotSettings, settings_problems
+from store.settings import BriefbotSettings
+from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        settings = BriefbotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    except ValidationError as exc:
-        print(f"error: bad settings: {settings_problems(exc)}", file=sys.stderr)
-        return 1
+        settings = load_settings(BriefbotSettings)
+    except BadSettings as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_BAD_SETTINGS
     # The shared setup, not basicConfig: it scrubs the Chroma token and API key from every line.
     configure_logging(settings.log_level, settings.log_format, secrets=settings.store.secret_values())
     try:

@@ -10,74 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from store.sentences import sentence_spans
 from store.types import Chunk
 
 TokenCounter = Callable[[str], int]
-
-# Words that end with a full stop without ending the sentence (compared lower-cased, without the dot).
-_ABBREVIATION_WORDS = """
-    rp dll dsb dst dkk tsb yth sdr sdri bpk ibu jl jln no nomor hlm tel telp kec kab prov ir drs dra
-    prof dr mr mrs ms jr sr st inc corp ltd co tbk pt cv vs etc e.g i.e approx est dept gov univ
-    jan feb mar apr jun jul agu aug sep sept okt oct nov des dec mt ps bn mln rb
-"""
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
-_HARD_BREAK = re.compile(r"\n\s*\n")
-_WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
 
 
 def approximate_tokens(text: str) -> int:
     """Subword count estimate for models without a tokenizer at hand (~1.4 tokens per word here)."""
     return max(1, round(len(text.split()) * 1.4))
-
-
-def _is_abbreviation(text: str, end: int) -> bool:
-    """True when the full stop ending at `end` ends an abbreviation or an initial ("Rp.", "U.S.", "J.")."""
-    if text[end - 1] != ".":
-        return False
-    match = _WORD_BEFORE.search(text, 0, end)
-    if not match:
-        return False
-    word = match.group(1).rstrip(".").lower()
-    if len(word) == 1 and word.isalpha():
-        return True  # an initial: "Jason D. Droege"
-    if "." in word:
-        return True  # dotted forms: "u.s", "e.g"
-    return word in _ABBREVIATIONS
-
-
-def _next_starts_sentence(text: str, pos: int) -> bool:
-    rest = text[pos:].lstrip()
-    if not rest:
-        return True
-    first = rest[0]
-    return first.isupper() or first.isdigit() or first in "\"'“‘([-–—•*"
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) spans of sentences, trimmed of surrounding whitespace, in order."""
-    cuts: set[int] = {m.start() for m in _HARD_BREAK.finditer(text)}
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if not _is_abbreviation(text, match.start() + 1 if text[match.start()] == "." else end) and (
-            _next_starts_sentence(text, end)
-        ):
-            cuts.add(end)
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for cut in [*sorted(cuts), len(text)]:
-        spans.extend(_trimmed(text, start, cut))
-        start = cut
-    return spans
-
-
-def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return [(start, end)] if end > start else []
 
 
 def _split_long(text: str, span: tuple[int, int], tokens: int, limit: int) -> list[tuple[int, int]]:
@@ -101,7 +42,7 @@ def chunk_text(
 ) -> list[Chunk]:
     """Chunk `text` into sentence-aligned spans; see the module docstring."""
     units: list[tuple[int, int, int]] = []  # (start, end, tokens)
-    for span in split_sentences(text):
+    for span in sentence_spans(text):
         tokens = count_tokens(text[span[0] : span[1]])
         if tokens <= chunk_size:
             units.append((*span, tokens))

@@ -4,7 +4,8 @@ StoreError
 ├── StoreUnavailable        the Chroma server cannot be reached (try again later)
 ├── EmbeddingMismatch       the collection was built with another embedding model or dimension
 ├── EmbeddingFailed         the embedding backend failed (bad config, endpoint down)
-└── IndexMissing            no serving collection to look at (raised by probes, which create nothing)
+├── IndexMissing            no serving collection to look at (raised by probes, which create nothing)
+└── StoreBusy               another process holds a lock it did not release in time (another ingest run)
 """
 
 
@@ -26,3 +27,7 @@ class EmbeddingFailed(StoreError):  # noqa: N818 (contract names, see docs/archi
 
 class IndexMissing(StoreError):  # noqa: N818 (named like its siblings)
     """There is no brief index to serve yet, or the one the pointer names is gone."""
+
+
+class StoreBusy(StoreError):  # noqa: N818 (named like its siblings)
+    """Another process holds a store lock (another ingest run); the message says who and since when."""

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 WRITE_BATCH = 256
+EMBED_STEP = 32
+"""Chunks embedded between two progress reports: a few seconds of work on two cores, so /reindex moves."""
 
 
 def _no_progress(done: int, total: int, stage: str) -> None:
@@ -96,9 +98,9 @@ class Indexer:
         progress(0, total, "embedding")
         misses_before = getattr(self._embedder, "misses", None)
         vectors: list[Any] = []
-        for start in range(0, total, WRITE_BATCH):
-            vectors.extend(self._embedder.embed_passages(texts[start : start + WRITE_BATCH]))
-            progress(min(start + WRITE_BATCH, total), total, "embedding")
+        for start in range(0, total, EMBED_STEP):
+            vectors.extend(self._embedder.embed_passages(texts[start : start + EMBED_STEP]))
+            progress(min(start + EMBED_STEP, total), total, "embedding")
         misses_after = getattr(self._embedder, "misses", None)
         if isinstance(misses_before, int) and isinstance(misses_after, int):
             report.chunks_embedded += misses_after - misses_before

@@ -18,12 +18,14 @@ from store.chroma_client import fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
 from store.indexer import Indexer, Progress, Stored, _no_progress, first_chunk_metadatas
+from store.locks import Lock, held, open_lock
+from store.rebuild import rebuild_into
 from store.records import brief_info, passage
 from store.search import HybridSearcher
 from store.serving import Serving
 from store.settings import StoreSettings
 from store.types import Brief, BriefInfo, Passage, SearchFilters, StoreStats, SyncReport
-from store.writes import rebuild_into, sync_into
+from store.writes import sync_into
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,11 @@ class BriefLibrary:
             keyword_folder=settings.resolved_keyword_path(),
             library_name=keyword_file_name(settings),
         )
-        self._write_lock = threading.Lock()  # one write at a time in this process
+        self._write_lock = threading.Lock()  # one write at a time in this process...
+        # ...and in every process and host writing to this library (see `store.locks`).
+        self._store_lock = open_lock(settings, client, "write", "write to the brief index")
+        self._rebuild_lock = threading.Lock()
+        self._seen: ActiveState | None = None  # the pointer as this client last saw (or wrote) it
         # Every brief's first-chunk metadata, for the pointer state it was read at: one read serves a whole
         # no-change ingestion pass (its listing, then each source's sync) instead of one Chroma scan per call.
         self._listing: tuple[ActiveState, list[BriefInfo]] | None = None
@@ -55,6 +61,17 @@ class BriefLibrary:
     @property
     def embedder(self) -> Embedder:
         return self._embedder
+
+    def lock(self, name: str, what: str) -> Lock:
+        """Another store-wide lock of this library, e.g. the ingestion job's "one run at a time"."""
+        return open_lock(self._settings, self._client, name, what)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The write lock, held for one write; other processes' writes are caught up with first."""
+        with self._write_lock, held(self._store_lock, None):
+            self._serving.follow()
+            yield
 
     # -- reading -------------------------------------------------------------------------------------------
 
@@ -68,13 +85,14 @@ class BriefLibrary:
         return state
 
     def _follow_other_writers(self) -> ActiveState | None:
-        """Read the pointer; when another process (or library) wrote since, reopen an embedded client so this
-        one neither serves nor overwrites a stale vector index. Called with the serving lock held."""
+        """Read the pointer; when another process (or library) wrote since this client last looked, reopen an
+        embedded client so this one neither serves nor overwrites a stale vector index. Called with the
+        serving lock held."""
         state = self._collections.state()
-        loaded = self._serving.loaded
-        if state is not None and state != loaded and state.writer != self._collections.writer:
+        if state is not None and state != self._seen and state.writer != self._collections.writer:
             self._client = fresh_client(self._client, self._settings)
             self._collections.rebind(self._client)
+        self._seen = state
         return state
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
@@ -90,9 +108,8 @@ class BriefLibrary:
         logger.info("search k=%s returned=%s ms=%.0f", k, len(found), (time.perf_counter() - started) * 1000)
         return found
 
-    def _all_briefs(self, coll: Any) -> list[BriefInfo]:
-        """Every stored brief, read once per pointer state (any write moves the pointer)."""
-        state = self._loaded_state()
+    def _all_briefs(self, coll: Any, state: ActiveState) -> list[BriefInfo]:
+        """Every brief `coll` holds at pointer `state`, read once per state (any write moves the pointer)."""
         listing = self._listing
         if listing is None or listing[0] != state:
             # The keyword file holds the same metadata; Chroma is scanned only when the file is not current.
@@ -103,10 +120,9 @@ class BriefLibrary:
             self._listing = listing
         return listing[1]
 
-    def _stored(self, coll: Any) -> dict[str, Stored]:
-        return {
-            b.id: Stored(b.content_hash, b.chunk_count, b.scope, b.origin) for b in self._all_briefs(coll)
-        }
+    def _stored(self, coll: Any, state: ActiveState) -> dict[str, Stored]:
+        infos = self._all_briefs(coll, state)
+        return {b.id: Stored(b.content_hash, b.chunk_count, b.scope, b.origin) for b in infos}
 
     @contextmanager
     def _recover_on_error(self) -> Iterator[None]:
@@ -124,7 +140,7 @@ class BriefLibrary:
 
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
         coll, _ = self._current()
-        infos = [b for b in self._all_briefs(coll) if scope is None or b.scope == scope]
+        infos = [b for b in self._all_briefs(coll, self._loaded_state()) if scope is None or b.scope == scope]
         return sorted(infos, key=lambda b: (b.published or date.min, b.id), reverse=True)
 
     def passages_of(self, brief_id: str) -> list[Passage]:
@@ -173,8 +189,9 @@ class BriefLibrary:
     def _write(
         self, briefs: Iterable[Brief], scope: str | None, remove_missing: bool, progress: Progress | None
     ) -> SyncReport:
-        with self._write_lock, self._recover_on_error():
-            coll, _ = self._current()
+        with self._writing(), self._recover_on_error():
+            # The collection only: the searcher is reloaded after the lock is released.
+            state, coll = self._collections.active()
             report = sync_into(
                 self._indexer,
                 coll,
@@ -182,28 +199,27 @@ class BriefLibrary:
                 scope,
                 remove_missing=remove_missing,
                 progress=progress or _no_progress,
-                stored=self._stored(coll),
+                stored=self._stored(coll, state),
             )
-            if report.added or report.updated or report.removed:
-                changed = [*report.added, *report.updated, *report.removed]
-                self._serving.record_write(
-                    coll, changed, lambda: self._collections.touch(self._loaded_state())
-                )
-                self._current()  # reload here, in the writer's thread, rather than in the next question's
-            return report
+            changed = bool(report.added or report.updated or report.removed)
+            if changed:
+                ids = [*report.added, *report.updated, *report.removed]
+                self._seen = self._serving.record_write(coll, ids, lambda: self._collections.touch(state))
+        if changed:
+            self._current()  # reload here, in the writer's thread, rather than in the next question's
+        return report
 
     def remove(self, brief_ids: list[str]) -> list[str]:
-        with self._write_lock, self._recover_on_error():
-            coll, _ = self._current()
+        with self._writing(), self._recover_on_error():
+            state, coll = self._collections.active()
             wanted = set(brief_ids)
-            present = [b.id for b in self._all_briefs(coll) if b.id in wanted] if brief_ids else []
+            present = [b.id for b in self._all_briefs(coll, state) if b.id in wanted] if brief_ids else []
             if present:
                 self._indexer.delete(coll, present)
-                self._serving.record_write(
-                    coll, present, lambda: self._collections.touch(self._loaded_state())
-                )
-                self._current()
-            return present
+                self._seen = self._serving.record_write(coll, present, lambda: self._collections.touch(state))
+        if present:
+            self._current()
+        return present
 
     def rebuild(
         self,
@@ -213,15 +229,16 @@ class BriefLibrary:
         carry_over: Iterable[str] = (),
     ) -> SyncReport:
         """Write a fresh collection (other scopes, and the `carry_over` briefs of these, copied over) and
-        switch to it only once it is complete."""
-        with self._write_lock:
-            self._serving.follow()  # not `_current()`: a model mismatch must not stop a rebuild
+        switch to it only once it is complete; writes made meanwhile are carried over (`store.rebuild`)."""
+        # Not `_current()` inside: a model mismatch must not stop a rebuild.
+        with self._rebuild_lock:
             report = rebuild_into(
                 self._collections,
                 self._indexer,
                 self._embedder,
                 list(briefs),
                 scopes,
+                locked=self._writing,
                 progress=progress or _no_progress,
                 carry_over=list(carry_over),
             )

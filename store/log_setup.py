@@ -12,8 +12,10 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, TextIO
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
@@ -102,6 +104,32 @@ class TextFormatter(logging.Formatter):
         return f"{head} {facts}{sep}{tail}"
 
 
+def _route_uncaught_exceptions() -> None:
+    """Exceptions nobody caught, in any thread, go through the handler above (formatter and scrubber)
+    rather than straight to stderr as a raw traceback."""
+    uncaught = logging.getLogger("briefbot.uncaught")
+
+    def in_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        uncaught.error(
+            "uncaught exception thread=%s error=%s",
+            name,
+            args.exc_type.__name__,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
+
+    def in_main(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        uncaught.error("uncaught exception error=%s", kind.__name__, exc_info=(kind, value, tb))
+
+    threading.excepthook = in_thread
+    sys.excepthook = in_main
+
+
 def configure_logging(
     level: str = "INFO", fmt: str = "text", *, secrets: Iterable[str] = (), stream: TextIO | None = None
 ) -> logging.Handler:
@@ -117,6 +145,7 @@ def configure_logging(
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(level)
+    _route_uncaught_exceptions()
     for name in _CHATTY:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     return handler

@@ -26,6 +26,12 @@ from store.settings import StoreSettings
 logger = logging.getLogger(__name__)
 
 NOT_INDEXED = "No brief index yet: run `python -m ingest` (or start the bot, which indexes on first start)."
+NEVER_COMPLETED = (
+    "Nothing has been indexed yet: the first indexing run is still going, failed or found no briefs (see its "
+    "log). Run `python -m ingest`."
+)
+# The embedded store's database file: without it there is no index, and opening the client would create one.
+CHROMA_DB_FILE = "chroma.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -52,13 +58,14 @@ class LibraryProbe:
 def probe_library(settings: StoreSettings) -> LibraryProbe:
     """Check the serving collection against the configured model and count it.
 
-    Raises `StoreUnavailable` (server down), `IndexMissing` (nothing indexed, or the active collection is
-    gone), `EmbeddingMismatch` (built with another model) or `EmbeddingFailed` (model package missing).
+    Raises `StoreUnavailable` (server down), `IndexMissing` (nothing indexed, no indexing run ever completed,
+    or the store or its active collection is gone), `EmbeddingMismatch` (built with another model) or
+    `EmbeddingFailed` (model package missing).
     """
     declared = declared_model(settings.embedding)
     mode: Literal["embedded", "server"] = "server" if settings.chroma_host else "embedded"
-    if mode == "embedded" and not settings.resolved_chroma_path().is_dir():
-        raise IndexMissing(NOT_INDEXED)  # opening the client would create the folder
+    if mode == "embedded" and not (settings.resolved_chroma_path() / CHROMA_DB_FILE).is_file():
+        raise IndexMissing(NOT_INDEXED)  # opening the client would create the folder and the database
     client = open_client(settings)
     state = peek_state(client, settings.collection)
     if state is None:
@@ -71,6 +78,9 @@ def probe_library(settings: StoreSettings) -> LibraryProbe:
             f"The active brief collection {state.name!r} is missing; re-index with "
             "`python -m ingest --rebuild`."
         ) from exc
+    if state.last_indexed is None:
+        # The pointer and an empty collection are written when a run starts; the time only when one completes.
+        raise IndexMissing(NEVER_COMPLETED)
     recorded = dict(coll.metadata or {})
     if declared is not None:
         check_recorded_model(state.name, recorded, declared.name, declared.dim)

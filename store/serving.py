@@ -78,9 +78,9 @@ class Serving:
         """Every brief's first-chunk metadata from the keyword file, when it reflects `state` (else None)."""
         return self._view.listing(state.name, state.version)
 
-    def record_write(self, coll: Any, brief_ids: list[str], touch: Callable[[], ActiveState]) -> None:
+    def record_write(self, coll: Any, brief_ids: list[str], touch: Callable[[], ActiveState]) -> ActiveState:
         """Apply this process's write to the keyword file as the pointer moves (see `KeywordSync`)."""
-        self.keyword_sync.record_write(coll, brief_ids, touch)
+        return self.keyword_sync.record_write(coll, brief_ids, touch)
 
     def mark_keyword_stale(self) -> None:
         self.keyword_sync.mark_stale()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -95,11 +95,6 @@ class StoreSettings(BaseModel):
         """The store's configured secrets, for every process's log scrubbing."""
         candidates = (self.chroma_token, self.embedding.api_key)
         return [secret.get_secret_value() for secret in candidates if secret is not None]
-
-
-def settings_problems(exc: ValidationError) -> str:
-    """Which settings failed and why, without their values (a rejected value may be a secret)."""
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
 class BriefbotSettings(BaseSettings):

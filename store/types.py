@@ -124,6 +124,8 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(what, why) pairs: a file path or brief id and a reason a curator can act on."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(what, why) pairs left out on purpose (a symbolic link out of a source folder): not failures."""
     chunks_embedded: int = 0
     seconds: float = 0.0
 
@@ -133,6 +135,7 @@ class SyncReport:
         self.unchanged += other.unchanged
         self.removed += other.removed
         self.failed += other.failed
+        self.skipped += other.skipped
         self.chunks_embedded += other.chunks_embedded
         self.seconds += other.seconds
 

@@ -1,4 +1,4 @@
-"""The write paths of the library: incremental sync/upsert and the rebuild-then-switch."""
+"""The incremental write path of the library: sync and upsert (the rebuild is in `store.rebuild`)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from chromadb.errors import NotFoundError
-
-from store.collections import Collections
-from store.embedding.base import Embedder
-from store.errors import EmbeddingMismatch
 from store.indexer import Indexer, Progress, Stored, stored_briefs
 from store.types import Brief, SyncReport
 
 logger = logging.getLogger(__name__)
 
 
-def _dedupe(briefs: list[Brief], report: SyncReport) -> list[Brief]:
+def dedupe(briefs: list[Brief], report: SyncReport) -> list[Brief]:
     seen: set[str] = set()
     out = []
     for brief in briefs:
@@ -46,7 +41,7 @@ def sync_into(
     report = SyncReport()
     if scope is not None:
         briefs = [b if b.scope == scope else replace(b, scope=scope) for b in briefs]
-    briefs = _dedupe(briefs, report)
+    briefs = dedupe(briefs, report)
     stored = stored_briefs(coll) if stored is None else stored
     changed = []
     for brief in briefs:
@@ -74,87 +69,4 @@ def sync_into(
         scope, len(report.added), len(report.updated), len(report.unchanged), len(report.removed),
         len(report.failed), report.chunks_embedded,
     )  # fmt: skip
-    return report
-
-
-def _kept_chunks(scopes: list[str], carry: list[str]) -> dict[str, Any] | None:
-    """Chroma filter for the chunks a rebuild copies from the old collection (None: all of them)."""
-    if not scopes:
-        return None
-    other_scopes: dict[str, Any] = {"scope": {"$nin": scopes}}
-    if not carry:
-        return other_scopes
-    return {"$or": [other_scopes, {"brief_id": {"$in": carry}}]}
-
-
-def rebuild_into(
-    collections: Collections,
-    indexer: Indexer,
-    embedder: Embedder,
-    briefs: list[Brief],
-    scopes: list[str],
-    *,
-    progress: Progress,
-    carry_over: list[str] | None = None,
-) -> SyncReport:
-    """Fill a new collection with `briefs` plus the old collection's briefs of other scopes, then switch.
-
-    `carry_over` names briefs of the rebuilt scopes to copy as they are (the ingestion job passes those of
-    files that failed to load this time, so a rebuild never loses a brief because its file went bad)."""
-    carry = sorted(set(carry_over or []) - {b.id for b in briefs})
-    started = time.perf_counter()
-    report = SyncReport()
-    briefs = _dedupe(briefs, report)
-    state = collections.state()
-    try:
-        old = collections.open(state.name, check=False) if state else None
-    except NotFoundError:
-        old = None  # the pointer names a collection someone deleted: nothing to carry over
-    same_model = True
-    if old is not None and state is not None:
-        try:
-            collections.check_model(state.name, old.metadata or {})
-        except EmbeddingMismatch:
-            same_model = False  # kept briefs are re-embedded from their chunk texts instead of copied
-    name, new = collections.create()
-    try:
-        previous = {}
-        if old is not None:
-            keep = _kept_chunks(scopes, carry)
-            indexer.copy(old, new, keep, progress, reembed=None if same_model else embedder)
-            previous = stored_briefs(old)
-            # A brief may move into a rebuilt scope: drop its copied chunks so none are left over.
-            indexer.delete(new, [b.id for b in briefs])
-        indexer.write(new, briefs, {}, report, progress)
-        written = set(report.added)
-        report.added = []
-        for brief in briefs:
-            if brief.id not in written:
-                continue
-            old_hash = previous[brief.id].content_hash if brief.id in previous else None
-            target = (
-                report.added
-                if old_hash is None
-                else (report.unchanged if old_hash == brief.content_hash() else report.updated)
-            )
-            target.append(brief.id)
-        incoming = {b.id for b in briefs}
-        kept = incoming | set(carry)
-        report.removed = sorted(i for i, s in previous.items() if s.scope in scopes and i not in kept)
-        collections.switch(name)
-    except BaseException:
-        logger.warning("rebuild abandoned collection=%s; the previous index keeps serving", name)
-        try:
-            collections.drop(name)
-        except Exception:  # the original error matters more; a leftover is dropped at the next switch
-            logger.warning("could not drop abandoned collection=%s", name)
-        raise
-    report.seconds = time.perf_counter() - started
-    logger.info(
-        "rebuild collection=%s added=%s updated=%s removed=%s",
-        name,
-        len(report.added),
-        len(report.updated),
-        len(report.removed),
-    )
     return report

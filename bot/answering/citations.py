@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.answering.sentences import Sentence
 from bot.answering.types import Answer, Citation
+from store.sentences import Sentence
 from store.types import Passage
 
 MAX_MARKERS_PER_STATEMENT = 3

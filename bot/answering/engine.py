@@ -31,11 +31,11 @@ from bot.answering.reading import (
 from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
-from bot.answering.sentences import Sentence
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import Answer
 from bot.settings import BotSettings
 from store.language import detect_language
+from store.sentences import Sentence
 from store.types import Passage, SearchFilters
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ import numpy as np
 
 from bot.answering.ports import Vectors
 from bot.answering.sentence_vectors import PassageSentences
-from bot.answering.sentences import Sentence, words
+from bot.answering.words import words
+from store.sentences import Sentence
 from store.types import Passage
 
 # Weights on top of a cosine similarity that e5 compresses into roughly 0.70-0.92: a full keyword match is

@@ -16,8 +16,8 @@ import numpy as np
 
 from bot.answering.citations import Statement, strip_markers
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
-from bot.answering.sentences import split_sentences
 from bot.answering.settings import LLMSettings
+from store.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from bot.answering.evidence import CROSS_LINGUAL_OFFSET
 from bot.answering.extractive import freshness
-from bot.answering.sentences import Sentence, split_sentences, words
+from bot.answering.words import words
 from bot.reader.model import MODEL_DIR, Reader, ReaderUnavailableError, Reading, Span
+from store.sentences import Sentence, split_sentences
 from store.types import Passage
 
 logger = logging.getLogger(__name__)

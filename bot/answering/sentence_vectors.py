@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.ports import Embedder, Vectors
-from bot.answering.sentences import Sentence, split_sentences
+from store.sentences import Sentence, split_sentences
 from store.types import Passage
 
 

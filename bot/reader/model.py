@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,10 @@ class Reader:
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise ReaderUnavailableError(f"{path} does not match the sha256 in {MANIFEST}")
         try:
+            # onnxruntime (1.2x and later on Linux) keeps a telemetry device id and event store under
+            # ~/.cache/Microsoft and /tmp, to send to Microsoft: off, unless the operator set it. Read once,
+            # when onnxruntime is first imported (the image also sets it, see Dockerfile).
+            os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
             import onnxruntime as ort
 
             options = ort.SessionOptions()

@@ -9,6 +9,7 @@ import time
 from telegram import Message, Update
 from telegram.error import TelegramError
 
+from bot.coordination import Lease
 from bot.ingest_runner import IngestError
 from bot.telegram import render, texts
 from bot.telegram.services import BotContext, Services
@@ -40,18 +41,35 @@ async def on_reindex(update: Update, context: BotContext) -> None:
     if message is None:
         return
     services = context.services
-    if services.runner.busy or (services.reindex is not None and not services.reindex.done()):
+    running_here = services.runner.busy or (services.reindex is not None and not services.reindex.done())
+    # The lock is held by whichever replica runs the job, until it ends (or that replica dies: it expires).
+    lease = None if running_here else await services.coordination.start_reindex()
+    if lease is None:
+        logger.info("reindex refused: one is running here=%s", running_here)
         await services.sender.send(
             message.chat.id, render.escape(texts.REINDEX_RUNNING), reply_to=message.message_id
         )
         return
     args = context.args or []
     full = bool(args) and args[0].lower() in ("full", "rebuild", "penuh")
-    status = await services.sender.send(
-        message.chat.id, render.render_progress(full, 0, 0, "starting"), reply_to=message.message_id
-    )
+    try:
+        status = await services.sender.send(
+            message.chat.id, render.render_progress(full, 0, 0, "starting"), reply_to=message.message_id
+        )
+    except BaseException:
+        await lease.release()
+        raise
     # The run takes minutes; the handler returns at once so the bot keeps answering everyone meanwhile.
-    services.reindex = context.application.create_task(_reindex(services, status, full), name="reindex")
+    services.reindex = context.application.create_task(
+        _reindex_holding(services, status, full, lease), name="reindex"
+    )
+
+
+async def _reindex_holding(services: Services, status: Message, full: bool, lease: Lease) -> None:
+    try:
+        await _reindex(services, status, full)
+    finally:
+        await lease.release()
 
 
 async def _reindex(services: Services, status: Message, full: bool) -> None:

@@ -9,10 +9,12 @@ one-question-at-a-time rule.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import threading
+import signal
 from typing import Any
 
+from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -26,6 +28,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.background import start_warm_up
+from bot.coordination import Coordination, namespace_of, open_coordination
 from bot.ingest_runner import IngestError, IngestRunner, index_if_empty
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
@@ -35,7 +39,9 @@ from bot.telegram.gate import Gate
 from bot.telegram.ports import AnswerEngine, Library
 from bot.telegram.sender import Sender
 from bot.telegram.services import BotApp, BotContext, Services
-from bot.usage import UsageLog
+from bot.telegram.settings import TelegramSettings
+from bot.telegram.webhook import WebhookServer
+from bot.usage import UsageLog, open_usage
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +60,11 @@ def build_application(
     usage: UsageLog | None = None,
     runner: IngestRunner | None = None,
     request: BaseRequest | None = None,
+    coordination: Coordination | None = None,
 ) -> BotApp:
-    """An Application with every handler wired; `request` replaces the HTTP layer (tests)."""
+    """An Application with every handler wired; `request` replaces the HTTP layer (tests).
+
+    Without `coordination` the configured backend is opened (in-process unless settings name Redis)."""
     tg = settings.telegram
     if tg.token is None:
         raise ValueError("BRIEFBOT_TELEGRAM__TOKEN is not set")
@@ -70,14 +79,20 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: BotApp = builder.build()  # type: ignore[assignment]
+    gate = Gate(tg)
+    namespace = namespace_of(tg.token.get_secret_value())
+    if coordination is None:
+        coordination = open_coordination(settings.coordination, gate, namespace, tg.questions_per_minute)
     app.bot_data["services"] = Services(
         settings=settings,
         library=library,
         answerer=answerer,
-        usage=usage or UsageLog.in_data_dir(settings.store.data_dir),
-        gate=Gate(tg),
-        sender=Sender(app.bot, retries=tg.flood_retries),
+        usage=usage or open_usage(settings),
+        gate=gate,
+        sender=Sender(app.bot, retries=tg.flood_retries, floods=coordination),
         runner=runner or IngestRunner(),
+        coordination=coordination,
+        namespace=namespace,
     )
     # Group -1 runs before every handler: the backlog filter drops what must not be answered.
     app.add_handler(TypeHandler(Update, BacklogFilter(tg.backlog_max_age)), group=-1)
@@ -134,6 +149,10 @@ def _index_first_start(library: Library) -> None:
         logger.info("first-start indexing done added=%d failed=%d", len(summary.added), len(summary.failed))
 
 
+class AnotherPollerError(Exception):
+    """Another process polls Telegram with this token; shown to the operator as it is."""
+
+
 def run_telegram(settings: BotSettings) -> None:
     """Open the library, build the answerer and serve Telegram until interrupted."""
     from bot.answering.engine import build_answerer
@@ -150,24 +169,87 @@ def run_telegram(settings: BotSettings) -> None:
     answerer = build_answerer(settings, library)
     # Sentence vectors of every brief are embedded (or read from the on-disk cache) in the background, so the
     # first questions are answered as fast as later ones.
-    threading.Thread(target=answerer.warm_up, name="warm-up", daemon=True).start()
-    app = build_application(settings, library, answerer)
+    start_warm_up(answerer)
+    serve(settings, library, answerer)
+
+
+def serve(
+    settings: BotSettings, library: Library, answerer: AnswerEngine, runner: IngestRunner | None = None
+) -> None:
+    """Serve Telegram (webhook or polling) with the configured backends until SIGINT or SIGTERM."""
+    app = build_application(settings, library, answerer, runner=runner)
+    asyncio.run(_serve(app, settings.telegram))
+
+
+async def _serve(app: BotApp, tg: TelegramSettings) -> None:
+    services: Services = app.bot_data["services"]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     drop_backlog = tg.backlog_max_age == 0
-    if tg.webhook_url:
-        logger.info("telegram webhook mode listen=%s port=%s", tg.webhook_listen, tg.webhook_port)
-        app.run_webhook(
-            listen=tg.webhook_listen,
-            port=tg.webhook_port,
-            url_path=tg.webhook_path,
-            webhook_url=tg.webhook_url,
-            secret_token=tg.webhook_secret.get_secret_value() if tg.webhook_secret else None,
+    try:
+        async with app:
+            await _announce_commands(app)
+            await app.start()
+            try:
+                if tg.webhook_url:
+                    await _serve_webhook(app, services, tg, drop_backlog, stop)
+                else:
+                    await _serve_polling(app, services, tg, drop_backlog, stop)
+            finally:
+                if services.reindex is not None and not services.reindex.done():
+                    services.reindex.cancel()  # its child job is killed; its lock is released
+                await app.stop()
+    finally:
+        await services.coordination.aclose()
+        await asyncio.to_thread(services.usage.close)
+
+
+async def _serve_webhook(
+    app: BotApp, services: Services, tg: TelegramSettings, drop_backlog: bool, stop: asyncio.Event
+) -> None:
+    secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
+    server = WebhookServer(app, services.coordination, path=tg.webhook_path, secret=secret)
+    runner = web.AppRunner(server.web_app(), access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, tg.webhook_listen, tg.webhook_port).start()
+    logger.info("telegram webhook mode listen=%s port=%s", tg.webhook_listen, tg.webhook_port)
+    try:
+        # Every replica sets the same URL (the load balancer's); Telegram keeps one, so this is idempotent.
+        await app.bot.set_webhook(
+            tg.webhook_url,
+            secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=drop_backlog,
+            max_connections=tg.webhook_max_connections,
         )
-    else:
-        logger.info("telegram polling mode poll_interval=%s", tg.poll_interval)
-        app.run_polling(
+        await stop.wait()
+    finally:
+        # The webhook stays set: the other replicas keep receiving updates through it.
+        await runner.cleanup()
+
+
+async def _serve_polling(
+    app: BotApp, services: Services, tg: TelegramSettings, drop_backlog: bool, stop: asyncio.Event
+) -> None:
+    lease = await services.coordination.hold_poller()
+    if lease is None:
+        raise AnotherPollerError(
+            "Another briefbot process is already polling Telegram with this bot token (its lease is held in"
+            f" Redis and expires {services.settings.coordination.lock_ttl:.0f} s after that process stops)."
+            " Run a single polling process, or run every replica in webhook mode behind a load balancer"
+            " (set BRIEFBOT_TELEGRAM__WEBHOOK_URL)."
+        )
+    assert app.updater is not None
+    logger.info("telegram polling mode poll_interval=%s", tg.poll_interval)
+    try:
+        await app.updater.start_polling(
             poll_interval=tg.poll_interval,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=drop_backlog,
         )
+        await stop.wait()
+        await app.updater.stop()
+    finally:
+        await lease.release()

@@ -10,6 +10,7 @@ uses the replied-to message as context; `/ask` sent as a reply with no words ask
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 
@@ -18,8 +19,9 @@ from telegram.constants import ChatType
 
 from bot.answering.errors import AnswerError
 from bot.answering.types import Answer
+from bot.coordination import Lease
 from bot.telegram import render, texts
-from bot.telegram.services import BotContext, Services
+from bot.telegram.services import BotContext, Services, settle_update
 from bot.telegram.split import split_html
 from store.errors import StoreError, StoreUnavailable
 
@@ -104,18 +106,31 @@ async def answer_message(message: Message, context: BotContext, question: str) -
         )
         await reply(render.escape(text))
         return
-    if not services.gate.try_start(user_id):
+    # Both checks go through the coordination backend: this process's memory, or Redis shared by replicas.
+    key = answer_key(services.namespace, message)
+    lease = await services.coordination.start_question(user_id, key)
+    if lease is None:
+        logger.info("question refused: busy user_id=%s message_id=%s", user_id, message.message_id)
         await reply(render.escape(texts.both("busy")))
         return
-    wait = services.gate.wait_seconds(user_id)  # checked after "busy", so a refused repeat costs no quota
-    if wait:
-        services.gate.finish(user_id)
-        await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
-        return
     try:
-        await _answer_and_send(services, message, question.strip(), reply_context, thread)
+        # Counted after "busy", so a refused repeat costs no quota.
+        wait = await services.coordination.rate_wait(user_id, key)
+        if wait:
+            await reply(render.escape(texts.both("rate_limited").format(seconds=wait)))
+            return
+        await _answer_and_send(
+            services, message, question.strip(), reply_context, thread, question_lock=lease
+        )
     finally:
-        services.gate.finish(user_id)
+        await lease.release()  # a no-op when already released
+
+
+def answer_key(namespace: str, message: Message) -> str:
+    """The id an answer to this message is recorded under: the same on every replica, so an update handled
+    again after a replica died mid-answer is recorded once."""
+    seed = f"{namespace}:{message.chat.id}:{message.message_id}:{int(message.date.timestamp())}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 def _replied_text(message: Message) -> str | None:
@@ -127,7 +142,13 @@ def _replied_text(message: Message) -> str | None:
 
 
 async def _answer_and_send(
-    services: Services, message: Message, question: str, reply_context: str | None, thread: int | None
+    services: Services,
+    message: Message,
+    question: str,
+    reply_context: str | None,
+    thread: int | None,
+    *,
+    question_lock: Lease,
 ) -> None:
     chat_id = message.chat.id
     started = time.perf_counter()
@@ -162,8 +183,12 @@ async def _answer_and_send(
         chat_id=chat_id,
         citations=answer.citations,
         mode=answer.mode,
+        answer_id=answer_key(services.namespace, message),
     )
     services.answers.put(answer_id, answer)
+    # The work is done and recorded: the user may ask again, and a replica dying from here on leaves no lock
+    # behind that would make their next question wait for its expiry.
+    await question_lock.release()
     parts = split_html(render.render_answer(answer))
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
@@ -174,6 +199,7 @@ async def _answer_and_send(
             reply_to=message.message_id if index == 0 else None,
             markup=answer_buttons(answer_id, answer) if last else None,
         )
+    await settle_update()  # sent: a redelivery of this update must not answer it again
     logger.info(
         "answered chat_id=%s seconds=%.2f abstained=%s citations=%d parts=%d",
         chat_id,

@@ -120,6 +120,9 @@ def render_progress(full: bool, done: int, total: int, stage: str) -> str:
     return f"⏳ <b>{kind}</b>: {escape(stage or 'starting')} {done}/{total}{share}"
 
 
+_FAILURES_SHOWN = 10
+
+
 def render_reindex_summary(
     *, full: bool, added: int, updated: int, removed: int, failed: list[tuple[str, str]], seconds: float
 ) -> str:
@@ -128,6 +131,8 @@ def render_reindex_summary(
         f"✅ <b>{kind} done</b> in {seconds:.0f} s\n"
         f"Added: {added}\nUpdated: {updated}\nRemoved: {removed}\nFailed: {len(failed)}"
     )
-    for what, why in failed[:10]:
+    for what, why in failed[:_FAILURES_SHOWN]:
         text += f"\n• <code>{escape(what)}</code>: {escape(why)}"
+    if len(failed) > _FAILURES_SHOWN:
+        text += f"\n… and {len(failed) - _FAILURES_SHOWN} more (all of them in the ingest log)"
     return text

@@ -1,7 +1,9 @@
 """Sending to Telegram with flood control honoured per chat, and the "typing" indicator.
 
 A `RetryAfter` from Telegram concerns one chat: only that chat's sends wait and retry, under that chat's lock,
-so other chats keep getting answers (a global rate limiter would stall them all).
+so other chats keep getting answers (a global rate limiter would stall them all). With a `floods` store (the
+coordination backend) the wait is also recorded there, so other replicas hold their sends to that chat until
+it is over instead of each running into Telegram's limit on its own.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
+
+from bot.coordination.base import CoordinationError
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,12 @@ _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 s
 
 
+class FloodWaits(Protocol):
+    async def flood_wait(self, chat_id: int) -> float: ...
+
+    async def flood_hit(self, chat_id: int, seconds: float) -> None: ...
+
+
 def _seconds(delay: int | timedelta) -> float:
     return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
 
@@ -32,9 +42,10 @@ def _seconds(delay: int | timedelta) -> float:
 class Sender:
     """Sends and edits HTML messages, one chat at a time, retrying after flood-control waits."""
 
-    def __init__(self, bot: Bot, retries: int = 3) -> None:
+    def __init__(self, bot: Bot, retries: int = 3, floods: FloodWaits | None = None) -> None:
         self._bot = bot
         self._retries = retries
+        self._floods = floods
         # chat id -> (lock, sends using it); an entry lives only while a send to that chat is under way, so
         # a bot that has talked to a million chats does not keep a million locks.
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
@@ -54,6 +65,7 @@ class Sender:
 
     async def _attempts(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
         for attempt in range(self._retries + 1):
+            await self._wait_out_flood(chat_id)
             try:
                 return await call()
             except RetryAfter as exc:
@@ -61,8 +73,30 @@ class Sender:
                 if attempt == self._retries:
                     raise
                 logger.warning("flood control chat_id=%s wait=%.1fs attempt=%d", chat_id, wait, attempt + 1)
+                await self._share_flood(chat_id, wait)
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")
+
+    async def _wait_out_flood(self, chat_id: int) -> None:
+        """Sleep through a wait Telegram imposed on this chat (seen by any replica)."""
+        if self._floods is None:
+            return
+        try:
+            wait = await self._floods.flood_wait(chat_id)
+        except CoordinationError as exc:  # without the shared store, Telegram's own answer still counts
+            logger.debug("flood wait unknown chat_id=%s error=%s", chat_id, exc)
+            return
+        if wait > 0:
+            logger.info("waiting out flood control chat_id=%s wait=%.1fs", chat_id, wait)
+            await asyncio.sleep(wait)
+
+    async def _share_flood(self, chat_id: int, wait: float) -> None:
+        if self._floods is None:
+            return
+        try:
+            await self._floods.flood_hit(chat_id, wait)
+        except CoordinationError as exc:
+            logger.debug("flood wait not shared chat_id=%s error=%s", chat_id, exc)
 
     async def send(
         self,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -10,12 +12,16 @@ from typing import Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer
+from bot.coordination import Coordination, CoordinationError, Lease
 from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
 from bot.telegram.gate import Gate
 from bot.telegram.ports import AnswerEngine, Library
 from bot.telegram.sender import Sender
 from bot.usage import UsageLog
+
+DONE_KEEP_SECONDS = 24 * 3600.0
+"""How long a handled update id is remembered; Telegram stops redelivering an update long before."""
 
 
 class RecentAnswers:
@@ -44,9 +50,29 @@ class Services:
     gate: Gate
     sender: Sender
     runner: IngestRunner
+    coordination: Coordination
+    """Rate limits, one question per user, the /reindex guard and flood waits: in this process or shared."""
+    namespace: str = ""
+    """A hash of the bot token: keeps answer ids of different bots apart in one records database."""
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     reindex: asyncio.Task[None] | None = None
     """The running /reindex, if any; set before the task first runs, so a quick second command sees it."""
+
+
+UPDATE_CLAIM: contextvars.ContextVar[Lease | None] = contextvars.ContextVar("update_claim", default=None)
+"""The claim on the update being handled, set by the webhook server around each update it processes."""
+
+
+async def settle_update() -> None:
+    """Mark the update being handled as done now, before anything else can go wrong.
+
+    Called right after the reply the user waits for was sent: were this replica to die after it, Telegram's
+    redelivery finds the update done instead of answering it a second time. Without a webhook claim (polling,
+    unit tests) there is nothing to do."""
+    claim = UPDATE_CLAIM.get()
+    if claim is not None:
+        with contextlib.suppress(CoordinationError):
+            await claim.finish(DONE_KEEP_SECONDS)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

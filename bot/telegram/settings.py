@@ -39,6 +39,12 @@ class TelegramSettings(BaseModel):
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds.")
     webhook_port: int = Field(8443, description="Port the webhook server binds.")
     webhook_path: str = Field("telegram", description="URL path the webhook server answers on.")
+    webhook_max_connections: int = Field(
+        40,
+        ge=1,
+        le=100,
+        description="Webhook calls Telegram keeps open at once; each lasts until its update is handled.",
+    )
     max_question_chars: int = Field(
         1000, ge=20, le=4096, description="Longest question accepted; longer messages get a polite refusal."
     )

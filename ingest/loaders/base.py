@@ -36,10 +36,13 @@ class RawDoc:
 class LoadResult:
     docs: list[RawDoc] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Left out on purpose (a link out of the source folder), with the reason; not a failure."""
 
     def extend(self, other: LoadResult) -> None:
         self.docs += other.docs
         self.failed += other.failed
+        self.skipped += other.skipped
 
 
 def as_text(value: Any) -> str | None:

@@ -1,12 +1,14 @@
 """Turn a file's bytes into text, refusing binaries and repairing or refusing mojibake.
 
-Order: UTF-8 (with or without BOM), then a charset guess (cp1252/latin-1 are the usual culprits for
+Order: UTF-16/32 (by their byte-order mark, or without one by where the zero bytes fall), UTF-8 (with or
+without BOM), then a charset guess (cp1252/latin-1 are the usual culprits for
 scraped Indonesian text). Text that decodes but shows UTF-8-read-as-cp1252 damage ("â€™", "Ã©") is repaired
 when the round trip is clean, and refused otherwise, so garbled words never reach the index.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from pathlib import Path
@@ -46,15 +48,59 @@ def read_text(path: Path, max_bytes: int) -> str:
 
 def decode_bytes(data: bytes) -> str:
     """Decode bytes as text or raise LoadError (binary, unknown encoding, unrepairable mojibake)."""
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    wide = wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide).removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise LoadError("binary file, not text") from exc
+    elif b"\x00" in data[:_SNIFF_BYTES]:
         raise LoadError("binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = _decode_guessed(data)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _decode_guessed(data)
     if _looks_binary(text):
         raise LoadError("binary file, not text")
     return repair_mojibake(text)
+
+
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MOSTLY_ZERO = 0.9
+_SOME_ZERO = 0.3
+_RARELY_ZERO = 0.05
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 (with the byte order) when `data` looks like it, else None.
+
+    Without a byte-order mark the zero bytes tell: text in Latin script has a zero high byte in every
+    character, so in UTF-16LE every odd byte is zero and in UTF-32LE three bytes of four; a binary has its
+    zeros anywhere."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    sample = data[: _SNIFF_BYTES - _SNIFF_BYTES % 4]
+    if b"\x00" not in sample:
+        return None
+    lanes = [sample[r::4].count(0) / max(1, len(sample[r::4])) for r in range(4)]
+    if min(lanes[1:]) > _MOSTLY_ZERO and lanes[0] < _RARELY_ZERO:
+        return "utf-32-le"
+    if min(lanes[:3]) > _MOSTLY_ZERO and lanes[3] < _RARELY_ZERO:
+        return "utf-32-be"
+    even, odd = (lanes[0] + lanes[2]) / 2, (lanes[1] + lanes[3]) / 2
+    if odd > _SOME_ZERO and even < _RARELY_ZERO:
+        return "utf-16-le"
+    if even > _SOME_ZERO and odd < _RARELY_ZERO:
+        return "utf-16-be"
+    return None
 
 
 def repair_mojibake(text: str) -> str:

@@ -47,7 +47,15 @@ def parse_markdown(text: str, *, origin: str, key: str) -> RawDoc:
 
 def parse_html(html: str | bytes, *, origin: str, key: str, url: str | None = None) -> RawDoc:
     """Main text and metadata of an article page, boilerplate (menus, footers) removed by trafilatura."""
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    # No extensive date search: its last resort is the copyright year ("(c) 2025" -> 2025-01-01), which
+    # would date a page that says nothing about when it was published.
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise LoadError("no article text found in the page")

@@ -10,6 +10,7 @@ from ingest.loaders.base import LoadError, LoadResult, RawDoc
 from ingest.loaders.decoding import read_text
 from ingest.loaders.documents import parse_html, parse_markdown, parse_plain
 from ingest.loaders.records import parse_json, parse_jsonl
+from ingest.loaders.walk import walk
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +28,13 @@ _MULTI: dict[str, _MultiParser] = {".json": parse_json, ".jsonl": parse_jsonl}
 SUPPORTED_SUFFIXES = tuple(sorted([*_SINGLE, *_MULTI]))
 
 
-def load_path(source: str, *, max_file_bytes: int, label: str | None = None) -> LoadResult:
+def load_path(
+    source: str, *, max_file_bytes: int, label: str | None = None, follow_links: bool = False
+) -> LoadResult:
     """Every supported file under `source`; ids are paths relative to it (moving the tree keeps them).
 
-    Origins are `<label>/<relative path>`; the label defaults to `source` as given.
+    Origins are `<label>/<relative path>`; the label defaults to `source` as given. Symbolic links that
+    leave the folder are skipped unless `follow_links` (see `ingest.loaders.walk`).
     """
     root = Path(source)
     label = label or source
@@ -38,16 +42,19 @@ def load_path(source: str, *, max_file_bytes: int, label: str | None = None) -> 
         return load_file(root, root.parent, origin=label, max_file_bytes=max_file_bytes)
     if not root.is_dir():
         raise LoadError("no such file or folder")
-    result = LoadResult()
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        # Hidden files and folders (.git, editor swap files) are not briefs, nor is a folder's README.
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
+
+    def origin(path: Path) -> str:
+        return (PurePosixPath(label) / path.relative_to(root).as_posix()).as_posix()
+
+    found = walk(root, follow_links=follow_links)
+    result = LoadResult(
+        failed=[(origin(p), why) for p, why in found.failed],
+        skipped=[(origin(p), why) for p, why in found.skipped],
+    )
+    for path in found.files:
         if path.stem.upper() == "README":
-            continue
-        origin = (PurePosixPath(label) / relative.as_posix()).as_posix()
-        result.extend(load_file(path, root, origin=origin, max_file_bytes=max_file_bytes))
+            continue  # a folder's README describes the folder; it is not a brief
+        result.extend(load_file(path, root, origin=origin(path), max_file_bytes=max_file_bytes))
     return result
 
 

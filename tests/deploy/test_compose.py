@@ -18,6 +18,8 @@ from deploy.settings_doc import settings_of
 from ingest.settings import IngestSettings
 
 ROOT = Path(__file__).resolve().parents[2]
+PG_PASSWORD = "pg-0123456789abcdef"
+REDIS_PASSWORD = "redis-0123456789abcdef"
 
 
 def _compose_binary() -> Path:
@@ -37,10 +39,15 @@ def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the files compose reads, with .env made the documented way (cp .env.example .env)."""
+    """A copy of the files compose reads, with .env made the documented way (cp .env.example .env, then the
+    two database passwords added)."""
     folder = tmp_path_factory.mktemp("compose")
     shutil.copy(ROOT / "compose.yaml", folder / "compose.yaml")
-    shutil.copy(ROOT / ".env.example", folder / ".env")
+    (folder / "deploy").mkdir()
+    shutil.copy(ROOT / "deploy" / "nginx.conf", folder / "deploy" / "nginx.conf")
+    env = (ROOT / ".env.example").read_text(encoding="utf-8")
+    env += f"\nPOSTGRES_PASSWORD={PG_PASSWORD}\nREDIS_PASSWORD={REDIS_PASSWORD}\n"
+    (folder / ".env").write_text(env, encoding="utf-8")
     return folder
 
 
@@ -70,10 +77,49 @@ def test_validator_rejects_a_misspelt_key(project: Path, tmp_path: Path) -> None
     assert "depends_onn" in done.stderr
 
 
-def test_plain_up_starts_only_chroma_and_the_bot(project: Path) -> None:
+def test_plain_up_starts_the_servers_the_bot_replicas_and_the_proxy(project: Path) -> None:
     done = _run(project, "config", "--services")
     assert done.returncode == 0, done.stderr
-    assert sorted(done.stdout.split()) == ["bot", "chroma"]
+    assert sorted(done.stdout.split()) == ["bot", "chroma", "postgres", "proxy", "redis"]
+
+
+def test_the_database_passwords_must_be_set(project: Path, tmp_path: Path) -> None:
+    shutil.copy(project / "compose.yaml", tmp_path / "compose.yaml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    done = _run(tmp_path, "config", "--quiet")
+    assert done.returncode != 0
+    assert "PASSWORD in .env" in done.stderr
+
+
+def test_two_replicas_share_redis_and_postgres_behind_the_proxy(model: dict[str, Any]) -> None:
+    services = model["services"]
+    bot = services["bot"]
+    assert bot["deploy"]["replicas"] == 2
+    for server in ("chroma", "redis", "postgres"):
+        assert bot["depends_on"][server]["condition"] == "service_healthy"
+    env = bot["environment"]
+    assert env["BRIEFBOT_COORDINATION__BACKEND"] == "redis"
+    assert env["BRIEFBOT_COORDINATION__REDIS_URL"] == f"redis://:{REDIS_PASSWORD}@redis:6379/0"
+    assert env["BRIEFBOT_RECORDS__URL"].startswith(
+        f"postgresql+psycopg://briefbot:{PG_PASSWORD}@postgres:5432/"
+    )
+    assert env["BRIEFBOT_TELEGRAM__WEBHOOK_PORT"] == "8443"
+    proxy = services["proxy"]
+    assert proxy["depends_on"]["bot"]["condition"] == "service_started"
+    assert any(v["target"] == "/etc/nginx/conf.d/default.conf" for v in proxy["volumes"])
+    assert "server bot:8443" in (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("server", ["redis", "postgres"])
+def test_servers_are_pinned_persistent_health_checked_and_keep_passwords_off_command_lines(
+    model: dict[str, Any], server: str
+) -> None:
+    spec = model["services"][server]
+    assert ":" in spec["image"] and not spec["image"].endswith(":latest")
+    assert [v["type"] for v in spec["volumes"]] == ["volume"]
+    assert spec["healthcheck"]["test"][0] in ("CMD", "CMD-SHELL")
+    assert REDIS_PASSWORD not in " ".join(spec.get("command") or [])
+    assert PG_PASSWORD not in " ".join(spec["healthcheck"]["test"] + list(spec.get("command") or []))
 
 
 def test_chroma_server_is_pinned_persistent_and_health_checked(model: dict[str, Any]) -> None:
@@ -101,7 +147,6 @@ def test_entry_points_and_schedule(model: dict[str, Any]) -> None:
     scheduled = services["ingest-scheduled"]["command"]
     assert scheduled[:3] == ["python", "-m", "ingest"]
     assert scheduled[scheduled.index("--every") + 1] == "3600"
-    assert services["bot"]["deploy"]["replicas"] == 1
 
 
 def test_only_real_settings_are_set(model: dict[str, Any]) -> None:

@@ -29,13 +29,21 @@ def test_multi_stage_with_a_slim_python_311_runtime(stages: list[Stage]) -> None
     assert not any("pip install" in ins.args for ins in final.all("RUN"))
 
 
-def test_builder_installs_the_project_itself(stages: list[Stage]) -> None:
+def test_builder_installs_the_dependencies_then_the_project_itself(stages: list[Stage]) -> None:
+    """Dependencies in a layer of their own, keyed on pyproject.toml only; then the code, without deps."""
     builder = stages[0]
-    installs = [ins.args for ins in builder.all("RUN") if "pip install" in ins.args]
-    assert len(installs) == 1
-    assert '"."' in installs[0] or "'.'" in installs[0] or '".${EXTRAS' in installs[0]
-    copied = {ins.exec_form()[0].rstrip("/") for ins in builder.all("COPY")}
-    assert {"store", "ingest", "bot"} <= copied
+    keywords = [(ins.keyword, ins.args) for ins in builder.instructions]
+    installs = [
+        i for i, (kw, args) in enumerate(keywords) if kw == "RUN" and "pip install" in args and '".' in args
+    ]
+    assert len(installs) == 2
+    deps, project = installs
+    copies = [i for i, (kw, _) in enumerate(keywords) if kw == "COPY"]
+    code = [
+        i for i in copies if builder.instructions[i].exec_form()[0].rstrip("/") in {"store", "ingest", "bot"}
+    ]
+    assert len(code) == 3 and deps < min(code) < max(code) < project
+    assert "--no-deps" in keywords[project][1] and "--no-deps" not in keywords[deps][1]
 
 
 def test_runs_as_an_unprivileged_user_before_starting(stages: list[Stage]) -> None:

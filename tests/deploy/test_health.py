@@ -20,6 +20,7 @@ import pytest
 
 from bot.health import main
 from bot.usage import UsageLog
+from store.embedding.base import Embedder, Vectors
 from store.settings import StoreSettings
 from store.types import Brief
 
@@ -183,6 +184,73 @@ def test_nothing_indexed_is_unhealthy_and_the_probe_creates_nothing(
     assert not fresh.exists()  # no Chroma folder, no usage database
 
 
+class _FailingEmbedder:
+    """The bundled model's name and size, but every passage fails: an indexing run that dies midway."""
+
+    def __init__(self, real: Embedder) -> None:
+        self.name, self.dim = real.name, real.dim
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        raise RuntimeError("out of memory")
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        raise RuntimeError("out of memory")
+
+
+def test_unhealthy_until_an_indexing_run_completes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    embedder: Embedder,
+) -> None:
+    """A failed first run leaves the pointer and an empty collection behind; that is not a healthy index
+    (it answered every question with "the briefs don't cover this")."""
+    from store.chroma_client import open_client
+    from store.library import BriefLibrary
+
+    settings = StoreSettings(data_dir=tmp_path / "var")
+    _point_at(monkeypatch, settings.data_dir)
+    failing = BriefLibrary(settings, open_client(settings), _FailingEmbedder(embedder))
+    with pytest.raises(RuntimeError, match="out of memory"):
+        failing.sync(BRIEFS, "test")
+    failing.close()
+    status, report = _probe_json(capsys)
+    assert status == 1
+    assert report["failed_check"] == "collection"
+    assert "Nothing has been indexed yet" in str(report["error"])
+    assert "python -m ingest" in str(report["error"])
+
+    library = BriefLibrary(settings, open_client(settings), embedder)
+    library.sync(BRIEFS, "test")
+    library.close()
+    status, report = _probe_json(capsys)
+    assert status == 0, report
+    assert report["store"]["last_indexed"]
+
+
+def test_a_store_that_disappeared_is_unhealthy_and_not_recreated(
+    indexed_data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The whole Chroma folder gone (a volume not mounted, wiped by hand), or only its database file."""
+    data_dir = _copy_of(indexed_data_dir, tmp_path)
+    _point_at(monkeypatch, data_dir)
+    assert _probe_json(capsys)[0] == 0
+
+    (data_dir / "chroma" / "chroma.sqlite3").unlink()
+    status, report = _probe_json(capsys)
+    assert status == 1 and report["failed_check"] == "collection"
+    assert not (data_dir / "chroma" / "chroma.sqlite3").exists()  # the probe did not start an empty one
+
+    shutil.rmtree(data_dir / "chroma")
+    status, report = _probe_json(capsys)
+    assert status == 1 and report["failed_check"] == "collection"
+    assert "python -m ingest" in str(report["error"])
+    assert not (data_dir / "chroma").exists()
+
+
 def test_missing_active_collection_is_unhealthy_and_not_recreated(
     indexed_data_dir: Path,
     tmp_path: Path,
@@ -250,13 +318,14 @@ def test_unreachable_server_is_unhealthy_with_a_polite_reason(
     assert status == 1 and report["failed_check"] == "chroma"
 
 
-def test_bad_settings_are_named_without_echoing_values(
+def test_bad_settings_are_named_with_the_expected_form(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PORT", "hunter2")
-    assert main(["--json"]) == 1
+    monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PORT", "eighty")
+    monkeypatch.setenv("BRIEFBOT_TELEGRAM__TOKEN", "123456:hunter2-secret-token-value-xxxxxxxxxx")
+    assert main(["--json"]) == 2
     out = capsys.readouterr().out
     report = json.loads(out)
     assert report["status"] == "error" and report["failed_check"] == "settings"
-    assert "store.chroma_port" in report["error"]
+    assert "BRIEFBOT_STORE__CHROMA_PORT='eighty': expected a whole number" in report["error"]
     assert "hunter2" not in out

@@ -1,11 +1,12 @@
-"""Replay the Dockerfile's install and start commands in a clean virtualenv (no Docker engine here).
+"""Replay the Dockerfile's install and start commands in a clean virtualenv: a check that needs no Docker
+engine (`test_image.py` builds and runs the real image where one runs).
 
-What is replayed: the builder's COPY lines (into a scratch build context), its `pip install` line verbatim,
-its model check; the runtime stage's COPY of the sample briefs, its ENV (paths moved under tmp), its
-HEALTHCHECK and its entry points. To stay fast and offline the scratch venv sees the project venv's
-dependencies through a `.pth` file and pip runs with `PIP_NO_INDEX`: the project wheel itself is built and
-installed for real, its dependencies are not downloaded again. Not replayed: the base image, `useradd` and
-USER, the VOLUME mount.
+What is replayed: the builder's COPY and RUN lines in order, into a scratch build context (the `pip install`
+lines verbatim), except the venv's creation and pip upgrade; the runtime stage's COPY of the sample briefs,
+its ENV (paths moved under tmp), its HEALTHCHECK and its entry points. To stay fast and offline the scratch
+venv sees the project venv's dependencies through a `.pth` file and pip runs with `PIP_NO_INDEX`: the project
+wheel itself is built and installed for real, its dependencies are not downloaded again. Not replayed: the
+base image, `useradd` and USER, the VOLUME mount.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.dockerfile import Stage, parse
+from tests.deploy.dockerfile import Instruction, Stage, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 GUARD = Path(__file__).parent / "data"
@@ -68,20 +69,23 @@ class Image:
         )
 
 
-def _copy(stage: Stage, image: Image, workdir: str) -> None:
-    """Perform the stage's COPY lines from the repository (the build context)."""
+def _copy(ins: Instruction, image: Image, workdir: str) -> None:
+    """Perform one COPY line from the repository (the build context)."""
+    *sources, target = ins.operands()
+    dest = image.path(target if target.startswith("/") else f"{workdir}/{target}")
+    for source in sources:
+        src = ROOT / source
+        if src.is_dir():
+            shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+        else:
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / src.name)
+
+
+def _copy_all(stage: Stage, image: Image, workdir: str) -> None:
     for ins in stage.all("COPY"):
-        if "from" in ins.options():
-            continue
-        *sources, target = ins.operands()
-        dest = image.path(target if target.startswith("/") else f"{workdir}/{target}")
-        for source in sources:
-            src = ROOT / source
-            if src.is_dir():
-                shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-            else:
-                dest.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest / src.name)
+        if "from" not in ins.options():
+            _copy(ins, image, workdir)
 
 
 def _make_venv(image: Image) -> Path:
@@ -103,14 +107,17 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Image, Stage]:
     image = Image(tmp_path_factory.mktemp("image"))
     _make_venv(image)
     build_dir = builder.last("WORKDIR").args
-    _copy(builder, image, build_dir)
+    image.path(build_dir).mkdir(parents=True)
     offline = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
-    for ins in builder.all("RUN"):
-        if ins.args.startswith("python -m venv"):
-            continue  # made above, wired to the project venv's packages
-        done = image.run(ins.args, builder, image.path(build_dir), **offline)
-        assert done.returncode == 0, f"RUN {ins.args}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    _copy(final, image, final.last("WORKDIR").args)
+    for ins in builder.instructions:  # in order: a RUN sees only what the COPY lines before it brought
+        if ins.keyword == "COPY":
+            _copy(ins, image, build_dir)
+        elif ins.keyword == "RUN":
+            if ins.args.startswith("python -m venv"):
+                continue  # made above, wired to the project venv's packages
+            done = image.run(ins.args, builder, image.path(build_dir), **offline)
+            assert done.returncode == 0, f"RUN {ins.args}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    _copy_all(final, image, final.last("WORKDIR").args)
     image.path("/data").mkdir()
     return image, final
 

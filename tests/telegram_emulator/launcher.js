@@ -9,8 +9,10 @@
 //   - --port 0 really picks a free port, printed as one JSON line on stdout;
 //   - the process exits when its stdin closes, so a killed test run leaves no orphan holding the port;
 //   - POST /callLog {token} lists every Bot API call the bot made; POST /injectError makes the next calls of a
-//     method fail (e.g. 429 with retry_after) to test flood handling.
-// Usage: node launcher.js [--port N] [--host 127.0.0.1] [--store-timeout SECONDS]
+//     method fail (e.g. 429 with retry_after) to test flood handling;
+//   - a failed webhook call is made again with the same update, as Telegram does (POST /webhookLog {token}).
+// Usage: node launcher.js [--port N] [--host 127.0.0.1] [--store-timeout SECONDS] [--redeliver-every MS]
+//        [--redeliver-for SECONDS]
 'use strict';
 
 const TelegramServer = require('telegram-test-api');
@@ -165,6 +167,7 @@ function extraRoutes(app, server) {
     }
   });
   app.post('/callLog', (req, res) => res.json({ ok: true, result: callLog.get(req.body.token) || [] }));
+  app.post('/webhookLog', (req, res) => res.json({ ok: true, result: webhookLog.get(req.body.token) || [] }));
   app.post('/injectError', (req, res) => {
     const b = req.body;
     injected.push({
@@ -181,22 +184,51 @@ function extraRoutes(app, server) {
 }
 routes.unshift(extraRoutes);
 
-// User updates: remember chat types, and send the webhook secret like Telegram does.
+// User updates: remember chat types, and send the webhook secret like Telegram does. Like Telegram, a webhook
+// call that fails (no connection, or any status but 2xx) is made again, every --redeliver-every ms for up to
+// --redeliver-for seconds, with the same update_id; POST /webhookLog {token} lists every attempt.
+const redeliverEvery = Number(option('redeliver-every', '500'));
+const redeliverFor = Number(option('redeliver-for', '600')) * 1000;
+const webhookLog = new Map(); // bot token -> [{update_id, status, time}]
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+async function deliver(token, url, headers, body, updateId) {
+  const until = Date.now() + redeliverFor;
+  if (!webhookLog.has(token)) webhookLog.set(token, []);
+  for (;;) {
+    let status = 0;
+    try {
+      const response = await fetch(url, { method: 'POST', headers, body });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch (_err) {
+      status = 0; // connection refused or reset: the replica died
+    }
+    webhookLog.get(token).push({ update_id: updateId, status, time: Date.now() / 1000 });
+    if (status >= 200 && status < 300) return;
+    if (Date.now() >= until) {
+      console.error(`webhook gave up on update ${updateId} after status ${status}`);
+      return;
+    }
+    await sleep(redeliverEvery);
+  }
+}
+
 TelegramServer.prototype.addUserUpdate = async function addUserUpdate(update) {
   rememberChats(update);
+  this.updateId += 1; // before any await: updates posted meanwhile must get ids of their own
   const webhook = this.webhooks[update.botToken];
   if (webhook) {
-    const headers = secrets.has(update.botToken) ? { 'X-Telegram-Bot-Api-Secret-Token': secrets.get(update.botToken) } : {};
-    const response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(TelegramServer.formatUpdate(update)),
-    });
-    if (response.status > 204) console.error(`webhook answered ${response.status}`);
+    const headers = { 'Content-Type': 'application/json' };
+    if (secrets.has(update.botToken)) headers['X-Telegram-Bot-Api-Secret-Token'] = secrets.get(update.botToken);
+    const formatted = TelegramServer.formatUpdate(update);
+    const delivery = deliver(update.botToken, webhook.url, headers, JSON.stringify(formatted), formatted.update_id);
+    // Wait for the first attempt only briefly: keeps quick successive messages in order without holding the
+    // client until a webhook that answers after handling (briefbot's) is done.
+    await Promise.race([delivery, sleep(1000)]);
   } else {
     this.storage.userMessages.push(update);
   }
-  this.updateId += 1;
 };
 
 // A webhook that cannot be reached must not take the whole emulator down.

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from bot.answering.citations import Statement, assemble, problems, strip_markers
-from bot.answering.sentences import Sentence, split_sentences
 from bot.answering.types import Answer
+from store.sentences import Sentence, split_sentences
 from store.types import BriefInfo, Passage
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from bot.answering.extractive import score_sentences
 from bot.answering.sentence_vectors import PassageSentences
-from bot.answering.sentences import split_sentences
+from store.sentences import split_sentences
 from store.types import BriefInfo, Passage
 
 

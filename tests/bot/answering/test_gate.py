@@ -10,9 +10,9 @@ from bot.answering.evidence import EvidenceGate
 from bot.answering.extractive import Pick
 from bot.answering.gate_features import FEATURES, features, specific_words, wanted_type
 from bot.answering.sentence_vectors import PassageSentences
-from bot.answering.sentences import split_sentences
 from bot.answering.settings import AnswerSettings
 from store.library import BriefLibrary
+from store.sentences import split_sentences
 from store.types import BriefInfo, Passage
 
 

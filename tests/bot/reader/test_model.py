@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from bot.answering.reading import ANSWER_CUTOFF_CROSS_LANGUAGE, ANSWER_CUTOFF_SA
 from bot.reader.model import MANIFEST, MODEL_DIR, MODEL_FILE, Reader, ReaderUnavailableError
 
 # The project's own sample brief (data/briefs/004-...): one Indonesian passage about OpenAI and Scale AI.
+ROOT = Path(__file__).resolve().parents[3]
+
 PASSAGE = (
     "OpenAI, pengembang ChatGPT, memastikan akan menghentikan pekerjaannya bersama Scale AI. Kabar ini "
     "muncul sekitar sepekan setelah Meta mengumumkan investasi sekitar US$14,3 miliar untuk menguasai 49% "
@@ -82,3 +87,29 @@ def test_a_corrupt_model_file_is_refused(tmp_path: Path) -> None:
 def test_a_missing_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReaderUnavailableError, match="missing"):
         Reader(tmp_path)
+
+
+_LOAD_AND_READ = """
+from bot.reader.model import Reader
+print(Reader().read("who leads Scale AI?", ["Jason Droege leads Scale AI."])[0].answerable)
+"""
+
+
+def test_loading_the_reader_leaves_no_telemetry_files_behind(tmp_path: Path) -> None:
+    """onnxruntime writes a device id and a telemetry event store under ~/.cache and /tmp unless told not
+    to; the container must write only under /data, and nobody's home should get them."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ORT_", "XDG_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_AND_READ],
+        env={**env, "HOME": str(home), "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) > 0.5
+    assert not list(home.rglob("*")), "written under HOME"

@@ -121,3 +121,11 @@ def test_the_answer_phrase_is_bold_and_still_escaped() -> None:
     assert "<b>6 &lt;to&gt; 12 months</b>" in html
     assert telegram_html_problems(html) == []
     assert "6 <to> 12 months ago" in visible_text(html)
+
+
+def test_reindex_summary_says_how_many_failures_it_does_not_list() -> None:
+    failed = [(f"briefs/bad-{n}.txt", "binary file, not text") for n in range(15)]
+    html = render.render_reindex_summary(full=True, added=1, updated=0, removed=0, failed=failed, seconds=3)
+    assert "Failed: 15" in html
+    assert html.count("<code>briefs/bad-") == 10
+    assert html.endswith("… and 5 more (all of them in the ingest log)")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.sentences import split_sentences
+from store.sentences import sentence_spans, split_sentences
 
 TEXTS = [
     "Meta bought 49% of Scale AI for about US$14.3 billion. OpenAI said the break began months earlier.",
@@ -33,3 +33,21 @@ def test_blank_lines_separate_sentences_without_punctuation() -> None:
         "First paragraph ends here",
         "Second paragraph has no full stop",
     ]
+
+
+def test_indonesian_abbreviations_stay_whole_and_a_sentence_ending_in_nomor_still_ends() -> None:
+    text = (
+        "Tarifnya Rp. 15.000 per bulan di Kab. Bogor. Pelanggan tidak perlu mengganti nomor. "
+        "Perusahaan mempertahankan merek XL."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "Tarifnya Rp. 15.000 per bulan di Kab. Bogor.",
+        "Pelanggan tidak perlu mengganti nomor.",
+        "Perusahaan mempertahankan merek XL.",
+    ]
+
+
+def test_a_fragment_too_short_to_be_a_statement_joins_its_neighbour() -> None:
+    text = "Sanctions. Fines reach 2% of annual revenue."
+    assert sentence_spans(text) == [(0, 10), (11, 44)]
+    assert [s.text for s in split_sentences(text)] == [text]

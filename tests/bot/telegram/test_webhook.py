@@ -1,0 +1,78 @@
+"""The webhook server on the in-process backend: an update is handled before the call is answered, a second
+delivery of a handled update is acknowledged without handling it again, and only Telegram's secret gets in."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.telegram.webhook import SECRET_HEADER, WebhookServer
+from tests.bot.telegram.conftest import Harness
+
+SECRET = "s3cret"
+_ids = itertools.count(70_000)
+
+
+@pytest.fixture
+async def client(harness: Harness) -> AsyncIterator[TestClient[Any, Any]]:
+    services = harness.app.bot_data["services"]
+    server = WebhookServer(harness.app, services.coordination, path="telegram", secret=SECRET)
+    async with TestClient(TestServer(server.web_app())) as test_client:
+        yield test_client
+
+
+def _update(text: str, user: int = 7) -> dict[str, Any]:
+    message_id = next(_ids)
+    chat = {"id": user, "type": "private", "first_name": "U"}
+    return {
+        "update_id": message_id,
+        "message": {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user, "is_bot": False, "first_name": "U"},
+            "text": text,
+        },
+    }
+
+
+async def test_an_update_is_answered_before_the_call_returns_and_only_once(
+    client: TestClient[Any, Any], harness: Harness
+) -> None:
+    update = _update("Why did OpenAI leave Scale AI?")
+    answer = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert answer.status == 200
+    assert len(harness.tg.sent(7)) == 1  # already sent when the call returned
+    again = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert again.status == 200 and await again.text() == "duplicate"
+    assert len(harness.tg.sent(7)) == 1 and len(harness.answerer.questions) == 1
+
+
+async def test_calls_without_the_secret_or_an_update_are_refused(
+    client: TestClient[Any, Any], harness: Harness
+) -> None:
+    update = _update("question?")
+    assert (await client.post("/telegram", json=update)).status == 403
+    assert (await client.post("/telegram", json=update, headers={SECRET_HEADER: "wrong"})).status == 403
+    assert (await client.post("/telegram", data=b"{", headers={SECRET_HEADER: SECRET})).status == 400
+    assert harness.tg.sent(7) == []
+    assert (await client.get("/healthz")).status == 200
+
+
+async def test_an_update_held_by_another_handler_is_sent_again_later(
+    client: TestClient[Any, Any], harness: Harness
+) -> None:
+    services = harness.app.bot_data["services"]
+    update = _update("question?")
+    held = await services.coordination.claim_update(update["update_id"])  # as if another replica had it
+    assert held is not None
+    answer = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert answer.status == 503 and "Retry-After" in answer.headers
+    await held.release()  # that handler died without finishing
+    assert (await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})).status == 200
+    assert len(harness.tg.sent(7)) == 1
