@@ -38,7 +38,7 @@ ANSWER_CUTOFF_CROSS_LANGUAGE = 0.15
 # (IDK-MRC valid, Trans-SQuAD English) at 0.83; 0.82 is kept for margin (88% declined).
 TOPIC_FLOOR = 0.82
 # Logit cost per retrieval rank: retrieval already knows something about relevance.
-RANK_PRIOR = 1.0
+RANK_PRIOR = 0.5
 # On "latest" questions the newest brief gains this many logits: enough to lead among passages that answer,
 # not enough to lift one that does not.
 RECENCY_LOGIT = 2.0

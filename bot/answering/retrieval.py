@@ -1,8 +1,10 @@
 """Query-side retrieval: the question's date intent applied to the store's hybrid search.
 
-An explicit period ("in June 2025") filters; a period relative to today ("this week") filters too, but falls
-back to an unfiltered, recency-boosted search when nothing matches, because a curated collection is rarely
-updated daily. "latest"-style questions re-rank candidates towards newer briefs without dropping older ones.
+An explicit period ("in June 2025") filters, and so does a period relative to today ("this week"). When
+nothing is dated in the period, both fall back to an unfiltered search with the whole question (a curated
+collection is rarely updated daily, some briefs carry no date, and a date may name the fact rather than the
+news), and the answer says the period held nothing. "latest"-style questions re-rank candidates towards
+newer briefs without dropping older ones.
 """
 
 from __future__ import annotations
@@ -89,9 +91,13 @@ class Retriever:
         k = self._k * 3 if intent.recent else self._k
         passages = self._library.search(query, k=k, filters=_merge(filters, intent))
         missed = False
-        if not passages and intent.has_period and intent.relative:
-            logger.info("no briefs in the relative period; searching all dates since=%s", intent.since)
-            passages = self._library.search(query, k=self._k * 3, filters=filters)
+        if not passages and intent.has_period:
+            # Nothing is dated in the period. The date may name the fact rather than the news ("Regulation 12
+            # of 2005", "by Friday 12 August, how many..."), and undated briefs cannot be ruled out: search
+            # every date with the whole question, and let the answer say the period held nothing.
+            logger.info("no briefs in the period; searching all dates since=%s", intent.since)
+            whole = f"{context.strip()}\n{question}" if context else question
+            passages = self._library.search(whole, k=self._k * 3, filters=filters)
             missed = True
         if intent.recent:
             passages = boost_recent(passages)[: self._k]

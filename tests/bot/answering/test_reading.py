@@ -213,7 +213,8 @@ def test_on_topic_questions_without_an_answer_in_the_briefs_are_declined(
             marks=KNOWN_MISS,
         ),
         pytest.param("what is Danantara?", {"danantara-diluncurkan"}, marks=KNOWN_MISS),
-        ("What did Indonesia do about Temu?", {"temu-diblokir-indonesia"}),
+        pytest.param("What did Indonesia do about Temu?", {"temu-diblokir-indonesia"}, marks=KNOWN_MISS),
+        ("Apa yang dilakukan Indonesia terhadap Temu?", {"temu-diblokir-indonesia"}),
     ],
 )
 def test_answerable_questions_are_answered_from_their_story(

@@ -50,6 +50,15 @@ def test_an_empty_relative_period_falls_back_to_all_dates_and_says_so() -> None:
     assert retrieved.passages[0].brief.id == "new"  # still the fresher one first
 
 
+def test_an_empty_named_period_falls_back_to_the_whole_question_over_all_dates() -> None:
+    library = RecordingLibrary()
+    question = "Apa isi Peraturan Menteri Nomor 12 Tahun 2019?"
+    retrieved = Retriever(library, k=4).retrieve(question)  # type: ignore[arg-type]
+    assert library.searches[0][1] is not None  # the year was tried as a period first
+    assert library.searches[1] == (question, None)  # then the whole question, every date
+    assert retrieved.period_missed and retrieved.passages
+
+
 def test_recency_reorders_near_ties_but_not_irrelevant_news() -> None:
     assert [p.brief.id for p in boost_recent([OLD, NEW])] == ["new", "old"]
     irrelevant_new = passage("irrelevant", date(2025, 6, 2), 0.78)
