@@ -139,8 +139,10 @@ def _first_json(text: str) -> Any:
             value, _ = decoder.raw_decode(text, match.start())
         except ValueError:
             continue
-        if isinstance(value, dict | list):
-            return value
+        if isinstance(value, dict) or (
+            isinstance(value, list) and value and all(isinstance(v, dict | str) for v in value)
+        ):
+            return value  # a list of numbers is a "[1]" marker, not a reply
     return None
 
 

@@ -112,8 +112,9 @@ class ChatServer(_Server):
             return
         events = []
         for piece in pieces(text):
+            delta = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
             chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "local",
-                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}  # fmt: skip
+                     "choices": [delta]}  # fmt: skip
             events.append(f"data: {json.dumps(chunk)}\n\n")
         done = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "local",
                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}  # fmt: skip
@@ -173,7 +174,7 @@ class AnthropicServer(_Server):
             event(
                 "message_delta",
                 {"delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 5}},
-            ),  # fmt: skip
+            ),
             event("message_stop", {}),
         ]
         _stream(handler, "text/event-stream", events)

@@ -100,7 +100,7 @@ def test_anthropic_streams_a_prompted_json_reply() -> None:
                 base_url=server.base,
                 model="claude-3-5-haiku-20241022",
                 api_key="test-key",
-            )  # fmt: skip
+            )
         )
         assert model.context_window() == 200000  # llama-index's table of Anthropic models
         assert "".join(model.stream("system", "user", SCHEMA)) == REPLY
