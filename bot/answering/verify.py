@@ -25,6 +25,8 @@ from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 # A statement must have a passage sentence at least this similar to be about that passage at all (the bar
 # the generated path used alone before: it separates topic, not support).
 ATTRIBUTION_FLOOR = 0.85
+# Passage sentences this close to a clause's closest one count as its evidence too (polarity must agree).
+ALIGN_MARGIN = 0.02
 # Clauses shorter than this ("but Meta did not") borrow their verb from another clause: not judged alone.
 MIN_CLAUSE_WORDS = 4
 
@@ -169,13 +171,19 @@ class Verifier:
 
 
 def _polarity(parts: list[str], vectors: np.ndarray, groups: list[PassageSentences]) -> str | None:
-    """Each substantial clause against the sentence of the cited passages it is closest to."""
+    """Each substantial clause against the sentences of the cited passages it is closest to.
+
+    Every sentence within ALIGN_MARGIN of the closest one must agree: "Meta gets privileged access" sits as
+    close to "rivals feared Meta could get access" as to "Meta gets no privileged access", and a statement
+    that some of its evidence contradicts is not shown.
+    """
     sentences = [s.text for g in groups for s in g.sentences]
     matrix = np.vstack([g.vectors for g in groups])
     for part, vector in zip(parts, vectors, strict=True):
-        aligned = sentences[int(np.argmax(matrix @ vector))]
-        if negated(part) != negated(aligned):
+        sims = matrix @ vector
+        close = [sentences[i] for i in np.flatnonzero(sims >= float(np.max(sims)) - ALIGN_MARGIN)]
+        if any(negated(part) != negated(aligned) for aligned in close):
             return "negation"
-        if opposite(part, aligned):
+        if any(opposite(part, aligned) for aligned in close):
             return "opposite"
     return None
