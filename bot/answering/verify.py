@@ -141,20 +141,29 @@ class Verifier:
         named = [groups[n - 1] for n in dict.fromkeys(cited) if 1 <= n <= len(groups)]
         parts = [c for c in clauses(text) if len(_words(c)) >= MIN_CLAUSE_WORDS]
         vectors = self._vectors.embed_statements([text, *parts])
-        support = self._support(vectors[0], [g for g in named if g.sentences])
-        if not support:  # unmarked or wrongly marked: the passage that supports it, if any does
-            support = self._support(vectors[0], [g for g in groups if g.sentences])[:1]
-        if not support:
-            return Verdict(None, "unsupported")
+        # The passages it cites first; then, if they fail (wrong or missing numbers are common with small
+        # models), the passage that supports it best.
+        attempts = [self._support(vectors[0], [g for g in named if g.sentences])]
+        attempts.append(self._support(vectors[0], [g for g in groups if g.sentences])[:1])
+        first: str | None = None
+        for support in attempts:
+            if not support:
+                continue
+            reason = self._check(text, parts, vectors, support)
+            if reason is None:
+                return Verdict(Statement(text, [(g.passage, g.sentences[i]) for g, i in support]), None)
+            first = first or reason
+        return Verdict(None, first or "unsupported")
+
+    def _check(
+        self, text: str, parts: list[str], vectors: np.ndarray, support: list[tuple[PassageSentences, int]]
+    ) -> str | None:
         passages = " ".join(g.passage.text for g, _ in support)
         if unmatched(text, passages):
-            return Verdict(None, "numbers")
+            return "numbers"
         if missing_names(text, passages):
-            return Verdict(None, "names")
-        reason = _polarity(parts or [text], vectors[1:] if parts else vectors[:1], [g for g, _ in support])
-        if reason:
-            return Verdict(None, reason)
-        return Verdict(Statement(text, [(g.passage, g.sentences[i]) for g, i in support]), None)
+            return "names"
+        return _polarity(parts or [text], vectors[1:] if parts else vectors[:1], [g for g, _ in support])
 
     def _support(
         self, vector: np.ndarray, groups: list[PassageSentences]
