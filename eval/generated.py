@@ -183,16 +183,16 @@ def score(paths: list[Path]) -> None:
                 )
                 if not groups or verifier.verify(s["text"], [1], groups).statement is None:
                     unsupported += 1
-        fallbacks = sum(r["mode"] == "extractive" and bool(r["notice"]) for r in records)
+        fallbacks = sum(r["system"] != "extractive" and r["mode"] == "extractive" for r in records)
         foreign = [r for r in records if not r["answerable"]]
         declined = sum(r["abstained"] for r in foreign)
         invented = sum(not r["abstained"] and bool(r["statements"]) for r in foreign)
         values = {
-            f"fact anywhere / first statement (of {len(answerable)})": f"{anywhere} / {first}",
-            f"answered in the asker's language (of {len(records)})": str(in_language),
+            "fact anywhere / first statement (of answerable)": f"{anywhere} / {first} (of {len(answerable)})",
+            "answered in the asker's language": f"{in_language} of {len(records)}",
             "generated statements the verifier rejects (shown)": str(unsupported),
             "replies that fell back to extractive quotes": str(fallbacks),
-            f"out-of-article questions declined / answered (of {len(foreign)})": f"{declined} / {invented}",
+            "out-of-article questions declined / answered": f"{declined} / {invented} (of {len(foreign)})",
             "seconds per answer p50": f"{statistics.median(r['seconds'] for r in records):.1f}",
             "first visible text p50 (s)": f"{statistics.median(r['first_visible'] for r in records):.2f}",
         }
