@@ -17,7 +17,7 @@ from typing import Any, Protocol, TextIO
 from bot.answering import phrases
 from bot.answering.emphasis import segments
 from bot.answering.errors import AnswerError
-from bot.answering.types import Answer
+from bot.answering.types import Answer, Progress
 from store.errors import StoreError, StoreUnavailable
 from store.types import BriefInfo
 
@@ -28,7 +28,37 @@ FOLLOW_UP_WORDS = 4
 
 
 class Asks(Protocol):
-    def answer(self, question: str, *, context: str | None = None) -> Answer: ...
+    def answer(
+        self, question: str, *, context: str | None = None, progress: Callable[[Progress], None] | None = None
+    ) -> Answer: ...
+
+
+class Streamer:
+    """Shows a generated answer while it comes: a status line at once, then the model's words as they arrive.
+
+    What streams is unverified; the final answer printed after it is the verified one (statements that failed
+    verification are not in it).
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._shown = ""
+        self.used = False
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.stage == "reading":
+            self.used = True
+            print(f"… reading {progress.briefs} brief{'s' if progress.briefs != 1 else ''}", file=self._out)
+            return
+        text = progress.text
+        new = text[len(self._shown) :] if text.startswith(self._shown) else "\n" + text
+        self._shown = text
+        self._out.write(new)
+        self._out.flush()
+
+    def finish(self) -> None:
+        if self.used:
+            print("\n" + "─" * 20, file=self._out)
 
 
 def user_message(exc: Exception) -> str:
@@ -87,12 +117,15 @@ def answer_json(answer: Answer) -> str:
 
 def ask_once(answerer: Asks, question: str, out: TextIO, *, as_json: bool) -> int:
     """Answer one question; exit status 0 when answered (or abstained), 1 when it could not be."""
+    streamer = None if as_json else Streamer(out)
     try:
-        answer = answerer.answer(question)
+        answer = answerer.answer(question, progress=streamer)
     except Exception as exc:
         message = user_message(exc)
         print(json.dumps({"question": question, "error": message}) if as_json else message, file=out)
         return 1
+    if streamer is not None:
+        streamer.finish()
     print(answer_json(answer) if as_json else format_answer(answer, styled=_is_terminal(out)), file=out)
     return 0
 
@@ -129,10 +162,12 @@ def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str 
         try:
             # Only short questions lean on the previous one ("and Google?"); a full question stands alone.
             follow_up = previous if len(question.split()) <= FOLLOW_UP_WORDS else None
-            answer = answerer.answer(question, context=follow_up)
+            streamer = Streamer(out)
+            answer = answerer.answer(question, context=follow_up, progress=streamer)
         except Exception as exc:
             print(user_message(exc), file=out)
             continue
+        streamer.finish()
         print(format_answer(answer, styled=_is_terminal(out)) + "\n", file=out)
         previous = question
 

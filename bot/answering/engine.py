@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from bot.answering import evidence, phrases
 from bot.answering.citations import Statement, assemble, problems, strip_markers
 from bot.answering.emphasis import locate
 from bot.answering.errors import InvalidQuestionError
 from bot.answering.extractive import Pick, score_sentences, select
-from bot.answering.generated import ChatEndpoint, GenerationError, attribute, build_prompt, is_refusal
+from bot.answering.generated import Generator
+from bot.answering.llm import ChatModel
 from bot.answering.ports import Library
 from bot.answering.reading import (
     Choice,
     PassageReader,
     ReadPassage,
+    answers,
     choose,
     confidence,
     on_topic,
@@ -32,7 +35,7 @@ from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import Answer
+from bot.answering.types import Answer, Progress
 from bot.settings import BotSettings
 from store.language import detect_language
 from store.sentences import Sentence
@@ -41,9 +44,7 @@ from store.types import Passage, SearchFilters
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-# Passages shown to the LLM: prompts are read at ~35 tokens/s on two cores, so every passage costs seconds.
-GENERATED_PASSAGES = 5
-REFUSED = "refused"  # sentinel: the LLM said the passages do not answer the question
+ProgressCallback = Callable[[Progress], None]
 
 
 @dataclass
@@ -54,6 +55,7 @@ class _Turn:
     lang: str
     retrieved: Retrieved
     started: float
+    progress: ProgressCallback | None = None
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -66,15 +68,18 @@ class Answerer:
         llm: LLMSettings | None = None,
         *,
         reader: PassageReader | None = None,
+        chat_model: Any = None,
     ) -> None:
+        """`chat_model`: any llama-index LLM to generate with instead of the one `llm` describes."""
         self._settings = answer
         self._library = library
         self._retriever = Retriever(library, answer.passages)
         self._vectors = SentenceVectors(library.embedder)
         self._gate = evidence.EvidenceGate(answer.min_evidence)
         self._reader = reader or PassageReader(answer.reader)
-        generated = answer.mode == "generated" and llm is not None and bool(llm.base_url)
-        self._endpoint = ChatEndpoint(llm) if generated and llm is not None else None
+        llm = llm or LLMSettings.model_validate({})
+        generated = answer.mode == "generated" and (llm.configured or chat_model is not None)
+        self._generator = Generator(ChatModel(llm, chat_model), self._vectors) if generated else None
 
     def warm_up(self) -> int:
         """Embed the sentences of every brief ahead of questions (newest first); returns the briefs covered.
@@ -83,7 +88,7 @@ class Answerer:
         cache this costs seconds after the first run, and the first answers are as fast as later ones.
         """
         briefs = self._library.list_briefs()
-        if self._reader.available and self._endpoint is None:
+        if self._reader.available and self._generator is None:
             # The reader reads passages at question time and needs no sentence vectors; load it and stop.
             logger.info("reader ready briefs=%s", len(briefs))
             return len(briefs)
@@ -94,7 +99,7 @@ class Answerer:
 
     @property
     def mode(self) -> str:
-        return "generated" if self._endpoint else "extractive"
+        return "generated" if self._generator else "extractive"
 
     def answer(
         self,
@@ -103,7 +108,9 @@ class Answerer:
         context: str | None = None,
         filters: SearchFilters | None = None,
         today: date | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Answer:
+        """`progress` (generated mode): called from this thread with what can be shown meanwhile."""
         started = time.perf_counter()
         question = " ".join(question.split())
         lang = detect_language(question)
@@ -112,7 +119,7 @@ class Answerer:
         if len(question) > MAX_QUESTION_CHARS:
             raise InvalidQuestionError(phrases.question_too_long(lang, MAX_QUESTION_CHARS))
         retrieved = self._retriever.retrieve(question, context=context, filters=filters, today=today)
-        turn = _Turn(question, lang, retrieved, started)
+        turn = _Turn(question, lang, retrieved, started, progress)
         turn.timings["retrieve"] = time.perf_counter() - started
         if retrieved.period_missed:
             turn.notices.append(phrases.no_dated_briefs_notice(lang))
@@ -138,10 +145,11 @@ class Answerer:
             logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
             return self._abstain(turn, sure, {"reader": sure})
         statements: list[Statement] = []
-        if self._endpoint is not None:
+        if self._generator is not None:
             answering = [c.read.passage for c in choices] + [r.passage for r in reads]
             groups = self._vectors.of(list({p.chunk_id: p for p in answering}.values()))
-            statements, refused = self._generated(turn, groups, sure)
+            judged = {r.passage.chunk_id for r in reads if answers(r, turn.lang)}
+            statements, refused = self._generated(turn, groups, sure, judged)
             if refused:
                 return self._abstain(turn, sure, {"reader": sure})
         mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
@@ -169,7 +177,7 @@ class Answerer:
             )
             return self._abstain(turn, best, verdict.signals)
         statements: list[Statement] = []
-        if self._endpoint is not None:
+        if self._generator is not None:
             statements, refused = self._generated(turn, groups, best)
             if refused:
                 return self._abstain(turn, best, verdict.signals)
@@ -183,17 +191,41 @@ class Answerer:
         return answer
 
     def _generated(
-        self, turn: _Turn, groups: list[PassageSentences], measure: float
+        self,
+        turn: _Turn,
+        groups: list[PassageSentences],
+        measure: float,
+        answering: set[str] | None = None,
     ) -> tuple[list[Statement], bool]:
-        """The LLM's verified statements (none: quote instead, with a notice), and whether it declined."""
+        """The LLM's verified statements (none: quote instead, with a notice), and whether it declined.
+
+        `answering`: chunk ids of the passages the reader judged to answer; the kept statements must cite at
+        least one of them, or the answer is quoted instead (a fluent answer built on passages that do not
+        answer the question is what verification exists to stop).
+        """
+        assert self._generator is not None
         mark = time.perf_counter()
-        statements, failure = self._generate(turn.question, turn.lang, groups)
+        shown = self._generator.passages(groups)
+        progress = turn.progress
+        if progress is not None:
+            progress(Progress("reading", briefs=len({g.passage.brief.id for g in shown})))
+        on_text = (lambda text: progress(Progress("writing", text=text))) if progress else None
+        outcome = self._generator.generate(turn.question, turn.lang, shown, on_text)
         turn.timings["generate"] = time.perf_counter() - mark
-        if failure is REFUSED:
+        if outcome.first_token is not None:
+            turn.timings["first_token"] = outcome.first_token
+        if outcome.declined:
             # The model read the passages and found no answer: an honest abstention, not quoted guesses.
             logger.info("generated answer declined evidence=%.3f lang=%s", measure, turn.lang)
             return [], True
-        turn.notices += [failure] if failure else []
+        statements = outcome.statements
+        cited = {p.chunk_id for s in statements for p, _ in s.support}
+        if answering is not None and not cited & answering:
+            statements = []
+        if outcome.failed:
+            turn.notices.append(phrases.llm_fallback_notice(turn.lang))
+        elif not statements:
+            turn.notices.append(phrases.llm_unverified_notice(turn.lang))
         return statements, False
 
     def _abstain(self, turn: _Turn, measure: float, gate: dict[str, float] | None = None) -> Answer:
@@ -237,22 +269,6 @@ class Answerer:
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
             logger.error("citation check failed: %s", problem)
         return answer
-
-    def _generate(
-        self, question: str, lang: str, groups: list[PassageSentences]
-    ) -> tuple[list[Statement], str | None]:
-        """The LLM's verified statements, or none and the notice that explains the quoted answer instead."""
-        assert self._endpoint is not None
-        groups = groups[:GENERATED_PASSAGES]
-        system, user = build_prompt(question, lang, groups)
-        try:
-            reply = self._endpoint.reply(system, user)
-        except GenerationError:
-            return [], phrases.llm_fallback_notice(lang)
-        statements = attribute(reply, groups, self._vectors)
-        if not statements and is_refusal(reply):
-            return [], REFUSED
-        return statements, None if statements else phrases.llm_unverified_notice(lang)
 
 
 def _statements(picks: list[Pick]) -> list[Statement]:

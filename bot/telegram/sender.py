@@ -121,6 +121,15 @@ class Sender:
             ),
         )
 
+    async def draft(self, chat_id: int, draft_id: int, html: str, *, thread_id: int | None = None) -> None:
+        """Show (or update) an ephemeral draft in a private chat while an answer is being written."""
+        await self._call(
+            chat_id,
+            lambda: self._bot.send_message_draft(
+                chat_id, draft_id, html, message_thread_id=thread_id, parse_mode=ParseMode.HTML
+            ),
+        )
+
     async def edit(
         self, chat_id: int, message_id: int, html: str, markup: InlineKeyboardMarkup | None = None
     ) -> None:

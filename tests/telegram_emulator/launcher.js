@@ -5,7 +5,7 @@
 //   - editMessageText / editMessageReplyMarkup return the edited message;
 //   - callback queries carry chat_instance; channel posts arrive as channel_post / edited_channel_post;
 //   - deleteWebhook(drop_pending_updates) drops the token's unread updates, as Telegram does;
-//   - methods the emulator lacks (sendChatAction, setMyCommands, getChatMember, ...) answer OK;
+//   - methods the emulator lacks (sendChatAction, sendMessageDraft, setMyCommands, getChatMember, ...) answer OK;
 //   - --port 0 really picks a free port, printed as one JSON line on stdout;
 //   - the process exits when its stdin closes, so a killed test run leaves no orphan holding the port;
 //   - POST /callLog {token} lists every Bot API call the bot made; POST /injectError makes the next calls of a
@@ -158,6 +158,7 @@ function extraRoutes(app, server) {
       case 'getMyCommands':
         return ok([]);
       case 'sendChatAction':
+      case 'sendMessageDraft': // Bot API 9.3+: an ephemeral preview; the call log keeps each one for tests
       case 'close':
       case 'logOut':
         return ok(true);

@@ -1,29 +1,32 @@
-"""Generated mode when the passages shown to the model yield no sentence to tie its reply to.
+"""Generated mode with a hand-written model: verification, re-citation, fallbacks, streaming, declines.
 
 The model is a hand-written OpenAI-compatible server on 127.0.0.1 (deterministic, reached over real HTTP by
-llama-index's OpenAILike); the library, embedder and sentence vectors are the real ones.
+llama-index's OpenAILike, streamed as server-sent events); the library, embedder, reader and sentence vectors
+are the real ones.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
 from bot.answering import phrases
 from bot.answering.citations import problems
-from bot.answering.engine import GENERATED_PASSAGES, Answerer
-from bot.answering.generated import attribute
+from bot.answering.engine import Answerer
 from bot.answering.ports import Embedder
-from bot.answering.sentence_vectors import SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
+from bot.answering.types import Progress
+from bot.answering.verify import negated
 from store.library import BriefLibrary
+from store.sentences import split_sentences
 from store.types import BriefInfo, Passage, SearchFilters
+from tests.bot.answering.fake_llm import ChatServer
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,56 +38,12 @@ pytestmark = [
 
 # Unmarked, and about the story the real passages tell: the engine has to look for support itself.
 REPLY = "OpenAI stopped working with Scale AI after Meta took a large stake in it."
-
-
-class ChatServer:
-    """Answers every /v1/chat/completions request with `REPLY` and counts the requests."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                server.requests += 1
-                body = json.dumps(
-                    {
-                        "id": "chatcmpl-test",
-                        "object": "chat.completion",
-                        "created": 0,
-                        "model": "local",
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": REPLY},
-                                "finish_reason": "stop",
-                            }
-                        ],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._http.server_address[1]}/v1"
-        threading.Thread(target=self._http.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+SHOWN = 5  # LLMSettings.max_passages
 
 
 @pytest.fixture
 def chat_server() -> Iterator[ChatServer]:
-    server = ChatServer()
+    server = ChatServer(REPLY)
     yield server
     server.close()
 
@@ -102,7 +61,7 @@ class BlankPassagesFirst:
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         found = self._library.search(query, k, filters)
-        blanks = [replace(p, chunk_id=f"{p.chunk_id}-blank", text=" \n ") for p in found[:GENERATED_PASSAGES]]
+        blanks = [replace(p, chunk_id=f"{p.chunk_id}-blank", text=" \n ") for p in found[:SHOWN]]
         return blanks + found
 
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
@@ -115,12 +74,20 @@ class BlankPassagesFirst:
 def test_reply_without_any_passage_sentence_falls_back_to_quotes(
     library: BriefLibrary, chat_server: ChatServer
 ) -> None:
-    llm = LLMSettings(base_url=chat_server.url, model="local", timeout=30, max_tokens=64)
+    llm = LLMSettings.model_validate(
+        {
+            "base_url": chat_server.url,
+            "model": "local",
+            "timeout": 30,
+            "max_tokens": 64,
+            "context_window": 4096,
+        }
+    )
     answerer = Answerer(
         BlankPassagesFirst(library), AnswerSettings(mode="generated", passages=12, reader=False), llm
     )
     answer = answerer.answer("why did OpenAI leave Scale AI?")
-    assert chat_server.requests == 1  # the model was asked: this is the generated path, not the gate's
+    assert len(chat_server.chats) == 1  # the model was asked: this is the generated path, not the gate's
     assert not answer.abstained and answer.mode == "extractive"
     assert answer.text.startswith("From the briefs:")
     assert answer.notice == phrases.llm_unverified_notice("en")
@@ -128,9 +95,89 @@ def test_reply_without_any_passage_sentence_falls_back_to_quotes(
     assert all(not c.passage.chunk_id.endswith("-blank") for c in answer.citations)
 
 
-def test_attribute_drops_a_reply_when_no_passage_has_sentences(library: BriefLibrary) -> None:
-    vectors = SentenceVectors(library.embedder)
-    passages = library.search("why did OpenAI leave Scale AI", k=2)
-    groups = vectors.of([replace(p, chunk_id=f"{p.chunk_id}-blank", text="\n") for p in passages])
-    assert all(not g.sentences for g in groups)
-    assert attribute(f"{REPLY} [1]", groups, vectors) == []
+def first_claim(request: dict[str, Any]) -> str:
+    """A sentence of passage [1] of the prompt that names Scale AI and negates nothing: a true statement."""
+    user = request["messages"][-1]["content"]
+    block = user.split("[1] (", 1)[1].split("\n\n[2] (", 1)[0].split("\n", 1)[1]
+    return next(s.text for s in split_sentences(block) if "Scale AI" in s.text and not negated(s.text))
+
+
+def claims(request: dict[str, Any]) -> tuple[str, str, str]:
+    """(true, with a name swapped, with its polarity reversed)."""
+    true = first_claim(request)
+    return true, true.replace("Scale AI", "Microsoft"), "It is not true that " + true[0].lower() + true[1:]
+
+
+def structured(*items: tuple[list[int], str], declined: bool = False) -> str:
+    answer = [{"passages": n, "sentence_in_english": t} for n, t in items]
+    return json.dumps({"answer": answer, "not_in_passages": declined})
+
+
+def engine(library: BriefLibrary, server: ChatServer) -> Answerer:
+    llm = LLMSettings.model_validate(
+        {"base_url": server.url, "model": "local", "timeout": 30, "max_tokens": 200, "context_window": 8192}
+    )
+    return Answerer(library, AnswerSettings(mode="generated"), llm)
+
+
+def test_only_verified_statements_are_shown_and_the_stream_is_followed(library: BriefLibrary) -> None:
+    def reply(request: dict[str, Any]) -> str:
+        true, renamed, reversed_ = claims(request)
+        return structured(([3, 9], true), ([1], renamed), ([1, 2], reversed_))
+
+    server = ChatServer(reply)
+    try:
+        seen: list[Progress] = []
+        answer = engine(library, server).answer("why did OpenAI leave Scale AI?", progress=seen.append)
+    finally:
+        server.close()
+    true, renamed, reversed_ = claims(server.chats[0])
+    assert server.chats[0]["stream"] is True and server.chats[0]["response_format"]["type"] == "json_schema"
+    assert answer.mode == "generated" and answer.notice is None
+    assert answer.text == true + " [1]"  # re-cited to the passage that says it, whatever [3, 9] meant
+    assert true.startswith(answer.citations[0].quote[:20]) and problems(answer) == []
+    assert seen[0] == Progress("reading", briefs=seen[0].briefs) and seen[0].briefs >= 1
+    streamed = [p.text for p in seen if p.stage == "writing"]
+    assert len(streamed) > 5 and streamed[-1].splitlines() == [true, renamed, reversed_]
+    assert all(a in b for a, b in itertools.pairwise(streamed))  # each update extends the last
+
+
+def test_a_reply_in_the_wrong_language_is_translated_then_verified(library: BriefLibrary) -> None:
+    indonesian = "Menurut laporan, OpenAI berhenti bekerja sama dengan Scale AI setelah investasi Meta."
+
+    def reply(request: dict[str, Any]) -> str:
+        if "Translate" in request["messages"][0]["content"]:
+            return json.dumps({"translations": [first_claim(server.chats[0])]})
+        return structured(([1], indonesian))
+
+    server = ChatServer(reply)
+    try:
+        answer = engine(library, server).answer("why did OpenAI leave Scale AI?")
+    finally:
+        server.close()
+    assert len(server.chats) == 2 and indonesian in server.chats[1]["messages"][1]["content"]
+    assert answer.mode == "generated" and answer.text == first_claim(server.chats[0]) + " [1]"
+
+
+def test_a_model_that_finds_no_answer_declines(library: BriefLibrary) -> None:
+    server = ChatServer(structured(declined=True))
+    try:
+        answer = engine(library, server).answer("why did OpenAI leave Scale AI?")
+    finally:
+        server.close()
+    assert answer.abstained and not answer.citations
+
+
+def test_nothing_verifiable_is_quoted_with_a_notice(library: BriefLibrary) -> None:
+    def reply(request: dict[str, Any]) -> str:
+        _, renamed, reversed_ = claims(request)
+        return structured(([1], renamed), ([2], reversed_))
+
+    server = ChatServer(reply)
+    try:
+        answer = engine(library, server).answer("why did OpenAI leave Scale AI?")
+    finally:
+        server.close()
+    assert answer.mode == "extractive" and answer.text.startswith("From the briefs:")
+    assert answer.notice == phrases.llm_unverified_notice("en") and problems(answer) == []
+    assert "Microsoft" not in answer.text and "It is not true" not in answer.text

@@ -1,0 +1,129 @@
+"""Numbers as a statement and a passage state them: value with its scale, unit and currency, both languages.
+
+"US$14,3 miliar" and "US$14.3 billion" are the same quantity; "US$14.3 million" is not; "6 sampai 12 bulan"
+and "six to twelve months" are; "6 to 12 weeks" is not. Verification compares quantities, not digit strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SCALES = {
+    "ribu": 1e3, "rb": 1e3, "thousand": 1e3, "k": 1e3,
+    "juta": 1e6, "jt": 1e6, "million": 1e6, "millions": 1e6, "mn": 1e6, "m": 1e6,
+    "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9,
+    "triliun": 1e12, "trilyun": 1e12, "trillion": 1e12, "tn": 1e12, "t": 1e12,
+}  # fmt: skip
+_UNITS = {
+    "%": "percent", "percent": "percent", "per cent": "percent", "persen": "percent",
+    "day": "day", "days": "day", "hari": "day",
+    "week": "week", "weeks": "week", "minggu": "week", "pekan": "week",
+    "month": "month", "months": "month", "bulan": "month",
+    "year": "year", "years": "year", "tahun": "year",
+    "employee": "people", "employees": "people", "people": "people", "karyawan": "people", "orang": "people",
+    "pegawai": "people", "workers": "people",
+}  # fmt: skip
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
+}  # fmt: skip
+_CURRENCY = re.compile(r"(US\$|USD|\$|Rp\.?|IDR|€|EUR|£|S\$|RM)\s*$", re.I)
+_NUMBER = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?)"  # 1.000 / 1,000 / 14,3 / 14.3 / 49
+    r"|\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+_AFTER = re.compile(
+    r"\s*(?:(?:to|-|–|sampai|hingga|until|atau|or|and|dan)\s*(?:\d+(?:[.,]\d+)?|[a-z]+)\s*)?"
+    r"(%|per cent|[a-zA-Z]+)?\s*([a-zA-Z%]+)?",
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    """The number times its scale word (14.3 billion -> 1.43e10)."""
+    unit: str | None
+    """percent, day, week, month, year, people, or None."""
+    currency: str | None
+    """US$, Rp, ... (normalised), or None."""
+    text: str
+
+
+def _number(raw: str) -> float:
+    if raw.lower() in _WORDS:
+        return float(_WORDS[raw.lower()])
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))  # thousands separators, either convention
+    return float(raw.replace(",", "."))  # a decimal comma (Indonesian) or point
+
+
+def _currency(prefix: str) -> str | None:
+    match = _CURRENCY.search(prefix)
+    if not match:
+        return None
+    code = match.group(1).upper().rstrip(".")
+    return {"US$": "USD", "$": "USD", "RP": "IDR", "€": "EUR", "£": "GBP"}.get(code, code)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in `text` with its scale, unit and currency (years and days of a date included)."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        raw = match.group(0)
+        if match.group(2) and not _followed_by_unit(text, match.end()):
+            continue  # number words count only as quantities ("six months"), not "one of the firms"
+        value = _number(raw)
+        after = _AFTER.match(text, match.end())
+        scale, unit = 1.0, None
+        if after:
+            for word in (after.group(1), after.group(2)):
+                key = (word or "").lower()
+                if (
+                    key in _SCALES
+                    and scale == 1.0
+                    and unit is None
+                    and (len(key) > 1 or _glued(text, match.end()))
+                ):
+                    scale = _SCALES[key]
+                elif key in _UNITS and unit is None:
+                    unit = _UNITS[key]
+                    break
+                elif key and key not in _SCALES:
+                    break
+        currency = _currency(text[max(0, match.start() - 4) : match.start()])
+        found.append(Quantity(value * scale, unit, currency, raw))
+    return found
+
+
+def _followed_by_unit(text: str, end: int) -> bool:
+    after = _AFTER.match(text, end)
+    if after is None:
+        return False
+    return any((w or "").lower() in _UNITS for w in (after.group(1), after.group(2)))
+
+
+def _glued(text: str, end: int) -> bool:
+    # "14.3bn" / "US$5B": a one-letter scale only when written against the number.
+    return end < len(text) and text[end].isalpha()
+
+
+def same(a: Quantity, b: Quantity) -> bool:
+    """The same quantity: equal value (to rounding), and no contradicting unit or currency."""
+    if a.unit and b.unit and a.unit != b.unit:
+        return False
+    if a.currency and b.currency and a.currency != b.currency:
+        return False
+    if (a.unit == "percent") != (b.unit == "percent") and (a.unit or b.unit) == "percent":
+        return False
+    big = max(abs(a.value), abs(b.value))
+    return abs(a.value - b.value) <= max(0.011 * big, 1e-9)
+
+
+def unmatched(statement: str, passage: str) -> list[Quantity]:
+    """Quantities the statement states that the passage does not (empty: the numbers agree)."""
+    known = quantities(passage)
+    return [q for q in quantities(statement) if not any(same(q, k) for k in known)]

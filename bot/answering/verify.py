@@ -1,0 +1,198 @@
+"""Does a generated statement say what its cited passage says? Checks of support, not of topic.
+
+A cosine between a statement and a passage sentence measures topic: "Meta invested US$14.3 million" and
+"Scale AI promised to provide access to other customers' data" score 0.87-0.89 against the very sentences they
+contradict. So a statement is kept only when, against the passage(s) it rests on:
+- it is about that passage at all (a passage sentence at cosine >= ATTRIBUTION_FLOOR: the old, topical bar);
+- every quantity it states is there with the same value, scale, unit and currency (`quantities.py`);
+- every name it uses is there (cross-lingual: names, months and days are compared, not translated);
+- its polarity agrees clause by clause with the passage sentence it aligns to (negation words of both
+  languages, "not only" excepted) and it does not flip before/after, most/few, rise/fall.
+`eval/verifier.py` measures these checks on constructed pairs (true paraphrases vs. swaps, both languages).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.citations import Statement
+from bot.answering.quantities import unmatched
+from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
+
+# A statement must have a passage sentence at least this similar to be about that passage at all (the bar
+# the generated path used alone before: it separates topic, not support).
+ATTRIBUTION_FLOOR = 0.85
+# Passage sentences this close to a clause's closest one count as its evidence too (polarity must agree).
+ALIGN_MARGIN = 0.02
+# Clauses shorter than this ("but Meta did not") borrow their verb from another clause: not judged alone.
+MIN_CLAUSE_WORDS = 4
+
+_NEGATORS = frozenset(
+    {
+        "not", "no", "never", "none", "nothing", "neither", "nor", "without", "cannot", "refused", "denied",
+        "denies", "tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggan", "menolak", "takkan", "tiada",
+    }
+)  # fmt: skip
+# "Not only", and "tak lama setelah" ("shortly after"): negation words that negate nothing.
+_NOT_ONLY = re.compile(
+    r"\b(not only|not just|bukan hanya|tidak hanya|tak hanya|bukan saja|tidak saja|tak lama|tidak lama)\b",
+    re.I,
+)
+_CLAUSES = re.compile(
+    r",?\s+\b(?:but|while|whereas|although|though|tetapi|namun|sedangkan|meskipun|walaupun|padahal)\b|[;:]",
+    re.I,
+)
+_OPPOSITES = [
+    ({"before", "prior to", "sebelum", "sebelumnya"}, {"after", "following", "setelah", "sesudah", "pasca"}),
+    ({"most", "majority", "sebagian besar", "mayoritas"}, {"small share", "small part", "minority",
+                                                          "sebagian kecil", "porsi kecil"}),
+    ({"increase", "increased", "rise", "rose", "grew", "grow", "naik", "meningkat", "bertambah"},
+     {"decrease", "decreased", "fell", "fall", "drop", "dropped", "turun", "menurun", "berkurang"}),
+]  # fmt: skip
+_MONTHS = [
+    ("january", "januari"), ("february", "februari"), ("march", "maret"), ("april", "april"), ("may", "mei"),
+    ("june", "juni"), ("july", "juli"), ("august", "agustus"), ("september", "september"),
+    ("october", "oktober"), ("november", "november"), ("december", "desember"), ("monday", "senin"),
+    ("tuesday", "selasa"), ("wednesday", "rabu"), ("thursday", "kamis"), ("friday", "jumat"),
+    ("saturday", "sabtu"), ("sunday", "minggu"),
+]  # fmt: skip
+_SAME_NAME = {a: {a, b} for a, b in _MONTHS} | {b: {a, b} for a, b in _MONTHS}
+# Capitalised words that start sentences or are shared abbreviations, not names to look for.
+_NOT_NAMES = frozenset(
+    """the a an in on at this that these those it its they he she we i you our their his her however according
+    after before also both as by for from with while but and or since when what which who whom why how there
+    here yes no some many most all each other earlier later today meanwhile although because if so then than
+    to of not only even yet still now recently previously first second third one two three four five finally
+    moreover furthermore overall instead despite during under over about into such several another based
+    ai ceo us usd idr rp ri pt tbk
+    menurut selain namun tetapi dan atau di ke dari pada dalam untuk dengan yang ini itu ia mereka sebelumnya
+    setelah sebelum sejak saat ketika hal para sementara kemudian lalu juga bahkan adapun sedangkan meskipun
+    karena jika bila oleh tidak tak bukan belum akan telah sudah sedang masih hanya beberapa banyak semua
+    kini saat sekitar lebih kurang tersebut berdasarkan sebagai salah satu pertama kedua ketiga""".split()  # noqa: SIM905
+)
+_NAME = re.compile(r"\b[A-Z][\w&-]*")
+_WORD = re.compile(r"\w+(?:'t)?", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    statement: Statement | None
+    """The statement with its verified support, or None when it was dropped."""
+    reason: str | None
+    """Why it was dropped: unsupported, numbers, names, negation, opposite."""
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def negated(text: str) -> bool:
+    """Whether a clause is negated (English or Indonesian), "not only" / "bukan hanya" aside."""
+    words = _words(_NOT_ONLY.sub(" ", text))
+    return any(w in _NEGATORS or w.endswith("n't") for w in words)
+
+
+def clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
+
+
+def missing_names(statement: str, passage: str) -> list[str]:
+    """Names the statement uses that the passage does not contain."""
+    present = set(_words(passage))
+    missing = []
+    for match in _NAME.finditer(statement):
+        name = match.group(0).lower()
+        name = name[:-2] if name.endswith(("'s", "’s")) else name
+        if name in _NOT_NAMES or len(name) < 2 or any(ch.isdigit() for ch in name):
+            continue
+        forms = _SAME_NAME.get(name, {name})
+        if any(f in present for f in forms) or any(len(name) >= 4 and w.startswith(name) for w in present):
+            continue
+        missing.append(match.group(0))
+    return missing
+
+
+def _has(text: str, phrases: set[str]) -> bool:
+    lowered = " ".join(_words(text))
+    return any(re.search(rf"\b{re.escape(p)}\b", lowered) for p in phrases)
+
+
+def opposite(statement: str, sentence: str) -> bool:
+    """The statement says before where the sentence says after (most/few, rise/fall), and not both."""
+    for left, right in _OPPOSITES:
+        for mine, theirs in ((left, right), (right, left)):
+            if _has(statement, mine) and _has(sentence, theirs) and not _has(sentence, mine):
+                return True
+    return False
+
+
+class Verifier:
+    """Ties each generated statement to the passage sentence it rests on, or drops it with the reason."""
+
+    def __init__(self, vectors: SentenceVectors, floor: float = ATTRIBUTION_FLOOR) -> None:
+        self._vectors = vectors
+        self._floor = floor
+
+    def verify(self, text: str, cited: list[int], groups: list[PassageSentences]) -> Verdict:
+        """`cited`: 1-based passage numbers the model gave; wrong or missing ones are looked past."""
+        named = [groups[n - 1] for n in dict.fromkeys(cited) if 1 <= n <= len(groups)]
+        parts = [c for c in clauses(text) if len(_words(c)) >= MIN_CLAUSE_WORDS]
+        vectors = self._vectors.embed_statements([text, *parts])
+        # The passages it cites first; then, if they fail (wrong or missing numbers are common with small
+        # models), the passage that supports it best.
+        attempts = [self._support(vectors[0], [g for g in named if g.sentences])]
+        attempts.append(self._support(vectors[0], [g for g in groups if g.sentences])[:1])
+        first: str | None = None
+        for support in attempts:
+            if not support:
+                continue
+            reason = self._check(text, parts, vectors, support)
+            if reason is None:
+                return Verdict(Statement(text, [(g.passage, g.sentences[i]) for g, i in support]), None)
+            first = first or reason
+        return Verdict(None, first or "unsupported")
+
+    def _check(
+        self, text: str, parts: list[str], vectors: np.ndarray, support: list[tuple[PassageSentences, int]]
+    ) -> str | None:
+        passages = " ".join(g.passage.text for g, _ in support)
+        if unmatched(text, passages):
+            return "numbers"
+        if missing_names(text, passages):
+            return "names"
+        return _polarity(parts or [text], vectors[1:] if parts else vectors[:1], [g for g, _ in support])
+
+    def _support(
+        self, vector: np.ndarray, groups: list[PassageSentences]
+    ) -> list[tuple[PassageSentences, int]]:
+        """Groups holding a sentence at the floor or above, most similar first, with that sentence's index."""
+        found = []
+        for group in groups:
+            sims = group.vectors @ vector
+            best = int(np.argmax(sims))
+            if sims[best] >= self._floor:
+                found.append((float(sims[best]), group, best))
+        found.sort(key=lambda item: -item[0])
+        return [(g, i) for _, g, i in found]
+
+
+def _polarity(parts: list[str], vectors: np.ndarray, groups: list[PassageSentences]) -> str | None:
+    """Each substantial clause against the sentences of the cited passages it is closest to.
+
+    Every sentence within ALIGN_MARGIN of the closest one must agree: "Meta gets privileged access" sits as
+    close to "rivals feared Meta could get access" as to "Meta gets no privileged access", and a statement
+    that some of its evidence contradicts is not shown.
+    """
+    sentences = [s.text for g in groups for s in g.sentences]
+    matrix = np.vstack([g.vectors for g in groups])
+    for part, vector in zip(parts, vectors, strict=True):
+        sims = matrix @ vector
+        close = [sentences[i] for i in np.flatnonzero(sims >= float(np.max(sims)) - ALIGN_MARGIN)]
+        if any(negated(part) != negated(aligned) for aligned in close):
+            return "negation"
+        if any(opposite(part, aligned) for aligned in close):
+            return "opposite"
+    return None

