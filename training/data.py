@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,14 +175,21 @@ def hard_negatives(
     return out
 
 
-def training_mix(root: Path, seed: int = 13) -> list[Example]:
-    """The shuffled training list; sets are capped so the cross-lingual and Indonesian parts dominate."""
-    rng = random.Random(seed)
+def _sampler(rng: random.Random) -> Callable[[list[Example], int], list[Example]]:
+    """`take(items, n)`: n items in a random order drawn from `rng` (each call advances it)."""
 
     def take(items: list[Example], n: int) -> list[Example]:
         items = list(items)
         rng.shuffle(items)
         return items[:n]
+
+    return take
+
+
+def training_mix(root: Path, seed: int = 13) -> list[Example]:
+    """The shuffled training list; sets are capped so the cross-lingual and Indonesian parts dominate."""
+    rng = random.Random(seed)
+    take = _sampler(rng)
 
     idk = idk_mrc(root, "train")
     fac = facqa(root, "train")
@@ -211,11 +218,7 @@ def refine_mix(root: Path, seed: int = 14) -> list[Example]:
     paragraphs (our IDK-MRC translations, answerable and near-miss unanswerable, with hard negatives), with
     enough of every first-stage source that nothing is forgotten."""
     rng = random.Random(seed)
-
-    def take(items: list[Example], n: int) -> list[Example]:
-        items = list(items)
-        rng.shuffle(items)
-        return items[:n]
+    take = _sampler(rng)
 
     idk = idk_mrc(root, "train")
     english_idk = idk_mrc_english(root)
