@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import platform
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from store.library import BriefLibrary
+from store.records import chunk_metadata
 from store.settings import BriefbotSettings, StoreSettings
+from store.types import Brief, Chunk
 
 DEFAULT_CORPUS = Path("../shared/data/facqa/corpus.jsonl")
 
@@ -68,3 +74,40 @@ def write_json(path: Path | None, payload: dict[str, Any]) -> None:
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+_INSERT_BATCH = 2000
+
+
+def add_synthetic(
+    library: BriefLibrary,
+    count: int,
+    vocabulary: list[str],
+    *,
+    words: int,
+    per_brief: int = 1,
+    scope: str = "synthetic",
+) -> None:
+    """Write `count` synthetic chunks (`words` random words each, `per_brief` per brief, unit vectors)
+    straight into the serving collection, no embedding model involved; then move the pointer as any writer
+    does, so searchers (and the keyword index file) catch up with them."""
+    coll = library._serving.current()[0]
+    rng = np.random.default_rng(7)
+    pick = random.Random(7)
+    dim = library.embedder.dim
+    for start in range(0, count, _INSERT_BATCH):
+        size = min(_INSERT_BATCH, count - start)
+        vectors = rng.standard_normal((size, dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        ids, texts, metas = [], [], []
+        for i in range(start, start + size):
+            number, index = divmod(i, per_brief)
+            text = " ".join(pick.choices(vocabulary, k=words)) + " ."
+            brief = Brief(id=f"synthetic-{number}", title="", text=text, lang="id", scope=scope,
+                          source=f"source-{number % 50}")  # fmt: skip
+            chunk = Chunk(brief.id, index, text, 0, len(text))
+            ids.append(chunk.id)
+            texts.append(text)
+            metas.append(chunk_metadata(brief, chunk, per_brief))
+        coll.add(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)  # type: ignore[arg-type]
+    library._collections.touch(library._serving.loaded)  # type: ignore[arg-type]

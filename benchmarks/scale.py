@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import shutil
 import subprocess
@@ -35,17 +34,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from benchmarks.common import DEFAULT_CORPUS, read_records
+from benchmarks.common import DEFAULT_CORPUS, add_synthetic, read_records
 from eval.metrics import percentile
-from store.library import BriefLibrary, open_library
-from store.records import chunk_metadata
+from store.library import open_library
 from store.settings import StoreSettings
-from store.types import Brief, Chunk
+from store.types import Brief
 
 SCOPE = "bench"
-INSERT_BATCH = 2000
 SYNTHETIC_WORDS = 120  # about a 220-token chunk
 PROBE_WORD = "zirkoniumtambangbaru"
 
@@ -82,30 +77,6 @@ def questions_on(real: set[str], corpus: Path) -> list[str]:
             if row["_id"] in wanted:
                 out.append(str(row["text"]))
     return out
-
-
-def add_synthetic(library: BriefLibrary, count: int, per_brief: int, words: list[str]) -> None:
-    """Write `count` synthetic chunks straight into the serving collection, then move the pointer."""
-    coll = library._serving.current()[0]
-    rng = np.random.default_rng(7)
-    pick = random.Random(7)
-    dim = library.embedder.dim
-    for start in range(0, count, INSERT_BATCH):
-        size = min(INSERT_BATCH, count - start)
-        vectors = rng.standard_normal((size, dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        ids, texts, metas = [], [], []
-        for i in range(start, start + size):
-            number, index = divmod(i, per_brief)
-            text = " ".join(pick.choices(words, k=SYNTHETIC_WORDS)) + " ."
-            brief = Brief(id=f"synthetic-{number}", title="", text=text, lang="id", scope="synthetic",
-                          source=f"source-{number % 50}")  # fmt: skip
-            chunk = Chunk(brief.id, index, text, 0, len(text))
-            ids.append(chunk.id)
-            texts.append(text)
-            metas.append(chunk_metadata(brief, chunk, per_brief))
-        coll.add(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
-    library._collections.touch(library._serving.loaded)  # type: ignore[arg-type]
 
 
 # -- the bot process -----------------------------------------------------------------------------------------
@@ -204,7 +175,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     synthetic = args.chunks - library.stats().chunks
     if synthetic > 0:
         words = [w for r in records for w in str(r["text"]).split() if w.isalpha()]
-        add_synthetic(library, synthetic, args.chunks_per_brief, words)
+        add_synthetic(library, synthetic, words, words=SYNTHETIC_WORDS, per_brief=args.chunks_per_brief)
     library.search("harga saham")  # the keyword index catches up with the synthetic writes
     library._serving.wait_idle()
     out["build_s"] = round(time.perf_counter() - started, 1)

@@ -15,52 +15,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from benchmarks.common import DEFAULT_CORPUS, print_table, read_records, scratch_store, write_json
+from benchmarks.common import (
+    DEFAULT_CORPUS,
+    add_synthetic,
+    print_table,
+    read_records,
+    scratch_store,
+    write_json,
+)
 from eval.metrics import percentile
-from store.chroma_client import open_client
-from store.library import BriefLibrary, open_library
-from store.records import chunk_metadata
-from store.settings import StoreSettings
-from store.types import Brief, Chunk
+from store.library import open_library
+from store.types import Brief
 
-INSERT_BATCH = 2000
 SYNTHETIC_WORDS = 45  # about the length of a FacQA passage
 
 
 def _briefs(records: list[dict[str, Any]]) -> list[Brief]:
     return [Brief(id=str(r["_id"]), title="", text=str(r["text"]), lang="id", scope="bench") for r in records]
-
-
-def _add_synthetic(settings: StoreSettings, library: BriefLibrary, count: int, vocabulary: list[str]) -> None:
-    """Write `count` one-chunk briefs straight into the serving collection (no embedding model involved)."""
-    name = library.stats().collection
-    coll = open_client(settings).get_collection(name, embedding_function=None)
-    rng = np.random.default_rng(7)
-    words = random.Random(7)
-    dim = library.embedder.dim
-    for start in range(0, count, INSERT_BATCH):
-        size = min(INSERT_BATCH, count - start)
-        vectors = rng.standard_normal((size, dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        ids, texts, metas = [], [], []
-        for i in range(start, start + size):
-            text = " ".join(words.choices(vocabulary, k=SYNTHETIC_WORDS)) + " ."
-            brief = Brief(id=f"synthetic-{i}", title="", text=text, lang="id", scope="bench")
-            chunk = Chunk(brief.id, 0, text, 0, len(text))
-            ids.append(chunk.id)
-            texts.append(text)
-            metas.append(chunk_metadata(brief, chunk, 1))
-        coll.add(ids=ids, embeddings=vectors.tolist(), documents=texts, metadatas=metas)
-    # Move the pointer as any writer does, so searchers (and the keyword index file) catch up with these.
-    library._collections.touch(library._serving.loaded)  # type: ignore[arg-type]
 
 
 def measure(
@@ -74,7 +50,7 @@ def measure(
             library.sync(_briefs(real), "bench")
             if size > len(real):
                 vocabulary = sorted({w for r in records for w in str(r["text"]).split() if w.isalpha()})
-                _add_synthetic(settings, library, size - len(real), vocabulary)
+                add_synthetic(library, size - len(real), vocabulary, words=SYNTHETIC_WORDS, scope="bench")
         finally:
             library.close()
         library = open_library(settings)  # a fresh process's view: keyword index built from Chroma
