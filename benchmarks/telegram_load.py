@@ -129,7 +129,9 @@ async def main(users: int, per_user: int, brief_count: int) -> int:
                 questions_per_minute=1000,  # measured here: throughput, not the per-user limit
             )
             settings = BotSettings(store=store, telegram=tg, _env_file=None)  # type: ignore[call-arg]
-            app = build_application(settings, library, build_answerer(settings, library), runner=runner)
+            app = build_application(
+                settings, library, build_answerer(settings.answer, settings.llm, library), runner=runner
+            )
             await app.initialize()
             await app.start()
             assert app.updater is not None

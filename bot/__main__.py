@@ -6,7 +6,7 @@
     python -m bot chat                     interactive console chat
 
 This is the composition root of the bot process: settings are built once here, logging is configured only
-here, and the library is indexed from the configured sources when it is empty.
+here, and both front ends start through one runtime (`bot.runtime.open_runtime`).
 """
 
 from __future__ import annotations
@@ -16,18 +16,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot import console
-from bot.answering.engine import Answerer, build_answerer
-from bot.background import start_warm_up
+from bot.runtime import open_runtime
 from bot.settings import BotSettings
 from store import log_setup
 from store.errors import StoreError
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
-
-if TYPE_CHECKING:
-    from store.library import BriefLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -59,32 +54,6 @@ def configure_logging(settings: BotSettings, interactive: bool) -> None:
     log_setup.configure_logging(level, settings.log_format, secrets=settings.secret_values())
 
 
-def ensure_indexed(library: BriefLibrary) -> None:
-    """Index the configured sources through the ingestion job when the library holds no briefs yet."""
-    from bot.ingest_runner import IngestError, index_if_empty
-
-    async def show(done: int, total: int, stage: str) -> None:
-        print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    if not library.stats().briefs:
-        print("The library is empty: indexing the configured sources (first start only)...", file=sys.stderr)
-    try:
-        summary = index_if_empty(library, show)
-    except IngestError as exc:
-        print(f"\nIndexing failed: {exc}", file=sys.stderr)
-        return
-    if summary is not None:
-        print(f"\n  indexed {len(summary.added)} briefs in {summary.seconds:.0f} s", file=sys.stderr)
-
-
-def open_answerer(settings: BotSettings) -> Answerer:
-    from store.library import open_library
-
-    library = open_library(settings.store)
-    ensure_indexed(library)
-    return build_answerer(settings, library)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -98,16 +67,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if telegram:
             from bot.coordination import CoordinationError
-            from bot.telegram.app import AnotherPollerError, run_telegram
+            from bot.runtime import LoggedStart
+            from bot.telegram.app import AnotherPollerError, serve
             from bot.usage import RecordsError
 
+            runtime = open_runtime(settings, LoggedStart())
             try:
-                run_telegram(settings)
+                serve(settings, runtime.library, runtime.answerer)
             except (AnotherPollerError, CoordinationError, RecordsError) as exc:  # written to be shown as is
                 print(exc, file=sys.stderr)
                 return 1
             return 0
-        answerer = open_answerer(settings)
+        # In a chat, sentence vectors are embedded in the background while the first question is typed.
+        answerer = open_runtime(settings, console.PrintedStart(), warm_up=command != "ask").answerer
     except StoreError as exc:
         print(console.user_message(exc), file=sys.stderr)
         return 1
@@ -116,8 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return console.ask_many(answerer, questions, sys.stdout)
     if command == "ask":
         return console.ask_once(answerer, args.question, sys.stdout, as_json=args.json)
-    # Sentence vectors are embedded in the background while the person types their first question.
-    start_warm_up(answerer)
     console.chat(answerer, input, sys.stdout, greeting=NO_TOKEN_HINT if command == "run" else "")
     return 0
 

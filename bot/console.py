@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Protocol, TextIO
@@ -19,7 +20,7 @@ from bot.answering.emphasis import segments
 from bot.answering.errors import AnswerError
 from bot.answering.types import Answer, Progress
 from store.errors import StoreError, StoreUnavailable
-from store.types import BriefInfo
+from store.types import BriefInfo, SyncReport
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,22 @@ class Streamer:
     def finish(self) -> None:
         if self.used:
             print("\n" + "─" * 20, file=self._out)
+
+
+class PrintedStart:
+    """First-start indexing on stderr (`bot.runtime.StartReport`)."""
+
+    def indexing(self) -> None:
+        print("The library is empty: indexing the configured sources (first start only)...", file=sys.stderr)
+
+    async def progress(self, done: int, total: int, stage: str) -> None:
+        print(f"\r  {stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    def failed(self, error: Exception) -> None:
+        print(f"\nIndexing failed: {error}", file=sys.stderr)
+
+    def indexed(self, summary: SyncReport) -> None:
+        print(f"\n  indexed {len(summary.added)} briefs in {summary.seconds:.0f} s", file=sys.stderr)
 
 
 def user_message(exc: Exception) -> str:

@@ -12,9 +12,9 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from store.types import StoreStats, SyncReport
+from store.types import SyncReport
 
 logger = logging.getLogger(__name__)
 
@@ -132,16 +132,3 @@ async def _read_all(stream: asyncio.StreamReader | None) -> str:
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
-
-
-class _Counted(Protocol):
-    def stats(self) -> StoreStats: ...
-
-
-def index_if_empty(library: _Counted, progress: ProgressCallback) -> SyncReport | None:
-    """First start of any front end: index the configured sources when the library holds no brief yet, so the
-    first users get answers rather than "not in the briefs". None when there was nothing to do; raises
-    `IngestError` when the job could not run."""
-    if library.stats().briefs:
-        return None
-    return asyncio.run(IngestRunner().run(progress=progress))

@@ -43,3 +43,19 @@ def test_the_checker_sees_imports(tmp_path: Path) -> None:
     source = "import ingest.runner\nfrom telegram import Bot\nfrom . import sibling\n"
     sample.write_text(source, encoding="utf-8")
     assert imported_roots(sample) == {"ingest", "telegram"}
+
+
+def test_the_answer_engine_knows_no_front_end() -> None:
+    """The engine (`bot/answering`, `bot/reader`) is a library: no Telegram, no front end, no process settings."""
+    front_ends = ("telegram", "bot.telegram", "bot.console", "bot.settings", "bot.runtime", "bot.usage")
+    offenders = []
+    for package in ("answering", "reader"):
+        for path in sorted((REPO / "bot" / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                bad = [n for n in names if any(n == f or n.startswith(f + ".") for f in front_ends)]
+                offenders += [f"{path.relative_to(REPO)} imports {n}" for n in bad]
+    assert not offenders, "\n".join(offenders)

@@ -36,7 +36,6 @@ from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import Answer, Progress
-from bot.settings import BotSettings
 from store.language import detect_language
 from store.sentences import Sentence
 from store.types import Passage, SearchFilters
@@ -294,9 +293,9 @@ def _join(notices: list[str]) -> str | None:
     return " ".join(notices) if notices else None
 
 
-def build_answerer(settings: BotSettings, library: Library) -> Answerer:
-    """The answerer the bot's settings ask for, over an open library."""
-    return Answerer(library, settings.answer, settings.llm)
+def build_answerer(answer: AnswerSettings, llm: LLMSettings, library: Library) -> Answerer:
+    """The answerer the settings ask for, over an open library."""
+    return Answerer(library, answer, llm)
 
 
 def _logged(answer: Answer) -> Answer:

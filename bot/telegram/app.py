@@ -28,9 +28,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.background import start_warm_up
 from bot.coordination import Coordination, namespace_of, open_coordination
-from bot.ingest_runner import IngestError, IngestRunner, index_if_empty
+from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
 from bot.telegram.backlog import BacklogFilter
@@ -134,49 +133,17 @@ async def _announce_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> 
     await app.bot.set_my_commands(_COMMANDS)
 
 
-def _index_first_start(library: Library) -> None:
-    """Index the configured sources before serving when the library is empty (first start only)."""
-
-    async def progress(done: int, total: int, stage: str) -> None:
-        logger.info("first-start indexing stage=%s done=%d total=%d", stage, done, total)
-
-    try:
-        summary = index_if_empty(library, progress)
-    except IngestError as exc:
-        logger.error("first-start indexing failed, serving an empty library: %s", exc)
-        return
-    if summary is not None:
-        logger.info("first-start indexing done added=%d failed=%d", len(summary.added), len(summary.failed))
-
-
 class AnotherPollerError(Exception):
     """Another process polls Telegram with this token; shown to the operator as it is."""
-
-
-def run_telegram(settings: BotSettings) -> None:
-    """Open the library, build the answerer and serve Telegram until interrupted."""
-    from bot.answering.engine import build_answerer
-    from store.library import open_library
-
-    tg = settings.telegram
-    if tg.token is None:
-        raise ValueError("BRIEFBOT_TELEGRAM__TOKEN is not set")
-    # Bot API URLs contain the token: keep the HTTP client's request log quiet (the process's log handler,
-    # set up in `bot.__main__`, also scrubs the token from anything else).
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    library = open_library(settings.store)
-    _index_first_start(library)
-    answerer = build_answerer(settings, library)
-    # Sentence vectors of every brief are embedded (or read from the on-disk cache) in the background, so the
-    # first questions are answered as fast as later ones.
-    start_warm_up(answerer)
-    serve(settings, library, answerer)
 
 
 def serve(
     settings: BotSettings, library: Library, answerer: AnswerEngine, runner: IngestRunner | None = None
 ) -> None:
     """Serve Telegram (webhook or polling) with the configured backends until SIGINT or SIGTERM."""
+    # Bot API URLs contain the token: keep the HTTP client's request log quiet (the process's log handler,
+    # set up in `bot.__main__`, also scrubs the token from anything else).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(settings, library, answerer, runner=runner)
     asyncio.run(_serve(app, settings.telegram))
 

@@ -172,5 +172,5 @@ def stack(chroma_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     asyncio.run(IngestRunner(env=env, cwd=str(SAMPLE_BRIEFS.parents[1])).run())
     library = open_library(store)
     settings = BotSettings(store=store, _env_file=None)  # type: ignore[call-arg]
-    yield Stack(store, library, build_answerer(settings, library), env, chroma_server)
+    yield Stack(store, library, build_answerer(settings.answer, settings.llm, library), env, chroma_server)
     library.close()
