@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Protocol, TextIO
 
-from bot.answering import phrases
+from bot import console_texts as texts
 from bot.answering.emphasis import segments
 from bot.answering.errors import AnswerError
 from bot.answering.types import Answer, Progress
-from store.errors import StoreError, StoreUnavailable
+from store.errors import StoreError
+from store.language import detect_language
 from store.types import BriefInfo, SyncReport
 
 logger = logging.getLogger(__name__)
@@ -41,15 +42,16 @@ class Streamer:
     verification are not in it).
     """
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, lang: str = "en") -> None:
         self._out = out
+        self._lang = lang
         self._shown = ""
         self.used = False
 
     def __call__(self, progress: Progress) -> None:
         if progress.stage == "reading":
             self.used = True
-            print(f"… reading {progress.briefs} brief{'s' if progress.briefs != 1 else ''}", file=self._out)
+            print(texts.pick(self._lang).reading_briefs(progress.briefs), file=self._out)
             return
         text = progress.text
         new = text[len(self._shown) :] if text.startswith(self._shown) else "\n" + text
@@ -78,14 +80,13 @@ class PrintedStart:
         print(f"\n  indexed {len(summary.added)} briefs in {summary.seconds:.0f} s", file=sys.stderr)
 
 
-def user_message(exc: Exception) -> str:
-    """What the person at the console reads when a question could not be answered."""
-    if isinstance(exc, StoreUnavailable):
-        return "The library is unavailable right now; please try again shortly."
+def user_message(exc: Exception, question: str = "") -> str:
+    """What the person at the console reads when a question could not be answered (in its language)."""
+    lang = detect_language(question) if question.strip() else None
     if isinstance(exc, AnswerError | StoreError):
-        return str(exc)  # these messages are written for users
+        return texts.for_error(exc, lang)
     logger.error("unexpected error while answering", exc_info=exc)
-    return "Something went wrong while answering; the error has been logged."
+    return texts.pick(lang).apology
 
 
 def _brief_line(brief: BriefInfo) -> str:
@@ -101,16 +102,17 @@ def format_answer(answer: Answer, *, styled: bool = False) -> str:
     text = answer.text
     if styled and answer.emphasis:
         text = "".join(f"{_BOLD}{p}{_PLAIN}" if bold else p for p, bold in segments(text, answer.emphasis))
+    words = texts.pick(answer.lang)
     lines = [text]
     if answer.as_of:
-        lines.append(phrases.as_of(answer.lang, date.fromisoformat(answer.as_of)))
+        lines.append(words.as_of_day(date.fromisoformat(answer.as_of)))
     if answer.notice:
         lines.append(answer.notice)
     if answer.abstained and answer.nearest:
-        lines += ["", phrases.closest_briefs(answer.lang)]
+        lines += ["", words.closest]
         lines += [f"- {_brief_line(brief)}" for brief in answer.nearest]
     if answer.citations:
-        lines += ["", phrases.sources(answer.lang)]
+        lines += ["", words.sources]
     for citation in answer.citations:
         brief = citation.brief
         lines.append(f"[{citation.number}] {_brief_line(brief)}")
@@ -134,11 +136,11 @@ def answer_json(answer: Answer) -> str:
 
 def ask_once(answerer: Asks, question: str, out: TextIO, *, as_json: bool) -> int:
     """Answer one question; exit status 0 when answered (or abstained), 1 when it could not be."""
-    streamer = None if as_json else Streamer(out)
+    streamer = None if as_json else Streamer(out, detect_language(question))
     try:
         answer = answerer.answer(question, progress=streamer)
     except Exception as exc:
-        message = user_message(exc)
+        message = user_message(exc, question)
         print(json.dumps({"question": question, "error": message}) if as_json else message, file=out)
         return 1
     if streamer is not None:
@@ -179,10 +181,10 @@ def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str 
         try:
             # Only short questions lean on the previous one ("and Google?"); a full question stands alone.
             follow_up = previous if len(question.split()) <= FOLLOW_UP_WORDS else None
-            streamer = Streamer(out)
+            streamer = Streamer(out, detect_language(question))
             answer = answerer.answer(question, context=follow_up, progress=streamer)
         except Exception as exc:
-            print(user_message(exc), file=out)
+            print(user_message(exc, question), file=out)
             continue
         streamer.finish()
         print(format_answer(answer, styled=_is_terminal(out)) + "\n", file=out)

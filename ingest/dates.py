@@ -6,18 +6,9 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-_MONTHS = {
-    # Indonesian
-    "januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11, "desember": 12,
-    "agu": 8, "agt": 8, "okt": 10, "des": 12, "nop": 11, "peb": 2,
-    # English (the three-letter forms serve both languages where they coincide)
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
-    "october": 10, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+from store.months import MONTHS, PATTERN
+
+_MONTH = PATTERN
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _MONTH_FIRST = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -33,9 +24,9 @@ def find_date(text: str) -> date | None:
     for match in _ISO.finditer(text):
         _keep(found, match.start(), match.group(1), match.group(2), match.group(3))
     for match in _DAY_FIRST.finditer(text):
-        _keep(found, match.start(), match.group(3), _MONTHS[match.group(2).lower()], match.group(1))
+        _keep(found, match.start(), match.group(3), MONTHS[match.group(2).lower()], match.group(1))
     for match in _MONTH_FIRST.finditer(text):
-        _keep(found, match.start(), match.group(3), _MONTHS[match.group(1).lower()], match.group(2))
+        _keep(found, match.start(), match.group(3), MONTHS[match.group(1).lower()], match.group(2))
     return min(found)[1] if found else None
 
 

@@ -46,7 +46,7 @@ def test_the_checker_sees_imports(tmp_path: Path) -> None:
 
 
 def test_the_answer_engine_knows_no_front_end() -> None:
-    """The engine (`bot/answering`, `bot/reader`) is a library: no Telegram, no front end, no process settings."""
+    """The engine (`bot/answering`, `bot/reader`) is a library: no Telegram, no front end, no process root."""
     front_ends = ("telegram", "bot.telegram", "bot.console", "bot.settings", "bot.runtime", "bot.usage")
     offenders = []
     for package in ("answering", "reader"):

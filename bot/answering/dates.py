@@ -12,16 +12,9 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTH_NAMES_EN = "january february march april may june july august september october november december"
-_MONTH_NAMES_ID = "januari februari maret april mei juni juli agustus september oktober november desember"
-_MONTHS = {
-    **{m: i for i, m in enumerate(_MONTH_NAMES_EN.split(), 1)},
-    **{m: i for i, m in enumerate(_MONTH_NAMES_ID.split(), 1)},
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "agu": 8, "agt": 8, "sep": 9,
-    "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "des": 12,
-}  # fmt: skip
+from store.months import MONTHS, PATTERN
 
-_MONTH_YEAR = re.compile(r"\b(?:in\s+|pada\s+|bulan\s+)?(" + "|".join(_MONTHS) + r")\.?\s+(\d{4})\b", re.I)
+_MONTH_YEAR = re.compile(r"\b(?:in\s+|pada\s+|bulan\s+)?(" + PATTERN + r")\.?\s+(\d{4})\b", re.I)
 _YEAR = re.compile(r"\b(?:in|during|tahun|pada tahun|sepanjang)\s+(\d{4})\b", re.I)
 _RECENCY = re.compile(
     r"\b(latest|newest|most recent|recent(?:ly)?|current(?:ly)?|now|nowadays|up to date|"
@@ -82,7 +75,7 @@ def parse_date_intent(question: str, today: date) -> DateIntent:
     recent = bool(_RECENCY.search(question))
     match = _MONTH_YEAR.search(question)
     if match:
-        month, year = _MONTHS[match.group(1).lower()], int(match.group(2))
+        month, year = MONTHS[match.group(1).lower()], int(match.group(2))
         since, until = date(year, month, 1), date(year, month, monthrange(year, month)[1])
         return DateIntent(since, until, recent, False, _strip(question, match))
     match = _YEAR.search(question)

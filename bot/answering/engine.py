@@ -16,13 +16,12 @@ from typing import Any, Literal
 from bot.answering import evidence, phrases
 from bot.answering.citations import Statement, assemble, problems, strip_markers
 from bot.answering.emphasis import locate
-from bot.answering.errors import InvalidQuestionError
-from bot.answering.extractive import Pick, score_sentences, select
+from bot.answering.extractive import score_sentences, select
 from bot.answering.generated import Generator
 from bot.answering.llm import ChatModel
 from bot.answering.ports import Library
+from bot.answering.question import check, follow_up, normalise
 from bot.answering.reading import (
-    Choice,
     PassageReader,
     ReadPassage,
     answers,
@@ -35,14 +34,14 @@ from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import Answer, Progress
+from bot.answering.types import Answer, Citation, Progress
 from store.language import detect_language
 from store.sentences import Sentence
-from store.types import Passage, SearchFilters
+from store.types import BriefInfo, Passage, SearchFilters
 
 logger = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 1000
+NEAREST_BRIEFS = 3
 ProgressCallback = Callable[[Progress], None]
 
 
@@ -109,58 +108,68 @@ class Answerer:
         today: date | None = None,
         progress: ProgressCallback | None = None,
     ) -> Answer:
-        """`progress` (generated mode): called from this thread with what can be shown meanwhile."""
+        """`progress` (generated mode): called from this thread with what can be shown meanwhile.
+
+        Raises `InvalidQuestionError` (with its reason) for a question that cannot be asked as written, and
+        lets `store.errors.StoreError` through; front ends render both."""
         started = time.perf_counter()
-        question = " ".join(question.split())
+        question = normalise(question)
+        check(question, self._settings.max_question_chars)
+        turn = self._retrieve(
+            question, context=context, filters=filters, today=today, progress=progress, started=started
+        )
+        # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
+        judged = follow_up(turn.retrieved.intent.query or question, context)
+        mark = time.perf_counter()
+        reads = self._reader.read(judged, turn.retrieved.passages[: self._settings.reader_passages])
+        if reads is not None:
+            reads = prefer_recent(reads, turn.lang) if turn.retrieved.intent.recent else reads
+            turn.timings["read"] = time.perf_counter() - mark
+            draft = self._draft_read(turn, reads)
+        else:
+            draft = self._draft_similar(turn, judged)
+        return _logged(self._finish(turn, draft))
+
+    def _retrieve(
+        self,
+        question: str,
+        *,
+        context: str | None,
+        filters: SearchFilters | None,
+        today: date | None,
+        progress: ProgressCallback | None,
+        started: float,
+    ) -> _Turn:
         lang = detect_language(question)
-        if not question:
-            raise InvalidQuestionError(phrases.empty_question(lang))
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidQuestionError(phrases.question_too_long(lang, MAX_QUESTION_CHARS))
         retrieved = self._retriever.retrieve(question, context=context, filters=filters, today=today)
         turn = _Turn(question, lang, retrieved, started, progress)
         turn.timings["retrieve"] = time.perf_counter() - started
         if retrieved.period_missed:
             turn.notices.append(phrases.no_dated_briefs_notice(lang))
-        asked = retrieved.intent.query or question
-        # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
-        judged = f"{context.strip()} {asked}" if context else asked
-        mark = time.perf_counter()
-        reads = self._reader.read(judged, retrieved.passages[: self._settings.reader_passages])
-        if reads is not None:
-            reads = prefer_recent(reads, lang) if retrieved.intent.recent else reads
-            turn.timings["read"] = time.perf_counter() - mark
-            return _logged(self._answer_read(turn, reads))
-        return _logged(self._answer_similar(turn, judged))
+        return turn
 
-    def _answer_read(self, turn: _Turn, reads: list[ReadPassage]) -> Answer:
+    def _draft_read(self, turn: _Turn, reads: list[ReadPassage]) -> _Draft:
         """The reader's path: its gate, its passage order, its answering sentences (or the LLM's)."""
         sure = confidence(reads)
+        signals = {"reader": sure}
         mark = time.perf_counter()
         topical = on_topic(turn.retrieved.passages, turn.lang)
         choices = choose(reads, turn.lang, self._settings.max_sentences) if topical else []
         turn.timings["select"] = time.perf_counter() - mark
         if not choices:  # no passage passes the gate with a sentence to quote
             logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
-            return self._abstain(turn, sure, {"reader": sure})
-        statements: list[Statement] = []
+            return _Draft(sure, signals)
         if self._generator is not None:
             answering = [c.read.passage for c in choices] + [r.passage for r in reads]
             groups = self._vectors.of(list({p.chunk_id: p for p in answering}.values()))
             judged = {r.passage.chunk_id for r in reads if answers(r, turn.lang)}
-            statements, refused = self._generated(turn, groups, sure, judged)
-            if refused:
-                return self._abstain(turn, sure, {"reader": sure})
-        mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
-        picked = [_statement_of(c) for c in choices]
-        answer = self._compose(turn, statements or picked, mode, sure)
-        answer.gate = {"reader": sure}
-        if not statements:
-            shown = [(s.text, _shown_phrase(c.emphasis)) for s, c in zip(picked, choices, strict=True)]
-            answer.emphasis = locate(answer.text, shown)
-        return answer
+            generated = self._generated(turn, groups, sure, judged)
+            if generated is not None:
+                return _Draft(sure, signals, generated, "generated")
+        picked = [_quoted(c.read.passage, c.sentence) for c in choices]
+        return _Draft(sure, signals, picked, phrases=[_shown_phrase(c.emphasis) for c in choices])
 
-    def _answer_similar(self, turn: _Turn, judged: str) -> Answer:
+    def _draft_similar(self, turn: _Turn, judged: str) -> _Draft:
         """Without the reader: sentences scored by embedding similarity and the fitted evidence gate."""
         mark = time.perf_counter()
         groups = self._vectors.of(turn.retrieved.passages)
@@ -174,20 +183,15 @@ class Answerer:
             logger.info(
                 "abstained evidence=%.3f confidence=%.3f lang=%s", best, verdict.confidence, turn.lang
             )
-            return self._abstain(turn, best, verdict.signals)
-        statements: list[Statement] = []
+            return _Draft(best, verdict.signals)
         if self._generator is not None:
-            statements, refused = self._generated(turn, groups, best)
-            if refused:
-                return self._abstain(turn, best, verdict.signals)
-        mode: Literal["extractive", "generated"] = "generated" if statements else "extractive"
-        if not statements:
-            mark = time.perf_counter()
-            statements = _statements(select(ranked, self._settings.max_sentences))
-            turn.timings["select"] = time.perf_counter() - mark
-        answer = self._compose(turn, statements, mode, best)
-        answer.gate = verdict.signals
-        return answer
+            generated = self._generated(turn, groups, best)
+            if generated is not None:
+                return _Draft(best, verdict.signals, generated, "generated")
+        mark = time.perf_counter()
+        picked = [_quoted(p.group.passage, p.sentence) for p in select(ranked, self._settings.max_sentences)]
+        turn.timings["select"] = time.perf_counter() - mark
+        return _Draft(best, verdict.signals, picked)
 
     def _generated(
         self,
@@ -195,8 +199,9 @@ class Answerer:
         groups: list[PassageSentences],
         measure: float,
         answering: set[str] | None = None,
-    ) -> tuple[list[Statement], bool]:
-        """The LLM's verified statements (none: quote instead, with a notice), and whether it declined.
+    ) -> list[Statement] | None:
+        """The LLM's verified statements; None when they are not to be shown (the answer is quoted instead,
+        with a notice) and [] when the model declined (the engine abstains).
 
         `answering`: chunk ids of the passages the reader judged to answer; the kept statements must cite at
         least one of them, or the answer is quoted instead (a fluent answer built on passages that do not
@@ -216,7 +221,7 @@ class Answerer:
         if outcome.declined:
             # The model read the passages and found no answer: an honest abstention, not quoted guesses.
             logger.info("generated answer declined evidence=%.3f lang=%s", measure, turn.lang)
-            return [], True
+            return []
         statements = outcome.statements
         cited = {p.chunk_id for s in statements for p, _ in s.support}
         if answering is not None and not cited & answering:
@@ -225,62 +230,76 @@ class Answerer:
             turn.notices.append(phrases.llm_fallback_notice(turn.lang))
         elif not statements:
             turn.notices.append(phrases.llm_unverified_notice(turn.lang))
-        return statements, False
+        return statements or None
 
-    def _abstain(self, turn: _Turn, measure: float, gate: dict[str, float] | None = None) -> Answer:
-        answer = evidence.abstain(
-            turn.question, turn.lang, turn.retrieved.passages, self.mode, _join(turn.notices)
-        )
-        answer.timings = {**turn.timings, "total": time.perf_counter() - turn.started}
-        answer.evidence = measure
-        answer.gate = gate or {}
-        return answer
-
-    def _compose(
-        self,
-        turn: _Turn,
-        statements: list[Statement],
-        mode: Literal["extractive", "generated"],
-        measure: float,
-    ) -> Answer:
-        mark = time.perf_counter()
-        body, citations = assemble(statements)
-        lines = [phrases.framing(turn.lang), body] if mode == "extractive" else [body]
-        if mode == "extractive":
-            source_note = phrases.source_language_notice(turn.lang, (c.brief.lang for c in citations))
-            turn.notices += [source_note] if source_note else []
+    def _finish(self, turn: _Turn, draft: _Draft) -> Answer:
+        """The one `Answer` of a turn: an abstention when the draft has no statements, else the composed
+        answer with its citations; stage timings are closed here, once."""
+        mode: Literal["extractive", "generated"] = draft.mode
+        if not draft.statements:
+            text, citations = phrases.abstention(turn.lang), list[Citation]()
+            mode = "generated" if self.mode == "generated" else "extractive"
+            nearest = nearest_briefs(turn.retrieved.passages)
+        else:
+            mark = time.perf_counter()
+            text, citations = self._compose(turn, draft)
+            turn.timings["verify"] = time.perf_counter() - mark
+            nearest = []
         newest = newest_cited(citations)
         # Front ends show "as of" from the field, next to the sources (the console and Telegram alike).
         timely = newest and is_time_sensitive(turn.question, turn.retrieved.intent)
+        emphasis = locate(text, [(s.text, p) for s, p in zip(draft.statements, draft.phrases, strict=True)])
         answer = Answer(
             turn.question,
-            "\n".join(lines),
+            text,
             citations,
             turn.lang,
-            False,
+            not draft.statements,
             mode,
+            nearest=nearest,
             notice=_join(turn.notices),
             as_of=newest.isoformat() if newest and timely else None,
+            timings={**turn.timings, "total": time.perf_counter() - turn.started},
+            evidence=draft.measure,
+            emphasis=emphasis if draft.phrases else [],
+            gate=draft.signals,
         )
-        turn.timings["verify"] = time.perf_counter() - mark
-        answer.timings = {**turn.timings, "total": time.perf_counter() - turn.started}
-        answer.evidence = measure
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
             logger.error("citation check failed: %s", problem)
         return answer
 
+    def _compose(self, turn: _Turn, draft: _Draft) -> tuple[str, list[Citation]]:
+        body, citations = assemble(draft.statements)
+        if draft.mode == "generated":
+            return body, citations
+        source_note = phrases.source_language_notice(turn.lang, (c.brief.lang for c in citations))
+        turn.notices += [source_note] if source_note else []
+        return "\n".join([phrases.framing(turn.lang), body]), citations
 
-def _statements(picks: list[Pick]) -> list[Statement]:
-    # Sources carry their own bracketed footnotes ("[20]" in Wikipedia text); shown as is they would read as
-    # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim).
-    return [_quoted(p.group.passage, p.sentence) for p in picks]
+
+@dataclass(frozen=True)
+class _Draft:
+    """What one path decided: the statements to show (none: abstain) and what the gate measured."""
+
+    measure: float
+    signals: dict[str, float]
+    statements: list[Statement] = field(default_factory=list)
+    mode: Literal["extractive", "generated"] = "extractive"
+    phrases: list[str | None] = field(default_factory=list)
+    """Per statement, the answer phrase the reader found (shown in bold); empty: none."""
 
 
-def _statement_of(choice: Choice) -> Statement:
-    return _quoted(choice.read.passage, choice.sentence)
+def nearest_briefs(passages: list[Passage], limit: int = NEAREST_BRIEFS) -> list[BriefInfo]:
+    """Distinct briefs of the passages, in retrieval order: what an abstention lists."""
+    seen: dict[str, BriefInfo] = {}
+    for passage in passages:
+        seen.setdefault(passage.brief.id, passage.brief)
+    return list(seen.values())[:limit]
 
 
 def _quoted(passage: Passage, sentence: Sentence) -> Statement:
+    # Sources carry their own bracketed footnotes ("[20]" in Wikipedia text); shown as is they would read as
+    # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim).
     return Statement(strip_markers(sentence.text)[0], [(passage, sentence)])
 
 

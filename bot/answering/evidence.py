@@ -13,11 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.answering import phrases
 from bot.answering.extractive import Pick
 from bot.answering.gate_features import FEATURES, features
-from bot.answering.types import Answer
-from store.types import BriefInfo, Passage
 
 # Calibrated on data (2026-11-29), reproducible with eval/answers.py (see its docstring): positives were the
 # answerable questions of the sample question set (42) and of IDK-MRC test (112, against its 371-paragraph
@@ -60,8 +57,6 @@ GATE_CUTOFF = 0.48
 CROSS_LINGUAL_OFFSET = 0.047
 _PAIRED_LANGS = frozenset({"id", "en"})
 
-NEAREST_BRIEFS = 3
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -95,27 +90,3 @@ class EvidenceGate:
 def probability(signals: dict[str, float]) -> float:
     z = GATE_BIAS + sum(GATE_WEIGHTS[name] * signals[name] for name in FEATURES)
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def nearest_briefs(passages: list[Passage], limit: int = NEAREST_BRIEFS) -> list[BriefInfo]:
-    """Distinct briefs of the passages, in retrieval order."""
-    seen: dict[str, BriefInfo] = {}
-    for passage in passages:
-        seen.setdefault(passage.brief.id, passage.brief)
-    return list(seen.values())[:limit]
-
-
-def abstain(
-    question: str, lang: str, passages: list[Passage], mode: str, notice: str | None = None
-) -> Answer:
-    """An honest "not in the briefs" in the asker's language; front ends list `nearest` beneath it."""
-    return Answer(
-        question=question,
-        text=phrases.abstention(lang),
-        citations=[],
-        lang=lang,
-        abstained=True,
-        mode="generated" if mode == "generated" else "extractive",
-        nearest=nearest_briefs(passages),
-        notice=notice,
-    )

@@ -1,4 +1,6 @@
-"""Every sentence the answer engine writes itself, in English and Indonesian.
+"""Every sentence the answer engine writes into an answer, in English and Indonesian: its framing, the
+abstention and the notices. What front ends say around answers is theirs (`bot/console_texts.py`,
+`bot/telegram/texts.py`).
 
 Kept in one place so the two languages stay in step; anything not Indonesian gets English.
 """
@@ -6,26 +8,11 @@ Kept in one place so the two languages stay in step; anything not Indonesian get
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 _LANG_NAMES = {
     "en": {"id": "Indonesian", "en": "English"},
     "id": {"id": "Indonesia", "en": "Inggris"},
 }
-_MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 def _pick(lang: str, english: str, indonesian: str) -> str:
@@ -38,14 +25,6 @@ def framing(lang: str) -> str:
 
 def abstention(lang: str) -> str:
     return _pick(lang, "The briefs don't cover this.", "Brief yang ada tidak membahas hal ini.")
-
-
-def closest_briefs(lang: str) -> str:
-    return _pick(lang, "Closest briefs:", "Brief terdekat:")
-
-
-def sources(lang: str) -> str:
-    return _pick(lang, "Sources:", "Sumber:")
 
 
 def source_language_notice(lang: str, source_langs: Iterable[str]) -> str | None:
@@ -81,22 +60,4 @@ def no_dated_briefs_notice(lang: str) -> str:
         lang,
         "(No brief falls in that period; showing the closest matches instead.)",
         "(Tidak ada brief pada periode itu; ini hasil terdekat.)",
-    )
-
-
-def as_of(lang: str, day: date) -> str:
-    if lang == "id":
-        return f"Per {day.day} {_MONTHS_ID[day.month - 1]} {day.year}."
-    return f"As of {day.day} {day.strftime('%B')} {day.year}."
-
-
-def empty_question(lang: str) -> str:
-    return _pick(lang, "Please ask a question in words.", "Silakan tulis pertanyaan Anda.")
-
-
-def question_too_long(lang: str, limit: int) -> str:
-    return _pick(
-        lang,
-        f"That question is too long; please keep it under {limit} characters.",
-        f"Pertanyaannya terlalu panjang; mohon di bawah {limit} karakter.",
     )

@@ -15,6 +15,7 @@ from datetime import date
 
 from bot.answering.dates import DateIntent, parse_date_intent
 from bot.answering.ports import Library
+from bot.answering.question import follow_up
 from store.types import Passage, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -84,9 +85,8 @@ class Retriever:
     ) -> Retrieved:
         intent = parse_date_intent(question, today or date.today())
         query = intent.query if intent.has_period else question
-        if context:
-            # A follow-up ("and Google?") only makes sense with what came before it.
-            query = f"{context.strip()}\n{query}"
+        # A follow-up ("and Google?") only makes sense with what came before it.
+        query = follow_up(query, context)
         # Re-ranking by date needs a wider pool than the answer uses.
         k = self._k * 3 if intent.recent else self._k
         passages = self._library.search(query, k=k, filters=_merge(filters, intent))
@@ -96,8 +96,7 @@ class Retriever:
             # of 2005", "by Friday 12 August, how many..."), and undated briefs cannot be ruled out: search
             # every date with the whole question, and let the answer say the period held nothing.
             logger.info("no briefs in the period; searching all dates since=%s", intent.since)
-            whole = f"{context.strip()}\n{question}" if context else question
-            passages = self._library.search(whole, k=self._k * 3, filters=filters)
+            passages = self._library.search(follow_up(question, context), k=self._k * 3, filters=filters)
             missed = True
         if intent.recent:
             passages = boost_recent(passages)[: self._k]

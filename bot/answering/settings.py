@@ -67,6 +67,12 @@ class AnswerSettings(BaseModel):
     reader_passages: int = Field(
         5, ge=1, le=30, description="Top retrieved passages the reader reads per question (~50 ms each)."
     )
+    max_question_chars: int = Field(
+        1000,
+        ge=20,
+        le=4096,
+        description="Longest question accepted (console and Telegram); longer ones get a polite refusal.",
+    )
     min_evidence: float | None = Field(
         None,
         description="A plain best-sentence cosine threshold instead of the fitted evidence gate; "

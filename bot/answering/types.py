@@ -35,9 +35,10 @@ class Progress:
     text: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
-    """An answer whose every [n] marker maps to `citations[n-1]`, or an honest abstention."""
+    """An answer whose every [n] marker maps to `citations[n-1]`, or an honest abstention (built once by
+    the engine, never changed after)."""
 
     question: str
     text: str

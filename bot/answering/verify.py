@@ -21,6 +21,7 @@ import numpy as np
 from bot.answering.citations import Statement
 from bot.answering.quantities import unmatched
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
+from store.months import NAMES
 
 # A statement must have a passage sentence at least this similar to be about that passage at all (the bar
 # the generated path used alone before: it separates topic, not support).
@@ -52,14 +53,12 @@ _OPPOSITES = [
     ({"increase", "increased", "rise", "rose", "grew", "grow", "naik", "meningkat", "bertambah"},
      {"decrease", "decreased", "fell", "fall", "drop", "dropped", "turun", "menurun", "berkurang"}),
 ]  # fmt: skip
-_MONTHS = [
-    ("january", "januari"), ("february", "februari"), ("march", "maret"), ("april", "april"), ("may", "mei"),
-    ("june", "juni"), ("july", "juli"), ("august", "agustus"), ("september", "september"),
-    ("october", "oktober"), ("november", "november"), ("december", "desember"), ("monday", "senin"),
-    ("tuesday", "selasa"), ("wednesday", "rabu"), ("thursday", "kamis"), ("friday", "jumat"),
-    ("saturday", "sabtu"), ("sunday", "minggu"),
+_DAYS = [
+    ("monday", "senin"), ("tuesday", "selasa"), ("wednesday", "rabu"), ("thursday", "kamis"),
+    ("friday", "jumat"), ("saturday", "sabtu"), ("sunday", "minggu"),
 ]  # fmt: skip
-_SAME_NAME = {a: {a, b} for a, b in _MONTHS} | {b: {a, b} for a, b in _MONTHS}
+_NAMES = [(en.lower(), id_.lower()) for en, id_ in zip(NAMES["en"], NAMES["id"], strict=True)] + _DAYS
+_SAME_NAME = {a: {a, b} for a, b in _NAMES} | {b: {a, b} for a, b in _NAMES}
 # Capitalised words that start sentences or are shared abbreviations, not names to look for.
 _NOT_NAMES = frozenset(
     """the a an in on at this that these those it its they he she we i you our their his her however according

@@ -18,14 +18,15 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.answering.errors import AnswerError
+from bot.answering.errors import AnswerError, InvalidQuestionError
+from bot.answering.question import check, normalise
 from bot.answering.types import Answer
 from bot.coordination import Lease
 from bot.telegram import render, texts
 from bot.telegram.live import LiveAnswer
 from bot.telegram.services import BotContext, Services, settle_update
 from bot.telegram.split import split_html
-from store.errors import StoreError, StoreUnavailable
+from store.errors import StoreError
 from store.language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -73,17 +74,6 @@ def addressed_to_bot(message: Message, bot_id: int, username: str) -> bool:
     )
 
 
-def _problem_with(question: str, limit: int) -> str | None:
-    """Why a text cannot be asked as a question, as a key of `texts.Texts`, or None when it can."""
-    if not question.strip():
-        return "empty"
-    if len(question) > limit:
-        return "too_long"
-    if not any(ch.isalnum() for ch in question):
-        return "no_words"
-    return None
-
-
 async def answer_message(message: Message, context: BotContext, question: str) -> None:
     """Check, answer and reply to one question, keeping the chat's forum thread."""
     services = context.services
@@ -102,12 +92,11 @@ async def answer_message(message: Message, context: BotContext, question: str) -
     reply_context = _replied_text(message)
     if not question.strip() and reply_context:
         question, reply_context = reply_context, None  # "/ask" as a reply: ask about that message
-    problem = _problem_with(question, services.settings.telegram.max_question_chars)
-    if problem is not None:
-        text = texts.both(problem).format(
-            length=len(question), limit=services.settings.telegram.max_question_chars
-        )
-        await reply(render.escape(text))
+    # The engine's own rule, checked before a rate-limit slot is spent on a question it would refuse.
+    try:
+        check(normalise(question), services.settings.answer.max_question_chars)
+    except InvalidQuestionError as exc:
+        await reply(render.escape(texts.for_error(exc)))
         return
     # Both checks go through the coordination backend: this process's memory, or Redis shared by replicas.
     key = answer_key(services.namespace, message)
@@ -169,19 +158,12 @@ async def _answer_and_send(
                 )
             else:
                 answer = await asyncio.to_thread(services.answerer.answer, question, context=reply_context)
-        except StoreUnavailable:
-            logger.warning("store unavailable while answering chat_id=%s", chat_id)
-            await services.sender.send(
-                chat_id,
-                render.escape(texts.both("unavailable")),
-                thread_id=thread,
-                reply_to=message.message_id,
+        except (StoreError, AnswerError) as exc:
+            logger.warning(
+                "question not answered chat_id=%s error=%s reason=%s", chat_id, type(exc).__name__, exc
             )
-            return
-        except (StoreError, AnswerError) as exc:  # their messages are written to be shown as they are
-            logger.warning("store error while answering chat_id=%s error=%s", chat_id, exc)
             await services.sender.send(
-                chat_id, render.escape(str(exc)), thread_id=thread, reply_to=message.message_id
+                chat_id, render.escape(texts.for_error(exc)), thread_id=thread, reply_to=message.message_id
             )
             return
     seconds = time.perf_counter() - started

@@ -45,9 +45,6 @@ class TelegramSettings(BaseModel):
         le=100,
         description="Webhook calls Telegram keeps open at once; each lasts until its update is handled.",
     )
-    max_question_chars: int = Field(
-        1000, ge=20, le=4096, description="Longest question accepted; longer messages get a polite refusal."
-    )
     progress_every: float = Field(
         3.0, ge=0.5, description="Least seconds between two edits of the /reindex progress message."
     )

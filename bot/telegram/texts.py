@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.answering.errors import AnswerError, InvalidQuestionError
+from store.errors import IndexMissing, StoreError, StoreUnavailable
+
 
 @dataclass(frozen=True)
 class Texts:
@@ -22,6 +25,8 @@ class Texts:
     rate_limited: str
     not_allowed: str
     unavailable: str
+    not_indexed: str
+    store_failed: str
     apology: str
     empty: str
     too_long: str
@@ -41,6 +46,8 @@ EN = Texts(
     rate_limited="You're asking faster than I can keep up. Please try again in {seconds} s.",
     not_allowed="Sorry, this bot is private and you're not on its list of users.",
     unavailable="The library is unavailable right now, please try again shortly.",
+    not_indexed="The library has not been indexed yet; please try again once an admin has run /reindex.",
+    store_failed="The library could not answer right now; the admins can see why in the logs.",
     apology="Sorry, something went wrong on my side while answering. Please try again.",
     empty="Send me a question in words, e.g. “Why did OpenAI leave Scale AI?”",
     too_long="That message is too long for a question ({length} characters). "
@@ -61,6 +68,8 @@ ID = Texts(
     rate_limited="Anda bertanya terlalu cepat. Silakan coba lagi dalam {seconds} detik.",
     not_allowed="Maaf, bot ini privat dan Anda tidak ada dalam daftar penggunanya.",
     unavailable="Perpustakaan sedang tidak tersedia, silakan coba lagi sebentar lagi.",
+    not_indexed="Perpustakaan belum diindeks; silakan coba lagi setelah admin menjalankan /reindex.",
+    store_failed="Perpustakaan tidak dapat menjawab saat ini; admin dapat melihat sebabnya di log.",
     apology="Maaf, terjadi kesalahan di pihak saya saat menjawab. Silakan coba lagi.",
     empty="Kirimkan pertanyaan dalam bentuk kata, mis. “Mengapa OpenAI meninggalkan Scale AI?”",
     too_long="Pesan itu terlalu panjang untuk sebuah pertanyaan ({length} karakter). "
@@ -77,6 +86,18 @@ def pick(lang: str | None) -> Texts:
 def both(attribute: str) -> str:
     """The English and Indonesian versions of one text, for replies sent before a language is known."""
     return f"{getattr(EN, attribute)}\n{getattr(ID, attribute)}"
+
+
+def for_error(exc: StoreError | AnswerError) -> str:
+    """What the asker reads when a question could not be answered (both languages): the one mapping of the
+    engine's and the store's errors to words; their own messages are for logs, in English."""
+    if isinstance(exc, InvalidQuestionError):
+        return both(exc.reason).format(length=exc.length, limit=exc.limit)
+    if isinstance(exc, StoreUnavailable):
+        return both("unavailable")
+    if isinstance(exc, IndexMissing):
+        return both("not_indexed")
+    return both("store_failed")
 
 
 HELP = """<b>briefbot</b> answers questions about a curated collection of industry news briefs \

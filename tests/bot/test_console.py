@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -107,6 +108,6 @@ def test_a_terminal_shows_the_answer_phrase_in_bold_and_a_pipe_gets_plain_text()
     from bot.answering.types import Answer
 
     answer = Answer("q?", "From the briefs:\nIt began 6 to 12 months ago. [1]", [], "en", False, "extractive")
-    answer.emphasis = [(answer.text.index("6 to"), answer.text.index(" ago"))]
+    answer = dataclasses.replace(answer, emphasis=[(answer.text.index("6 to"), answer.text.index(" ago"))])
     assert "\033[1m6 to 12 months\033[0m ago" in console.format_answer(answer, styled=True)
     assert "\033[" not in console.format_answer(answer)

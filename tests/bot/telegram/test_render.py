@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
@@ -116,7 +117,7 @@ def test_a_word_longer_than_a_message_is_cut_without_splitting_an_emoji() -> Non
 def test_the_answer_phrase_is_bold_and_still_escaped() -> None:
     answer = _answer("From the briefs:\nThe wind-down began 6 <to> 12 months ago. [1]", 1)
     start = answer.text.index("6 <to>")
-    answer.emphasis = [(start, start + len("6 <to> 12 months"))]
+    answer = dataclasses.replace(answer, emphasis=[(start, start + len("6 <to> 12 months"))])
     html = render.render_answer(answer)
     assert "<b>6 &lt;to&gt; 12 months</b>" in html
     assert telegram_html_problems(html) == []
