@@ -18,7 +18,7 @@ from typing import Any, Protocol, TextIO
 from bot import console_texts as texts
 from bot.answering.emphasis import segments
 from bot.answering.errors import AnswerError
-from bot.answering.types import Answer, Progress
+from bot.answering.types import Answer, AnswerProgress
 from store.errors import StoreError
 from store.language import detect_language
 from store.types import BriefInfo, SyncReport
@@ -31,7 +31,11 @@ FOLLOW_UP_WORDS = 4
 
 class Asks(Protocol):
     def answer(
-        self, question: str, *, context: str | None = None, progress: Callable[[Progress], None] | None = None
+        self,
+        question: str,
+        *,
+        context: str | None = None,
+        progress: Callable[[AnswerProgress], None] | None = None,
     ) -> Answer: ...
 
 
@@ -48,7 +52,7 @@ class Streamer:
         self._shown = ""
         self.used = False
 
-    def __call__(self, progress: Progress) -> None:
+    def __call__(self, progress: AnswerProgress) -> None:
         if progress.stage == "reading":
             self.used = True
             print(texts.pick(self._lang).reading_briefs(progress.briefs), file=self._out)

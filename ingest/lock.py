@@ -8,15 +8,15 @@ killed leaves nothing that blocks the next (see `store.locks`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from store.errors import StoreBusy
+from store.types import Progress
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 
 HINT = "Try again when it has finished, or add --wait to queue behind it."
 

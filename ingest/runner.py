@@ -5,20 +5,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from ingest.loaders.web import Fetcher
 from ingest.settings import IngestOptions
 from ingest.sources import SourceBatch, load_source
-from store.types import Brief, BriefInfo, SyncReport
+from store.types import Brief, BriefInfo, Progress, SyncReport
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 
-
-class Library(Protocol):
+class IngestLibrary(Protocol):
     """The part of `store.library.BriefLibrary` the ingestion job uses."""
 
     def sync(
@@ -60,7 +58,9 @@ def load_all(
     return batches
 
 
-def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progress: Progress) -> SyncReport:
+def write(
+    library: IngestLibrary, batches: list[SourceBatch], *, rebuild: bool, progress: Progress
+) -> SyncReport:
     """Bring the store in line with the loaded batches. Nothing a failed file or source owned is removed."""
     report = SyncReport()
     stored = library.list_briefs()
@@ -89,7 +89,7 @@ def write(library: Library, batches: list[SourceBatch], *, rebuild: bool, progre
     return report
 
 
-def compare(library: Library | None, batches: list[SourceBatch]) -> SyncReport:
+def compare(library: IngestLibrary | None, batches: list[SourceBatch]) -> SyncReport:
     """What `write` would do, without writing (for --dry-run). `library` is None when no store exists yet."""
     report = SyncReport()
     # One listing for the whole run, compared the way the store's sync compares (hash, scope and origin), so
@@ -121,7 +121,7 @@ def compare(library: Library | None, batches: list[SourceBatch]) -> SyncReport:
 
 
 def run(
-    library: Library | None,
+    library: IngestLibrary | None,
     sources: Sequence[str],
     options: IngestOptions,
     *,

@@ -16,11 +16,10 @@ from store.chroma_client import guard, read_pages
 from store.chunking import approximate_tokens, chunk_text
 from store.embedding.base import Embedder
 from store.records import chunk_metadata
-from store.types import Brief, Chunk, SyncReport, chunk_id
+from store.types import Brief, Chunk, Progress, SyncReport, chunk_id
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 WRITE_BATCH = 256
 EMBED_STEP = 32
 """Chunks embedded between two progress reports: a few seconds of work on two cores, so /reindex moves."""

@@ -17,14 +17,14 @@ from chromadb.errors import NotFoundError
 from store.chroma_client import fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
-from store.indexer import Indexer, Progress, Stored, _no_progress, first_chunk_metadatas
+from store.indexer import Indexer, Stored, _no_progress, first_chunk_metadatas
 from store.locks import Lock, held, open_lock
 from store.rebuild import rebuild_into
 from store.records import brief_info, passage
 from store.search import HybridSearcher
 from store.serving import Serving
 from store.settings import StoreSettings
-from store.types import Brief, BriefInfo, Passage, SearchFilters, StoreStats, SyncReport
+from store.types import Brief, BriefInfo, Passage, Progress, SearchFilters, StoreStats, SyncReport
 from store.writes import sync_into
 
 logger = logging.getLogger(__name__)

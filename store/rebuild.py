@@ -22,8 +22,8 @@ from chromadb.errors import NotFoundError
 from store.collections import ActiveState, Collections
 from store.embedding.base import Embedder
 from store.errors import EmbeddingMismatch, StoreBusy
-from store.indexer import WRITE_BATCH, Indexer, Progress, Stored, stored_briefs
-from store.types import Brief, SyncReport
+from store.indexer import WRITE_BATCH, Indexer, Stored, stored_briefs
+from store.types import Brief, Progress, SyncReport
 from store.writes import dedupe
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,12 @@ Library types (llama-index nodes, Chroma rows) are converted to these once, at t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+Progress = Callable[[int, int, str], None]
+"""How a long store write (sync, upsert, rebuild) or an ingestion run reports itself: (done, total, stage)."""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from store.indexer import Indexer, Progress, Stored, stored_briefs
-from store.types import Brief, SyncReport
+from store.indexer import Indexer, Stored, stored_briefs
+from store.types import Brief, Progress, SyncReport
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from bot.answering.emphasis import locate
 from bot.answering.extractive import score_sentences, select
 from bot.answering.generated import Generator
 from bot.answering.llm import ChatModel
-from bot.answering.ports import Library
+from bot.answering.ports import EngineLibrary
 from bot.answering.question import check, follow_up, normalise
 from bot.answering.reading import (
     PassageReader,
@@ -34,7 +34,7 @@ from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import Answer, Citation, Progress
+from bot.answering.types import Answer, AnswerProgress, Citation
 from store.language import detect_language
 from store.sentences import Sentence
 from store.types import BriefInfo, Passage, SearchFilters
@@ -42,7 +42,7 @@ from store.types import BriefInfo, Passage, SearchFilters
 logger = logging.getLogger(__name__)
 
 NEAREST_BRIEFS = 3
-ProgressCallback = Callable[[Progress], None]
+ProgressCallback = Callable[[AnswerProgress], None]
 
 
 @dataclass
@@ -61,7 +61,7 @@ class _Turn:
 class Answerer:
     def __init__(
         self,
-        library: Library,
+        library: EngineLibrary,
         answer: AnswerSettings,
         llm: LLMSettings | None = None,
         *,
@@ -212,8 +212,8 @@ class Answerer:
         shown = self._generator.passages(groups)
         progress = turn.progress
         if progress is not None:
-            progress(Progress("reading", briefs=len({g.passage.brief.id for g in shown})))
-        on_text = (lambda text: progress(Progress("writing", text=text))) if progress else None
+            progress(AnswerProgress("reading", briefs=len({g.passage.brief.id for g in shown})))
+        on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
         outcome = self._generator.generate(turn.question, turn.lang, shown, on_text)
         turn.timings["generate"] = time.perf_counter() - mark
         if outcome.first_token is not None:
@@ -248,7 +248,7 @@ class Answerer:
         newest = newest_cited(citations)
         # Front ends show "as of" from the field, next to the sources (the console and Telegram alike).
         timely = newest and is_time_sensitive(turn.question, turn.retrieved.intent)
-        emphasis = locate(text, [(s.text, p) for s, p in zip(draft.statements, draft.phrases, strict=True)])
+        shown = list(zip(draft.statements, draft.phrases, strict=True)) if draft.phrases else []
         answer = Answer(
             turn.question,
             text,
@@ -261,7 +261,7 @@ class Answerer:
             as_of=newest.isoformat() if newest and timely else None,
             timings={**turn.timings, "total": time.perf_counter() - turn.started},
             evidence=draft.measure,
-            emphasis=emphasis if draft.phrases else [],
+            emphasis=locate(text, [(s.text, phrase) for s, phrase in shown]),
             gate=draft.signals,
         )
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
@@ -312,7 +312,7 @@ def _join(notices: list[str]) -> str | None:
     return " ".join(notices) if notices else None
 
 
-def build_answerer(answer: AnswerSettings, llm: LLMSettings, library: Library) -> Answerer:
+def build_answerer(answer: AnswerSettings, llm: LLMSettings, library: EngineLibrary) -> Answerer:
     """The answerer the settings ask for, over an open library."""
     return Answerer(library, answer, llm)
 

@@ -51,7 +51,7 @@ GATE_CUTOFF = 0.48
 # e5 scores a question against a passage in the other language lower than the same question asked in the
 # passage's language: over the 66 English FacQA questions of eval/data/facqa_en_questions.jsonl and the
 # Indonesian questions they mirror (same gold passage), cos(English) - cos(Indonesian) has median -0.047
-# (quartiles -0.064 / -0.028); `python eval/crosslingual_offset.py ../shared/data/facqa` re-derives it. The
+# (quartiles -0.064 / -0.028); `python -m eval.crosslingual_offset ../shared/data/facqa` re-derives it. The
 # gate adds it back when the question and the top evidence are in different languages, so cross-lingual
 # questions meet the same bar as same-language ones.
 CROSS_LINGUAL_OFFSET = 0.047

@@ -16,7 +16,7 @@ from typing import Any
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from bot.answering.ports import Library
+from bot.answering.ports import EngineLibrary
 from store.types import Passage, SearchFilters
 
 
@@ -44,7 +44,7 @@ def node_of(passage: Passage) -> NodeWithScore:
 
 
 class BriefRetriever(BaseRetriever):
-    def __init__(self, library: Library, k: int = 5, filters: SearchFilters | None = None) -> None:
+    def __init__(self, library: EngineLibrary, k: int = 5, filters: SearchFilters | None = None) -> None:
         super().__init__()
         self._library = library
         self._k = k

@@ -11,10 +11,10 @@ from typing import Protocol
 from store.embedding.base import Embedder, Vectors
 from store.types import BriefInfo, Passage, SearchFilters
 
-__all__ = ["Embedder", "Library", "Vectors"]
+__all__ = ["Embedder", "EngineLibrary", "Vectors"]
 
 
-class Library(Protocol):
+class EngineLibrary(Protocol):
     @property
     def embedder(self) -> Embedder: ...
 

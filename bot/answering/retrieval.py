@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.answering.dates import DateIntent, parse_date_intent
-from bot.answering.ports import Library
+from bot.answering.ports import EngineLibrary
 from bot.answering.question import follow_up
 from store.types import Passage, SearchFilters
 
@@ -71,7 +71,7 @@ def boost_recent(passages: list[Passage]) -> list[Passage]:
 
 
 class Retriever:
-    def __init__(self, library: Library, k: int) -> None:
+    def __init__(self, library: EngineLibrary, k: int) -> None:
         self._library = library
         self._k = k
 

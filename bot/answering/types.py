@@ -25,7 +25,7 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Progress:
+class AnswerProgress:
     """What a front end may show while a generated answer is on its way (the final `Answer` replaces it)."""
 
     stage: Literal["reading", "writing"]

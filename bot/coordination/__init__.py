@@ -7,7 +7,7 @@ One small interface (`Coordination`) with two backends, chosen by `BRIEFBOT_COOR
     redis    in Redis, shared by every replica; every lock expires (`lock_ttl`) unless its holder renews it,
              so a replica that dies never holds a user, /reindex or an update for longer than that
 
-`open_coordination(settings, gate, namespace)` builds the configured one; `namespace` keeps bots with
+`open_coordination(settings, access, namespace)` builds the configured one; `namespace` keeps bots with
 different tokens apart on one Redis server (a hash of the token, never the token).
 """
 
@@ -21,7 +21,7 @@ from bot.coordination.memory import MemoryCoordination
 
 if TYPE_CHECKING:
     from bot.coordination.settings import CoordinationSettings
-    from bot.telegram.gate import Gate
+    from bot.telegram.access import Access
 
 __all__ = [
     "Coordination",
@@ -39,11 +39,11 @@ def namespace_of(token: str) -> str:
 
 
 def open_coordination(
-    settings: CoordinationSettings, gate: Gate, namespace: str, per_minute: int
+    settings: CoordinationSettings, access: Access, namespace: str, per_minute: int
 ) -> Coordination:
-    """The configured backend; `gate` holds the in-process rate limit and busy flags of the memory one."""
+    """The configured backend; `access` holds the in-process rate limit and busy flags of the memory one."""
     if settings.backend == "memory":
-        return MemoryCoordination(gate)
+        return MemoryCoordination(access)
     from bot.coordination.redis_backend import RedisCoordination
 
     if settings.redis_url is None:

@@ -1,4 +1,4 @@
-"""The in-process backend: today's single-replica behaviour, with the rate limit and busy flags in `Gate`."""
+"""The in-process backend: single-replica behaviour, with the rate limit and busy flags in `Access`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from bot.coordination.base import Lease
-from bot.telegram.gate import Gate
+from bot.telegram.access import Access
 
 _DONE_KEEP = 1000
 """Handled update ids remembered, to drop one Telegram sends twice (it retries a call it saw no answer to)."""
@@ -34,8 +34,8 @@ class _Held:
 class MemoryCoordination:
     """Everything in this process: exact for one replica, per replica for several."""
 
-    def __init__(self, gate: Gate, clock: Callable[[], float] = time.monotonic) -> None:
-        self._gate = gate
+    def __init__(self, access: Access, clock: Callable[[], float] = time.monotonic) -> None:
+        self._access = access
         self._clock = clock
         self._reindexing = False
         self._claimed: set[int] = set()
@@ -43,12 +43,12 @@ class MemoryCoordination:
         self._floods: dict[int, float] = {}
 
     async def rate_wait(self, user_id: int, question_key: str) -> int:
-        return self._gate.wait_seconds(user_id)
+        return self._access.wait_seconds(user_id)
 
     async def start_question(self, user_id: int, question_key: str) -> Lease | None:
-        if not self._gate.try_start(user_id):
+        if not self._access.try_start(user_id):
             return None
-        return _Held(lambda: self._gate.finish(user_id))
+        return _Held(lambda: self._access.finish(user_id))
 
     async def start_reindex(self) -> Lease | None:
         if self._reindexing:

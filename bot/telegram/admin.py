@@ -24,7 +24,7 @@ async def _admin_message(update: Update, context: BotContext, command: str) -> M
     if message is None:
         return None
     user_id = message.from_user.id if message.from_user else None
-    if context.services.gate.is_admin(user_id):
+    if context.services.access.is_admin(user_id):
         return message
     logger.warning(
         "admin command refused command=%s user_id=%s chat_id=%s", command, user_id, message.chat.id

@@ -32,10 +32,10 @@ from bot.coordination import Coordination, namespace_of, open_coordination
 from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
 from bot.telegram import admin, ask, buttons, channel, info
+from bot.telegram.access import Access
 from bot.telegram.backlog import BacklogFilter
 from bot.telegram.errors import on_error
-from bot.telegram.gate import Gate
-from bot.telegram.ports import AnswerEngine, Library
+from bot.telegram.ports import AnswerEngine, BotLibrary
 from bot.telegram.sender import Sender
 from bot.telegram.services import BotApp, BotContext, Services
 from bot.telegram.settings import TelegramSettings
@@ -53,7 +53,7 @@ _COMMANDS = [
 
 def build_application(
     settings: BotSettings,
-    library: Library,
+    library: BotLibrary,
     answerer: AnswerEngine,
     *,
     usage: UsageLog | None = None,
@@ -78,16 +78,16 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: BotApp = builder.build()  # type: ignore[assignment]
-    gate = Gate(tg)
+    access = Access(tg)
     namespace = namespace_of(tg.token.get_secret_value())
     if coordination is None:
-        coordination = open_coordination(settings.coordination, gate, namespace, tg.questions_per_minute)
+        coordination = open_coordination(settings.coordination, access, namespace, tg.questions_per_minute)
     app.bot_data["services"] = Services(
         settings=settings,
         library=library,
         answerer=answerer,
         usage=usage or open_usage(settings),
-        gate=gate,
+        access=access,
         sender=Sender(app.bot, retries=tg.flood_retries, floods=coordination),
         runner=runner or IngestRunner(),
         coordination=coordination,
@@ -138,7 +138,7 @@ class AnotherPollerError(Exception):
 
 
 def serve(
-    settings: BotSettings, library: Library, answerer: AnswerEngine, runner: IngestRunner | None = None
+    settings: BotSettings, library: BotLibrary, answerer: AnswerEngine, runner: IngestRunner | None = None
 ) -> None:
     """Serve Telegram (webhook or polling) with the configured backends until SIGINT or SIGTERM."""
     # Bot API URLs contain the token: keep the HTTP client's request log quiet (the process's log handler,

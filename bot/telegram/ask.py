@@ -85,7 +85,7 @@ async def answer_message(message: Message, context: BotContext, question: str) -
     async def reply(html: str) -> None:
         await services.sender.send(chat.id, html, thread_id=thread, reply_to=message.message_id)
 
-    if not services.gate.allows(user_id, chat.id, private):
+    if not services.access.allows(user_id, chat.id, private):
         logger.info("question refused: not allowed user_id=%s chat_id=%s", user_id, chat.id)
         await reply(render.escape(texts.both("not_allowed")))
         return

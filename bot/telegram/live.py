@@ -19,7 +19,7 @@ import time
 
 from telegram.error import TelegramError
 
-from bot.answering.types import Progress
+from bot.answering.types import AnswerProgress
 from bot.telegram import render
 from bot.telegram.sender import Sender
 
@@ -30,7 +30,7 @@ GROUP_INTERVAL = 3.0
 _READING = {"en": "⏳ Reading {n} brief{s}…", "id": "⏳ Membaca {n} brief…"}
 
 
-def status_html(progress: Progress, lang: str) -> str:
+def status_html(progress: AnswerProgress, lang: str) -> str:
     if progress.stage == "reading":
         template = _READING.get(lang, _READING["en"])
         return render.escape(template.format(n=progress.briefs, s="" if progress.briefs == 1 else "s"))
@@ -49,14 +49,14 @@ class LiveAnswer:
         self._reply_to = reply_to
         self._interval = PRIVATE_INTERVAL if private else GROUP_INTERVAL
         self._loop = asyncio.get_running_loop()
-        self._latest: Progress | None = None
+        self._latest: AnswerProgress | None = None
         self._changed = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
         self.placeholder: int | None = None
         """Groups: the message id to edit the final answer into."""
         self.updates = 0
 
-    def __call__(self, progress: Progress) -> None:
+    def __call__(self, progress: AnswerProgress) -> None:
         """Called from the worker thread."""
         self._latest = progress
         self._loop.call_soon_threadsafe(self._changed.set)

@@ -8,18 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.answering.types import Answer, Progress
-from store.types import Brief, BriefInfo, SearchFilters, StoreStats, SyncReport
+from bot.answering.types import Answer, AnswerProgress
+from store.types import Brief, BriefInfo, Progress, SearchFilters, StoreStats, SyncReport
 
 
-class Library(Protocol):
+class BotLibrary(Protocol):
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]: ...
 
     def stats(self) -> StoreStats: ...
 
-    def upsert(
-        self, briefs: Sequence[Brief], progress: Callable[[int, int, str], None] | None = None
-    ) -> SyncReport: ...
+    def upsert(self, briefs: Sequence[Brief], progress: Progress | None = None) -> SyncReport: ...
 
 
 class AnswerEngine(Protocol):
@@ -29,5 +27,5 @@ class AnswerEngine(Protocol):
         *,
         context: str | None = None,
         filters: SearchFilters | None = None,
-        progress: Callable[[Progress], None] | None = None,
+        progress: Callable[[AnswerProgress], None] | None = None,
     ) -> Answer: ...

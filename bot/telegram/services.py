@@ -15,8 +15,8 @@ from bot.answering.types import Answer
 from bot.coordination import Coordination, CoordinationError, Lease
 from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
-from bot.telegram.gate import Gate
-from bot.telegram.ports import AnswerEngine, Library
+from bot.telegram.access import Access
+from bot.telegram.ports import AnswerEngine, BotLibrary
 from bot.telegram.sender import Sender
 from bot.usage import UsageLog
 
@@ -44,10 +44,11 @@ class RecentAnswers:
 @dataclass
 class Services:
     settings: BotSettings
-    library: Library
+    library: BotLibrary
     answerer: AnswerEngine
     usage: UsageLog
-    gate: Gate
+    access: Access
+    """Who may ask and who is an admin (and, in this process, rate limits and busy flags)."""
     sender: Sender
     runner: IngestRunner
     coordination: Coordination

@@ -10,7 +10,7 @@ from bot.answering import phrases
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import Progress
+from bot.answering.types import AnswerProgress
 from store.library import BriefLibrary
 from tests.bot.answering.conftest import free_port
 
@@ -53,7 +53,7 @@ def test_local_model_streams_a_structured_reply_that_is_verified(library: BriefL
     # The small model's facts are not to be trusted; what must hold is the protocol: the server takes the
     # schema (llama-cpp-python's json_object form, after refusing json_schema), streams, and whatever is
     # shown at the end is verified or quoted with a notice.
-    seen: list[Progress] = []
+    seen: list[AnswerProgress] = []
     answer = generated(library, llm_url, timeout=600).answer(
         "why did OpenAI leave Scale AI?", progress=seen.append
     )

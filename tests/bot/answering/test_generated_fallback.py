@@ -21,7 +21,7 @@ from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.ports import Embedder
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import Progress
+from bot.answering.types import AnswerProgress
 from bot.answering.verify import negated
 from store.library import BriefLibrary
 from store.sentences import split_sentences
@@ -127,7 +127,7 @@ def test_only_verified_statements_are_shown_and_the_stream_is_followed(library: 
 
     server = ChatServer(reply)
     try:
-        seen: list[Progress] = []
+        seen: list[AnswerProgress] = []
         answer = engine(library, server).answer("why did OpenAI leave Scale AI?", progress=seen.append)
     finally:
         server.close()
@@ -136,7 +136,7 @@ def test_only_verified_statements_are_shown_and_the_stream_is_followed(library: 
     assert answer.mode == "generated" and answer.notice is None
     assert answer.text == true + " [1]"  # re-cited to the passage that says it, whatever [3, 9] meant
     assert true.startswith(answer.citations[0].quote[:20]) and problems(answer) == []
-    assert seen[0] == Progress("reading", briefs=seen[0].briefs) and seen[0].briefs >= 1
+    assert seen[0] == AnswerProgress("reading", briefs=seen[0].briefs) and seen[0].briefs >= 1
     streamed = [p.text for p in seen if p.stage == "writing"]
     assert len(streamed) > 5 and streamed[-1].splitlines() == [true, renamed, reversed_]
     assert all(a in b for a, b in itertools.pairwise(streamed))  # each update extends the last

@@ -12,7 +12,7 @@ import pytest
 
 from bot.coordination import Coordination, CoordinationError, MemoryCoordination
 from bot.coordination.redis_backend import RedisCoordination
-from bot.telegram.gate import Gate
+from bot.telegram.access import Access
 from bot.telegram.settings import TelegramSettings
 from tests.servers.real import RedisServer
 
@@ -30,7 +30,7 @@ def _redis(server: RedisServer, namespace: str, ttl: float = 1.0) -> RedisCoordi
 async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Coordination, Coordination]]:
     """Two replicas' views: the same object in memory (one process), two Redis clients otherwise."""
     if request.param == "memory":
-        memory = MemoryCoordination(Gate(TelegramSettings(questions_per_minute=PER_MINUTE)))
+        memory = MemoryCoordination(Access(TelegramSettings(questions_per_minute=PER_MINUTE)))
         yield memory, memory
         return
     server: RedisServer = request.getfixturevalue("redis_server")

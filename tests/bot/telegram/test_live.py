@@ -7,7 +7,7 @@ import itertools
 import threading
 from typing import Any
 
-from bot.answering.types import Progress
+from bot.answering.types import AnswerProgress
 from bot.telegram import live
 from bot.telegram.live import LiveAnswer, status_html
 
@@ -27,7 +27,7 @@ class RecordingSender:
         self.calls.append(("edit", html, asyncio.get_running_loop().time()))
 
 
-async def _stream(answer: LiveAnswer, updates: list[Progress], gap: float) -> None:
+async def _stream(answer: LiveAnswer, updates: list[AnswerProgress], gap: float) -> None:
     def worker() -> None:
         for update in updates:
             answer(update)
@@ -38,7 +38,9 @@ async def _stream(answer: LiveAnswer, updates: list[Progress], gap: float) -> No
         await asyncio.sleep(0.2)
 
 
-UPDATES = [Progress("reading", briefs=3)] + [Progress("writing", text="Meta paid"[: n + 1]) for n in range(9)]
+UPDATES = [AnswerProgress("reading", briefs=3)] + [
+    AnswerProgress("writing", text="Meta paid"[: n + 1]) for n in range(9)
+]
 
 
 async def test_private_chats_get_a_status_draft_at_once_then_paced_text(monkeypatch: Any) -> None:
@@ -68,4 +70,4 @@ async def test_groups_get_one_placeholder_edited_at_the_group_pace(monkeypatch: 
 
 
 def test_streamed_text_is_escaped() -> None:
-    assert status_html(Progress("writing", text="a < b & c"), "en") == "a &lt; b &amp; c …"
+    assert status_html(AnswerProgress("writing", text="a < b & c"), "en") == "a &lt; b &amp; c …"

@@ -15,7 +15,7 @@ from bot.telegram.settings import TelegramSettings
 _WINDOW = 60.0
 
 
-class Gate:
+class Access:
     """Allow-lists, a sliding one-minute rate limit per user, and a per-user busy flag."""
 
     def __init__(self, settings: TelegramSettings, clock: Callable[[], float] = time.monotonic) -> None:

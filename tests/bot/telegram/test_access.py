@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.telegram.gate import Gate
+from bot.telegram.access import Access
 from bot.telegram.settings import TelegramSettings
 
 
 def test_rate_limit_slides_and_idle_users_are_forgotten() -> None:
     now = [1000.0]
-    gate = Gate(TelegramSettings(questions_per_minute=2), clock=lambda: now[0])
+    gate = Access(TelegramSettings(questions_per_minute=2), clock=lambda: now[0])
     assert gate.wait_seconds(1) == 0 and gate.wait_seconds(1) == 0
     now[0] += 20
     assert gate.wait_seconds(1) == 40  # the third question in a minute waits for the first to age out
