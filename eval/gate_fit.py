@@ -33,9 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering.evidence import MIN_EVIDENCE
-from bot.answering.gate_features import FEATURES
-from eval.answers import Record, read_jsonl
+from eval.answers import MIN_EVIDENCE, Record, read_jsonl
+from eval.gate_features import FEATURES
 
 L2 = 0.01
 FOLDS = 5

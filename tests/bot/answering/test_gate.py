@@ -2,57 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from bot.answering.engine import Answerer
-from bot.answering.evidence import EvidenceGate
-from bot.answering.extractive import Pick
-from bot.answering.gate_features import FEATURES, features, specific_words, wanted_type
-from bot.answering.sentence_vectors import PassageSentences
+from bot.answering.evidence import FEATURES, EvidenceGate
 from bot.answering.settings import AnswerSettings
 from store.library import BriefLibrary
-from store.sentences import split_sentences
-from store.types import BriefInfo, Passage
-
-
-def picks(text: str, similarity: float, dense: float | None = None, title: str = "A brief") -> list[Pick]:
-    """The sentences of one passage, all at `similarity` to the question, the first one best."""
-    brief = BriefInfo("b1", title, "Wire", None, None, "en", "test", "", "hash", 1)
-    passage = Passage("b1#0", brief, text, 0, len(text), 0, 1.0, dense_score=dense)
-    sentences = split_sentences(text)
-    group = PassageSentences(passage, sentences, np.zeros((len(sentences), 3), np.float32))
-    return [Pick(group, s, similarity - 0.01 * i, similarity - 0.01 * i) for i, s in enumerate(sentences)]
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Berapa nilai investasi Meta di Scale AI?", "number"),
-        ("How many employees did Scale AI lay off?", "number"),
-        ("Kapan QRIS Tap diluncurkan?", "date"),
-        ("Who became minister when Kominfo was renamed Komdigi?", "name"),  # the first question word wins
-        ("Why did OpenAI leave Scale AI?", None),
-    ],
-)
-def test_the_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:
-    assert wanted_type(question) == kind
-
-
-def test_a_version_number_is_not_found_in_another_version() -> None:
-    assert "gpt-5" in specific_words("How many parameters does GPT-5 have?")
-    text = "OpenAI trained GPT-4 on 5 data centres. It has many parameters, the company said."
-    signals = features("How many parameters does GPT-5 have?", picks(text, 0.88))
-    assert signals["specific_missing"] == 1.0
-    assert features("How many parameters does GPT-4 have?", picks(text, 0.88))["specific_missing"] == 0.0
-
-
-def test_a_how_much_question_without_an_amount_in_the_evidence_is_flagged() -> None:
-    vague = "Meta invested heavily in Scale AI. The deal shook the labelling market."
-    exact = "Meta invested US$14.3 billion in Scale AI. The deal shook the labelling market."
-    question = "How much did Meta invest in Scale AI?"
-    assert features(question, picks(vague, 0.9))["type_missing"] == 1.0
-    assert features(question, picks(exact, 0.9))["type_missing"] == 0.0
+from tests.bot.answering.picks import picks
 
 
 def test_cross_lingual_evidence_meets_the_same_bar_as_same_language_evidence() -> None:
@@ -65,13 +21,6 @@ def test_cross_lingual_evidence_meets_the_same_bar_as_same_language_evidence() -
     assert abs(cross.confidence - same.confidence) < 1e-6
     uncorrected = gate.judge("Berapa investasi Meta?", picks(text, 0.87 - 0.047, dense=0.86 - 0.047))
     assert uncorrected.confidence < cross.confidence
-
-
-def test_a_brief_title_counts_as_evidence_for_names() -> None:
-    text = "The project will cost about US$500 billion over four years."
-    untitled = features("How much will Stargate cost?", picks(text, 0.9))
-    titled = features("How much will Stargate cost?", picks(text, 0.9, title="Stargate announced"))
-    assert untitled["specific_missing"] == 1.0 and titled["specific_missing"] == 0.0
 
 
 def test_the_fitted_gate_answers_strong_evidence_and_declines_weak() -> None:
