@@ -27,7 +27,7 @@ from pathlib import Path
 from eval.beir import BeirDataset, BeirFormatError, load_beir
 from eval.metrics import dedupe
 from eval.misses import answer_qrels, miss_kinds
-from eval.report import LegResult, markdown_table, text_table
+from eval.retrieval_report import LegResult, markdown_table, text_table
 from store.errors import StoreError
 from store.language import detect_language
 from store.library import open_library
