@@ -83,3 +83,11 @@ class Analyzer:
 def _cached_stem(analyzer: Analyzer, word: str) -> str:
     # Stemming dominates index build time; words repeat a lot across chunks.
     return analyzer._stem(word)
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, unstemmed: for keyword overlap between a question and a sentence."""
+    return [w.lower() for w in _WORD.findall(text)]

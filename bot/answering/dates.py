@@ -12,6 +12,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.answering.types import Citation
 from store.months import MONTHS, PATTERN
 
 _MONTH_YEAR = re.compile(r"\b(?:in\s+|pada\s+|bulan\s+)?(" + PATTERN + r")\.?\s+(\d{4})\b", re.I)
@@ -93,3 +94,23 @@ def parse_date_intent(question: str, today: date) -> DateIntent:
 def _strip(question: str, match: re.Match[str]) -> str:
     stripped = (question[: match.start()] + question[match.end() :]).strip()
     return re.sub(r"\s{2,}", " ", stripped) or question
+
+
+# 'As of <date>' for answers about facts that change: a brief is a snapshot, and readers should know of when.
+# A question is time-sensitive when it asks about a period or "the latest", or about quantities and states
+# that drift (prices, shares, who leads what, whether something is still true).
+_DRIFTING = re.compile(
+    r"\b(still|price|prices|cost|valuation|valued|worth|stake|share|shares|ceo|leads?|status|"
+    r"how many|how much|market|revenue|masih|harga|nilai|valuasi|saham|kepemilikan|berapa|pendapatan|"
+    r"pasar|dipimpin)\b",
+    re.I,
+)
+
+
+def is_time_sensitive(question: str, intent: DateIntent) -> bool:
+    return intent.time_sensitive or bool(_DRIFTING.search(question))
+
+
+def newest_cited(citations: list[Citation]) -> date | None:
+    dates = [c.brief.published for c in citations if c.brief.published]
+    return max(dates) if dates else None

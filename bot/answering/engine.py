@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from bot.answering import evidence, phrases
 from bot.answering.citations import Statement, assemble, problems, strip_markers
+from bot.answering.dates import is_time_sensitive, newest_cited
 from bot.answering.emphasis import locate
 from bot.answering.extractive import score_sentences, select
 from bot.answering.generated import Generator
@@ -30,7 +31,6 @@ from bot.answering.reading import (
     on_topic,
     prefer_recent,
 )
-from bot.answering.recency import is_time_sensitive, newest_cited
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings

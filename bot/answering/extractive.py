@@ -13,7 +13,7 @@ import numpy as np
 
 from bot.answering.ports import Vectors
 from bot.answering.sentence_vectors import PassageSentences
-from bot.answering.words import words
+from store.analysis import words
 from store.sentences import Sentence
 from store.types import Passage
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bot.answering.evidence import CROSS_LINGUAL_OFFSET
 from bot.answering.extractive import freshness
-from bot.answering.words import words
 from bot.reader.model import MODEL_DIR, Reader, ReaderUnavailableError, Reading, Span
+from store.analysis import words
 from store.sentences import Sentence, split_sentences
 from store.types import Passage
 
