@@ -41,38 +41,45 @@ async def on_reindex(update: Update, context: BotContext) -> None:
     if message is None:
         return
     services = context.services
+    words = _admin_texts(message)
     running_here = services.runner.busy or (services.reindex is not None and not services.reindex.done())
     # The lock is held by whichever replica runs the job, until it ends (or that replica dies: it expires).
     lease = None if running_here else await services.coordination.start_reindex()
     if lease is None:
         logger.info("reindex refused: one is running here=%s", running_here)
         await services.sender.send(
-            message.chat.id, render.escape(texts.REINDEX_RUNNING), reply_to=message.message_id
+            message.chat.id, render.escape(words.reindex_running), reply_to=message.message_id
         )
         return
     args = context.args or []
     full = bool(args) and args[0].lower() in ("full", "rebuild", "penuh")
     try:
         status = await services.sender.send(
-            message.chat.id, render.render_progress(full, 0, 0, "starting"), reply_to=message.message_id
+            message.chat.id, render.render_progress(full, 0, 0, "", words), reply_to=message.message_id
         )
     except BaseException:
         await lease.release()
         raise
     # The run takes minutes; the handler returns at once so the bot keeps answering everyone meanwhile.
     services.reindex = context.application.create_task(
-        _reindex_holding(services, status, full, lease), name="reindex"
+        _reindex_holding(services, status, full, lease, words), name="reindex"
     )
 
 
-async def _reindex_holding(services: Services, status: Message, full: bool, lease: Lease) -> None:
+def _admin_texts(message: Message) -> texts.AdminTexts:
+    return texts.admin(message.from_user.language_code if message.from_user else None)
+
+
+async def _reindex_holding(
+    services: Services, status: Message, full: bool, lease: Lease, words: texts.AdminTexts
+) -> None:
     try:
-        await _reindex(services, status, full)
+        await _reindex(services, status, full, words)
     finally:
         await lease.release()
 
 
-async def _reindex(services: Services, status: Message, full: bool) -> None:
+async def _reindex(services: Services, status: Message, full: bool, words: texts.AdminTexts) -> None:
     chat_id, message_id = status.chat.id, status.message_id
     every = services.settings.telegram.progress_every
     last_edit = time.monotonic()
@@ -83,14 +90,15 @@ async def _reindex(services: Services, status: Message, full: bool) -> None:
             return
         last_edit = time.monotonic()
         try:
-            await services.sender.edit(chat_id, message_id, render.render_progress(full, done, total, stage))
+            html = render.render_progress(full, done, total, stage, words)
+            await services.sender.edit(chat_id, message_id, html)
         except TelegramError as exc:  # a missed progress step must not abort the reindex itself
             logger.warning("progress edit failed chat_id=%s error=%s", chat_id, exc)
 
     try:
         summary = await services.runner.run(rebuild=full, progress=progress)
     except IngestError as exc:
-        await services.sender.edit(chat_id, message_id, f"❌ Reindex failed: {render.escape(str(exc))}")
+        await services.sender.edit(chat_id, message_id, render.render_reindex_failed(str(exc), words))
         return
     await services.sender.edit(
         chat_id,
@@ -102,6 +110,7 @@ async def _reindex(services: Services, status: Message, full: bool) -> None:
             removed=len(summary.removed),
             failed=summary.failed,
             seconds=summary.seconds,
+            words=words,
         ),
     )
 
@@ -118,6 +127,4 @@ async def on_stats(update: Update, context: BotContext) -> None:
         await services.sender.send(message.chat.id, render.escape(texts.both("unavailable")))
         return
     usage = await asyncio.to_thread(services.usage.summary)  # reads every answer time: not on the loop
-    html = render.render_stats(stats, usage.questions, usage.abstentions, usage.median_seconds)
-    html += f"\nFeedback: 👍 {usage.up_votes} · 👎 {usage.down_votes}"
-    await services.sender.send(message.chat.id, html)
+    await services.sender.send(message.chat.id, render.render_stats(stats, usage, _admin_texts(message)))

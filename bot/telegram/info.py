@@ -28,9 +28,9 @@ def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
         return None
     row = []
     if page > 0:
-        row.append(InlineKeyboardButton("‹ Prev", callback_data=f"src:{page - 1}"))
+        row.append(InlineKeyboardButton(texts.PREVIOUS_PAGE, callback_data=f"src:{page - 1}"))
     if page < pages - 1:
-        row.append(InlineKeyboardButton("Next ›", callback_data=f"src:{page + 1}"))
+        row.append(InlineKeyboardButton(texts.NEXT_PAGE, callback_data=f"src:{page + 1}"))
     return InlineKeyboardMarkup([row])
 
 

@@ -20,19 +20,18 @@ import time
 from telegram.error import TelegramError
 
 from bot.answering.types import AnswerProgress
-from bot.telegram import render
+from bot.telegram import render, texts
 from bot.telegram.sender import Sender
 
 logger = logging.getLogger(__name__)
 
 PRIVATE_INTERVAL = 1.0
 GROUP_INTERVAL = 3.0
-_READING = {"en": "⏳ Reading {n} brief{s}…", "id": "⏳ Membaca {n} brief…"}
 
 
 def status_html(progress: AnswerProgress, lang: str) -> str:
     if progress.stage == "reading":
-        template = _READING.get(lang, _READING["en"])
+        template = texts.pick(lang).reading
         return render.escape(template.format(n=progress.briefs, s="" if progress.briefs == 1 else "s"))
     return render.escape(progress.text) + " …"
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.answering.emphasis import segments
 from bot.answering.types import Answer, Citation
 from bot.telegram import texts
 from store.types import BriefInfo, StoreStats
+
+if TYPE_CHECKING:
+    from bot.usage import UsageSummary
 
 _SAFE_SCHEMES = ("http://", "https://", "tg://")
 
@@ -94,45 +98,66 @@ def render_sources_page(briefs: list[BriefInfo], page: int, per_page: int) -> tu
     page = min(max(page, 0), pages - 1)
     shown = briefs[page * per_page : (page + 1) * per_page]
     if not shown:
-        return "The library holds no briefs yet.\nPerpustakaan belum berisi ringkasan.", 1
+        return escape(texts.EMPTY_LIBRARY), 1
     first = page * per_page + 1
     lines = [f"{first + i}. {brief_line(b)}" for i, b in enumerate(shown)]
-    header = f"<b>Briefs / Ringkasan</b> ({len(briefs)}) — {page + 1}/{pages}"
+    header = f"<b>{texts.SOURCES_HEADER}</b> ({len(briefs)}) — {page + 1}/{pages}"
     return header + "\n\n" + "\n".join(lines), pages
 
 
-def render_stats(stats: StoreStats, questions: int, abstentions: int, median_seconds: float | None) -> str:
-    median = f"{median_seconds:.2f} s" if median_seconds is not None else "—"
+def render_stats(
+    stats: StoreStats,
+    usage: UsageSummary,
+    words: texts.AdminTexts = texts.ADMIN_EN,
+) -> str:
+    median = f"{usage.median_seconds:.2f} s" if usage.median_seconds is not None else "—"
     langs = ", ".join(f"{escape(k)} {v}" for k, v in sorted(stats.by_lang.items())) or "—"
     return (
-        "<b>Library</b>\n"
-        f"Briefs: {stats.briefs} ({langs})\nChunks: {stats.chunks}\n"
-        f"Last indexed: {escape(stats.last_indexed or 'never')}\n"
-        f"Model: <code>{escape(stats.embedding_model)}</code>\n\n"
-        "<b>Questions</b>\n"
-        f"Answered: {questions}\nAbstentions: {abstentions}\nMedian answer time: {median}"
+        f"<b>{words.library}</b>\n"
+        f"{words.briefs}: {stats.briefs} ({langs})\n{words.chunks}: {stats.chunks}\n"
+        f"{words.last_indexed}: {escape(stats.last_indexed or words.never)}\n"
+        f"{words.model}: <code>{escape(stats.embedding_model)}</code>\n\n"
+        f"<b>{words.questions}</b>\n"
+        f"{words.answered}: {usage.questions}\n{words.abstentions}: {usage.abstentions}\n"
+        f"{words.median}: {median}\n"
+        f"{words.feedback}: 👍 {usage.up_votes} · 👎 {usage.down_votes}"
     )
 
 
-def render_progress(full: bool, done: int, total: int, stage: str) -> str:
-    kind = "Full rebuild" if full else "Incremental reindex"
+def render_progress(
+    full: bool, done: int, total: int, stage: str, words: texts.AdminTexts = texts.ADMIN_EN
+) -> str:
+    kind = words.full if full else words.incremental
     share = f" ({100 * done // total}%)" if total else ""
-    return f"⏳ <b>{kind}</b>: {escape(stage or 'starting')} {done}/{total}{share}"
+    return f"⏳ <b>{kind}</b>: {escape(stage or words.starting)} {done}/{total}{share}"
+
+
+def render_reindex_failed(reason: str, words: texts.AdminTexts = texts.ADMIN_EN) -> str:
+    """The job could not run; `reason` is its own (English) last line, for the admin to act on."""
+    return f"❌ {words.failed_run}: {escape(reason)}"
 
 
 _FAILURES_SHOWN = 10
 
 
 def render_reindex_summary(
-    *, full: bool, added: int, updated: int, removed: int, failed: list[tuple[str, str]], seconds: float
+    *,
+    full: bool,
+    added: int,
+    updated: int,
+    removed: int,
+    failed: list[tuple[str, str]],
+    seconds: float,
+    words: texts.AdminTexts = texts.ADMIN_EN,
 ) -> str:
-    kind = "Full rebuild" if full else "Incremental reindex"
+    kind = words.full if full else words.incremental
     text = (
-        f"✅ <b>{kind} done</b> in {seconds:.0f} s\n"
-        f"Added: {added}\nUpdated: {updated}\nRemoved: {removed}\nFailed: {len(failed)}"
+        f"✅ <b>{kind} {words.done}</b> ({seconds:.0f} s)\n"
+        f"{words.added}: {added}\n{words.updated}: {updated}\n{words.removed}: {removed}\n"
+        f"{words.failed}: {len(failed)}"
     )
     for what, why in failed[:_FAILURES_SHOWN]:
         text += f"\n• <code>{escape(what)}</code>: {escape(why)}"
     if len(failed) > _FAILURES_SHOWN:
-        text += f"\n… and {len(failed) - _FAILURES_SHOWN} more (all of them in the ingest log)"
+        text += "\n" + words.more_failures.format(count=len(failed) - _FAILURES_SHOWN)
     return text

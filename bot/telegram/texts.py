@@ -32,6 +32,7 @@ class Texts:
     too_long: str
     no_words: str
     not_text: str
+    reading: str
 
 
 EN = Texts(
@@ -54,6 +55,7 @@ EN = Texts(
     "Please ask in at most {limit} characters.",
     no_words="I can only answer questions written in words, e.g. “What did Telkomsel announce?”",
     not_text="I can only read text messages. Please type your question.",
+    reading="⏳ Reading {n} brief{s}…",
 )
 
 ID = Texts(
@@ -76,6 +78,7 @@ ID = Texts(
     "Silakan bertanya dalam paling banyak {limit} karakter.",
     no_words="Saya hanya bisa menjawab pertanyaan berupa kata, mis. “Apa yang diumumkan Telkomsel?”",
     not_text="Saya hanya bisa membaca pesan teks. Silakan ketik pertanyaan Anda.",
+    reading="⏳ Membaca {n} brief…",
 )
 
 
@@ -121,4 +124,91 @@ HELP = """<b>briefbot</b> answers questions about a curated collection of indust
 • Di bawah setiap jawaban: <i>Tampilkan kutipan</i> membuka kutipan persisnya; 👍/👎 memberi tahu kurator."""
 
 ADMIN_ONLY = "Sorry, only the bot's admins can do that.\nMaaf, hanya admin bot yang bisa melakukan itu."
-REINDEX_RUNNING = "A reindex is already running; I'll post its summary when it ends."
+EMPTY_LIBRARY = "The library holds no briefs yet.\nPerpustakaan belum berisi ringkasan."
+SOURCES_HEADER = "Briefs / Ringkasan"
+PREVIOUS_PAGE = "‹ Prev"
+NEXT_PAGE = "Next ›"
+
+
+@dataclass(frozen=True)
+class AdminTexts:
+    """What admins read (/reindex, /stats), in the language their Telegram app is set to."""
+
+    reindex_running: str
+    full: str
+    incremental: str
+    starting: str
+    done: str
+    failed_run: str
+    added: str
+    updated: str
+    removed: str
+    failed: str
+    more_failures: str
+    library: str
+    briefs: str
+    chunks: str
+    last_indexed: str
+    never: str
+    model: str
+    questions: str
+    answered: str
+    abstentions: str
+    median: str
+    feedback: str
+
+
+ADMIN_EN = AdminTexts(
+    reindex_running="A reindex is already running; I'll post its summary when it ends.",
+    full="Full rebuild",
+    incremental="Incremental reindex",
+    starting="starting",
+    done="done",
+    failed_run="Reindex failed",
+    added="Added",
+    updated="Updated",
+    removed="Removed",
+    failed="Failed",
+    more_failures="… and {count} more (all of them in the ingest log)",
+    library="Library",
+    briefs="Briefs",
+    chunks="Chunks",
+    last_indexed="Last indexed",
+    never="never",
+    model="Model",
+    questions="Questions",
+    answered="Answered",
+    abstentions="Abstentions",
+    median="Median answer time",
+    feedback="Feedback",
+)
+
+ADMIN_ID = AdminTexts(
+    reindex_running="Reindeks sedang berjalan; ringkasannya saya kirim begitu selesai.",
+    full="Pembangunan ulang penuh",
+    incremental="Reindeks bertahap",
+    starting="memulai",
+    done="selesai",
+    failed_run="Reindeks gagal",
+    added="Ditambahkan",
+    updated="Diperbarui",
+    removed="Dihapus",
+    failed="Gagal",
+    more_failures="… dan {count} lagi (semuanya ada di log ingest)",
+    library="Perpustakaan",
+    briefs="Ringkasan",
+    chunks="Potongan",
+    last_indexed="Terakhir diindeks",
+    never="belum pernah",
+    model="Model",
+    questions="Pertanyaan",
+    answered="Dijawab",
+    abstentions="Tidak dijawab",
+    median="Median waktu jawab",
+    feedback="Umpan balik",
+)
+
+
+def admin(language_code: str | None) -> AdminTexts:
+    """The admin texts for a Telegram user's app language ("id..." gets Indonesian, anything else English)."""
+    return ADMIN_ID if (language_code or "").lower().startswith("id") else ADMIN_EN

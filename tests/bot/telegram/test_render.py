@@ -130,3 +130,26 @@ def test_reindex_summary_says_how_many_failures_it_does_not_list() -> None:
     assert "Failed: 15" in html
     assert html.count("<code>briefs/bad-") == 10
     assert html.endswith("… and 5 more (all of them in the ingest log)")
+
+
+def test_admin_summaries_follow_the_admins_app_language() -> None:
+    from bot.telegram import texts
+
+    summary = render.render_reindex_summary(
+        full=False, added=2, updated=0, removed=0, failed=[], seconds=1, words=texts.admin("id-ID")
+    )
+    assert "Reindeks bertahap selesai" in summary and "Ditambahkan: 2" in summary
+    assert texts.admin(None) is texts.ADMIN_EN and texts.admin("en") is texts.ADMIN_EN
+
+
+def test_store_errors_reach_the_chat_in_both_languages_never_raw() -> None:
+    from bot.answering.errors import InvalidQuestionError
+    from bot.telegram import texts
+    from store.errors import EmbeddingMismatch, IndexMissing
+
+    raw = "collection briefs_v3 was built with intfloat/e5-base (768)"
+    shown = texts.for_error(EmbeddingMismatch(raw))
+    assert raw not in shown and shown == texts.both("store_failed")
+    assert texts.for_error(IndexMissing("x")) == texts.both("not_indexed")
+    too_long = texts.for_error(InvalidQuestionError("too_long", 5000, 1000))
+    assert "5000" in too_long and "1000" in too_long and "terlalu panjang" in too_long
