@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.answering.errors import AnswerError, InvalidQuestionError
-from store.errors import IndexMissing, StoreError, StoreUnavailable
+from bot.answering.errors import AnswerError, InvalidQuestionError, reason_of
+from store.errors import StoreError
 from store.months import month_name
 
 
@@ -75,12 +75,6 @@ def for_error(exc: StoreError | AnswerError, lang: str | None) -> str:
     """What the person at the console reads when a question could not be answered.
 
     The console's user is the operator too: a store failure shows the store's own (English) reason."""
-    words = pick(lang)
-    if isinstance(exc, InvalidQuestionError):
-        template: str = getattr(words, exc.reason)
-        return template.format(length=exc.length, limit=exc.limit)
-    if isinstance(exc, StoreUnavailable):
-        return words.unavailable
-    if isinstance(exc, IndexMissing):
-        return words.not_indexed
-    return words.store_failed.format(reason=exc)
+    template: str = getattr(pick(lang), reason_of(exc))
+    limit = exc.limit if isinstance(exc, InvalidQuestionError) else 0
+    return template.format(limit=limit, reason=exc)

@@ -1,17 +1,22 @@
 """Errors the answer engine raises; front ends turn them into words, each from its own text table.
 
     AnswerError
-    └── InvalidQuestionError     empty, overlong or wordless question (`reason`, `limit`)
+    └── InvalidQuestionError     empty, overlong or wordless question (`reason`, `length`, `limit`)
 
-Store errors (`store.errors.StoreError`) pass through unchanged; front ends map both in one place.
+Store errors (`store.errors.StoreError`) pass through unchanged. `reason_of` names what went wrong with a
+question for both kinds; each front end words that name from its own text table.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from store.errors import IndexMissing, StoreError, StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.answering.question import Problem
+
+Reason = Literal["empty", "too_long", "no_words", "unavailable", "not_indexed", "store_failed"]
 
 
 class AnswerError(Exception):
@@ -27,3 +32,14 @@ class InvalidQuestionError(AnswerError):
         self.reason: Problem = reason
         self.length = length
         self.limit = limit
+
+
+def reason_of(exc: AnswerError | StoreError) -> Reason:
+    """Why a question got no answer, as a key of the front ends' text tables."""
+    if isinstance(exc, InvalidQuestionError):
+        return exc.reason
+    if isinstance(exc, StoreUnavailable):
+        return "unavailable"
+    if isinstance(exc, IndexMissing):
+        return "not_indexed"
+    return "store_failed"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.answering.errors import AnswerError, InvalidQuestionError
-from store.errors import IndexMissing, StoreError, StoreUnavailable
+from bot.answering.errors import AnswerError, InvalidQuestionError, reason_of
+from store.errors import StoreError
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,10 @@ def both(attribute: str) -> str:
 
 
 def for_error(exc: StoreError | AnswerError) -> str:
-    """What the asker reads when a question could not be answered (both languages): the one mapping of the
-    engine's and the store's errors to words; their own messages are for logs, in English."""
-    if isinstance(exc, InvalidQuestionError):
-        return both(exc.reason).format(length=exc.length, limit=exc.limit)
-    if isinstance(exc, StoreUnavailable):
-        return both("unavailable")
-    if isinstance(exc, IndexMissing):
-        return both("not_indexed")
-    return both("store_failed")
+    """What the asker reads when a question could not be answered (both languages); the errors' own
+    messages are for logs, in English."""
+    length, limit = (exc.length, exc.limit) if isinstance(exc, InvalidQuestionError) else (0, 0)
+    return both(reason_of(exc)).format(length=length, limit=limit)
 
 
 HELP = """<b>briefbot</b> answers questions about a curated collection of industry news briefs \
