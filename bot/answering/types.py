@@ -63,4 +63,4 @@ class Answer:
     """Character ranges of `text` holding the answer phrase of a statement (the reader's confident spans);
     front ends show them in bold."""
     gate: dict[str, float] = field(default_factory=dict)
-    """The evidence gate's signals (see `gate_features.FEATURES`), for evaluation and logs."""
+    """The evidence gate's signals (`evidence.FEATURES`, or the reader's `reader`), for evaluation, logs."""

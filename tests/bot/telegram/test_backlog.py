@@ -38,7 +38,7 @@ Deliver = Callable[[int, str, int], Awaitable[int]]  # (chat, text, date) -> mes
 async def serving(
     emulator: Emulator, stack: Stack, token: str, webhook_port: int | None
 ) -> AsyncIterator[None]:
-    """The bot under `token`, started without dropping pending updates, as `run_telegram` starts it."""
+    """The bot under `token`, started without dropping pending updates, as `python -m bot` starts it."""
     tg = TelegramSettings(token=SecretStr(token), base_url=emulator.base_url, poll_interval=0.02)
     assert tg.backlog_max_age == 600  # the shipped default is what is tested
     settings = BotSettings(store=stack.store, telegram=tg, _env_file=None)  # type: ignore[call-arg]
