@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -56,6 +57,17 @@ class _Turn:
     progress: ProgressCallback | None = None
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Record the seconds the block takes as `stage` (the only place stage timings are taken)."""
+        mark = time.perf_counter()
+        yield
+        self.timings[stage] = time.perf_counter() - mark
+
+    def elapsed(self) -> dict[str, float]:
+        """Every stage's seconds and the total so far."""
+        return {**self.timings, "total": time.perf_counter() - self.started}
 
 
 class Answerer:
@@ -122,13 +134,13 @@ class Answerer:
         )
         # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
         judged = follow_up(turn.retrieved.intent.query or question, context)
-        mark = time.perf_counter()
-        reads = self._reader.read(judged, turn.retrieved.passages[: self._settings.reader_passages])
+        with turn.timed("read"):
+            reads = self._reader.read(judged, turn.retrieved.passages[: self._settings.reader_passages])
         if reads is not None:
             reads = prefer_recent(reads, turn.lang) if turn.retrieved.intent.recent else reads
-            turn.timings["read"] = time.perf_counter() - mark
             draft = self._draft_read(turn, reads)
         else:
+            del turn.timings["read"]  # no reader: the similarity path's stages stand instead
             draft = self._draft_similar(turn, judged)
         return _logged(self._finish(turn, draft))
 
@@ -154,10 +166,9 @@ class Answerer:
         """The reader's path: its gate, its passage order, its answering sentences (or the LLM's)."""
         sure = confidence(reads)
         signals = {"reader": sure}
-        mark = time.perf_counter()
-        topical = on_topic(turn.retrieved.passages, turn.lang)
-        choices = choose(reads, turn.lang, self._settings.max_sentences) if topical else []
-        turn.timings["select"] = time.perf_counter() - mark
+        with turn.timed("select"):
+            topical = on_topic(turn.retrieved.passages, turn.lang)
+            choices = choose(reads, turn.lang, self._settings.max_sentences) if topical else []
         if not choices:  # no passage passes the gate with a sentence to quote
             logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
             return _Draft(sure, signals)
@@ -173,12 +184,11 @@ class Answerer:
 
     def _draft_similar(self, turn: _Turn, judged: str) -> _Draft:
         """Without the reader: sentences scored by embedding similarity and the fitted evidence gate."""
-        mark = time.perf_counter()
-        groups = self._vectors.of(turn.retrieved.passages)
-        question_vector = self._vectors.embed_question(judged)
-        prefer_recent = turn.retrieved.intent.recent
-        ranked = score_sentences(turn.question, question_vector, groups, prefer_recent=prefer_recent)
-        turn.timings["sentences"] = time.perf_counter() - mark
+        with turn.timed("sentences"):
+            groups = self._vectors.of(turn.retrieved.passages)
+            question_vector = self._vectors.embed_question(judged)
+            recent = turn.retrieved.intent.recent
+            ranked = score_sentences(turn.question, question_vector, groups, prefer_recent=recent)
         best = ranked[0].similarity if ranked else 0.0
         verdict = self._gate.judge(turn.question, ranked, turn.lang)
         if not verdict.answer:
@@ -190,9 +200,9 @@ class Answerer:
             generated = self._generated(turn, groups, best)
             if generated is not None:
                 return _Draft(best, verdict.signals, generated, "generated")
-        mark = time.perf_counter()
-        picked = [_quoted(p.group.passage, p.sentence) for p in select(ranked, self._settings.max_sentences)]
-        turn.timings["select"] = time.perf_counter() - mark
+        with turn.timed("select"):
+            chosen = select(ranked, self._settings.max_sentences)
+        picked = [_quoted(p.group.passage, p.sentence) for p in chosen]
         return _Draft(best, verdict.signals, picked)
 
     def _generated(
@@ -210,14 +220,13 @@ class Answerer:
         answer the question is what verification exists to stop).
         """
         assert self._generator is not None
-        mark = time.perf_counter()
-        shown = self._generator.passages(groups)
-        progress = turn.progress
-        if progress is not None:
-            progress(AnswerProgress("reading", briefs=len({g.passage.brief.id for g in shown})))
-        on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
-        outcome = self._generator.generate(turn.question, turn.lang, shown, on_text)
-        turn.timings["generate"] = time.perf_counter() - mark
+        generator, progress = self._generator, turn.progress
+        with turn.timed("generate"):
+            shown = generator.passages(groups)
+            if progress is not None:
+                progress(AnswerProgress("reading", briefs=len({g.passage.brief.id for g in shown})))
+            on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
+            outcome = generator.generate(turn.question, turn.lang, shown, on_text)
         if outcome.first_token is not None:
             turn.timings["first_token"] = outcome.first_token
         if outcome.declined:
@@ -243,9 +252,8 @@ class Answerer:
             mode = "generated" if self.mode == "generated" else "extractive"
             nearest = nearest_briefs(turn.retrieved.passages)
         else:
-            mark = time.perf_counter()
-            text, citations = self._compose(turn, draft)
-            turn.timings["verify"] = time.perf_counter() - mark
+            with turn.timed("verify"):
+                text, citations = self._compose(turn, draft)
             nearest = []
         newest = newest_cited(citations)
         # Front ends show "as of" from the field, next to the sources (the console and Telegram alike).
@@ -261,7 +269,7 @@ class Answerer:
             nearest=nearest,
             notice=_join(turn.notices),
             as_of=newest.isoformat() if newest and timely else None,
-            timings={**turn.timings, "total": time.perf_counter() - turn.started},
+            timings=turn.elapsed(),
             evidence=draft.measure,
             emphasis=locate(text, [(s.text, phrase) for s, phrase in shown]),
             gate=draft.signals,
