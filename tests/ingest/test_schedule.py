@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from harness.chroma import ChromaServer, running_chroma
 from ingest.schedule import repeat
-from tests.conftest import ChromaServer, running_chroma
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -131,6 +131,7 @@ def change_folder(folder: Path) -> None:
     write_brief(folder, "telco.md", "Menara 5G", "Operator seluler menambah menara 5G di Sumatra.", 3)
 
 
+@pytest.mark.model
 def test_passes_share_one_model_and_pick_up_changes(folder: Path) -> None:
     ingest = ScheduledIngest(folder, every=0.3, env={})
     try:

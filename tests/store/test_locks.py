@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.chroma import ChromaServer
 from store.chroma_client import open_client
 from store.errors import StoreBusy
 from store.locks import ChromaLock, open_lock
 from store.settings import StoreSettings
-from tests.conftest import ChromaServer
 
 REPO = Path(__file__).resolve().parents[2]
 HOLD = """

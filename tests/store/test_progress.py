@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from store.library import BriefLibrary
-from tests.store.conftest import BRIEFS
+from tests.support.briefs import BRIEFS
 
 
 def test_embedding_progress_is_reported_in_small_steps(library: BriefLibrary) -> None:

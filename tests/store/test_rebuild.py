@@ -10,7 +10,7 @@ import pytest
 import store.serving
 from store.library import BriefLibrary
 from store.types import Passage
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
 
 QUESTION = "Berapa Meta membayar untuk saham Scale AI?"
 

@@ -12,7 +12,7 @@ from store import indexer
 from store.errors import StoreUnavailable
 from store.library import BriefLibrary
 from store.types import chunk_id
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
 
 
 def chunk_count(library: BriefLibrary) -> int:

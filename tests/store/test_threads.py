@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from store.library import BriefLibrary
-from tests.store.conftest import briefs
+from tests.support.briefs import briefs
 
 QUESTIONS = {
     "Berapa Meta membayar untuk saham Scale AI?": "meta-scale",

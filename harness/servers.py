@@ -1,4 +1,4 @@
-"""Real Redis and PostgreSQL servers for tests, from the Debian packages `scripts/install --servers` installs.
+"""Real Redis and PostgreSQL servers, from the Debian packages `scripts/install --servers` installs.
 
 Each runs on 127.0.0.1 with a free port, a password, and its files in a fresh temp folder; `stop()` ends it
 and removes the folder. PostgreSQL refuses to run as root, so under root its files belong to, and the server
