@@ -6,7 +6,6 @@ session's base temp folder, so other test modules (the console tests) re-open it
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -54,8 +53,7 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], seconds: flo
 @pytest.fixture(scope="session")
 def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real llama.cpp server with the small packaged model, on a free local port."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (scripts/install --llm)")
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (scripts/install --llm)")
     if not MODEL.is_file():
         pytest.skip(f"{MODEL.name} is missing (python scripts/fetch_model.py --size small)")
     port = free_port()

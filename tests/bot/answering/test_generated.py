@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from bot.answering import phrases
@@ -14,13 +12,11 @@ from bot.answering.types import Progress
 from harness.servers import free_port
 from store.library import BriefLibrary
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("llama_index.llms.openai_like") is None,
-        reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
-    ),
-]
+pytest.importorskip(
+    "llama_index.llms.openai_like",
+    reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
+)
+pytestmark = pytest.mark.slow
 
 GENERATED = AnswerSettings(mode="generated", passages=4)
 
