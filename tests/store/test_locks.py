@@ -48,7 +48,7 @@ def hold_in_child(settings: StoreSettings) -> subprocess.Popen[str]:
 
 def kill(process: subprocess.Popen[str]) -> None:
     os.kill(process.pid, signal.SIGKILL)  # no clean-up runs: what a crash or OOM kill leaves behind
-    process.wait()
+    process.communicate()  # reaps it and closes the pipes
 
 
 @pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
