@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import logsetup
 from bot import console
 from bot.answering.engine import Answerer, build_answerer
 from bot.background import start_warm_up
 from bot.settings import BotSettings
-from store import log_setup
 from store.errors import StoreError
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
@@ -56,7 +56,7 @@ def configure_logging(settings: BotSettings, interactive: bool) -> None:
     """Configure logging once for the process, scrubbing every configured secret from every line."""
     # At the console, informational logs would drown the answers; they go to stderr from WARNING up.
     level = "WARNING" if interactive and settings.log_level in ("INFO", "DEBUG") else settings.log_level
-    log_setup.configure_logging(level, settings.log_format, secrets=settings.secret_values())
+    logsetup.configure_logging(level, settings.log_format, secrets=settings.secret_values())
 
 
 def ensure_indexed(library: BriefLibrary) -> None:

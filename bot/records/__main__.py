@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+import logsetup
 from bot.settings import BotSettings
 from bot.usage import RecordsError, open_usage
-from store import log_setup
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     copy.add_argument("path", type=Path, help="the SQLite usage file, e.g. /data/usage.sqlite3")
     args = parser.parse_args(argv)
     settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    log_setup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
+    logsetup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
     try:
         usage = open_usage(settings)
     except RecordsError as exc:
