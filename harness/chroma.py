@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from harness import NotInstalledError
-from harness.servers import free_port
+from harness.servers import free_port, stop_process
 
 
 class ChromaServer:
@@ -53,13 +53,7 @@ class ChromaServer:
         raise RuntimeError(f"chroma run did not answer its heartbeat within {timeout}s; see {self._log}")
 
     def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        stop_process(self._proc, timeout=20)
         self._proc = None
 
 

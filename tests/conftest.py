@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,21 +21,14 @@ from tests.support.lanes import _fast_lane_guards, pytest_addoption, pytest_coll
 __all__ = ["_fast_lane_guards", "pytest_addoption", "pytest_collection_modifyitems"]  # hooks and a fixture
 
 
-# A server or tool the harness cannot start here (`harness.NotInstalledError`) skips the test, saying why.
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
-    try:
-        return (yield)
-    except NotInstalledError as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    try:
-        return (yield)
-    except NotInstalledError as exc:
-        pytest.skip(str(exc))
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """A server or tool the harness cannot start (`harness.NotInstalledError`) skips the test, saying why."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(NotInstalledError):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {call.excinfo.value}")
+    return report
 
 
 @pytest.fixture(autouse=True)
