@@ -78,7 +78,7 @@ def _assert_valid_split(html: str, limit: int) -> list[str]:
     return parts
 
 
-SEEDS = range(100)
+SEEDS = range(400)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -90,11 +90,11 @@ def test_generated_messages_cover_the_hard_cases() -> None:
     """The generator really produces what the property test is meant to exercise."""
     cases = [_generated(seed) for seed in SEEDS]
     split = [(html, limit) for html, limit in cases if utf16_len(html) > limit]
-    assert len(split) > 75
-    assert sum(1 for html, _ in split if "<a href" in html and "<pre>" in html and "&amp;" in html) > 12
-    assert sum(1 for html, limit in split if any(len(w) > limit for w in re.split(r"[\s<>]", html))) > 7
-    assert sum(1 for html, _ in split if re.search(r"(<\w+[^>]*>[^<]*){3}", html)) > 12  # nested three deep
-    assert sum(1 for html, _ in cases if "😀" in html) > 75
+    assert len(split) > 300
+    assert sum(1 for html, _ in split if "<a href" in html and "<pre>" in html and "&amp;" in html) > 50
+    assert sum(1 for html, limit in split if any(len(w) > limit for w in re.split(r"[\s<>]", html))) > 30
+    assert sum(1 for html, _ in split if re.search(r"(<\w+[^>]*>[^<]*){3}", html)) > 50  # nested three deep
+    assert sum(1 for html, _ in cases if "😀" in html) > 300
 
 
 def test_real_answer_shapes_split_into_valid_parts() -> None:
