@@ -193,27 +193,27 @@ def test_default_sources_come_from_settings(cli: Cli, monkeypatch: pytest.Monkey
 def test_child_process_resyncs_every_interval_until_sigterm(workdir: Path) -> None:
     """The way /reindex and deployments run it: a child process whose stdout carries JSON lines."""
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
+    summaries = []
+    with subprocess.Popen(  # leaving the block closes the pipe and reaps the child
         [sys.executable, "-m", "ingest", "briefs", "--json", "--every", "0.2"],
         cwd=workdir,
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-    )
-    summaries = []
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            event = json.loads(line)
-            if event["event"] == "summary":
-                summaries.append(event)
-                if len(summaries) == 2:
-                    break
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                event = json.loads(line)
+                if event["event"] == "summary":
+                    summaries.append(event)
+                    if len(summaries) == 2:
+                        break
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert len(summaries[0]["added"]) == 3
     assert len(summaries[1]["unchanged"]) == 3 and summaries[1]["chunks_embedded"] == 0
