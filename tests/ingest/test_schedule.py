@@ -64,12 +64,14 @@ class ScheduledIngest:
 
     def _read_stdout(self) -> None:
         assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            self.events.put(json.loads(line))
+        with self._proc.stdout:  # closed at the end, not left to the garbage collector
+            for line in self._proc.stdout:
+                self.events.put(json.loads(line))
 
     def _read_stderr(self) -> None:
         assert self._proc.stderr is not None
-        self._stderr.extend(self._proc.stderr)
+        with self._proc.stderr:
+            self._stderr.extend(self._proc.stderr)
 
     def next_event(self, wanted: Callable[[dict[str, Any]], bool], timeout: float = 180) -> dict[str, Any]:
         """The next event `wanted` accepts (progress lines and the like are skipped)."""
