@@ -68,6 +68,8 @@ def start_emulator() -> Iterator[Emulator]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
 
 
 class TgUser:
