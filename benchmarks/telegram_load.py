@@ -36,10 +36,11 @@ from bot.ingest_runner import IngestRunner  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
 from bot.telegram.settings import TelegramSettings  # noqa: E402
+from harness.chroma import ChromaServer  # noqa: E402
+from harness.emulator import TgUser, start_emulator  # noqa: E402
+from harness.servers import free_port  # noqa: E402
 from store.library import open_library  # noqa: E402
 from store.settings import StoreSettings  # noqa: E402
-from tests.bot.telegram.e2e_support import TgUser, start_emulator  # noqa: E402
-from tests.conftest import ChromaServer, free_port  # noqa: E402
 
 ADMIN = 1
 QUESTIONS = [

@@ -17,10 +17,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import logsetup
 from bot import console
 from bot.runtime import open_runtime
 from bot.settings import BotSettings
-from store import log_setup
 from store.errors import StoreError
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
@@ -51,7 +51,7 @@ def configure_logging(settings: BotSettings, interactive: bool) -> None:
     """Configure logging once for the process, scrubbing every configured secret from every line."""
     # At the console, informational logs would drown the answers; they go to stderr from WARNING up.
     level = "WARNING" if interactive and settings.log_level in ("INFO", "DEBUG") else settings.log_level
-    log_setup.configure_logging(level, settings.log_format, secrets=settings.secret_values())
+    logsetup.configure_logging(level, settings.log_format, secrets=settings.secret_values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

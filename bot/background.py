@@ -1,7 +1,7 @@
 """Background work of the bot process: the start-up warm-up, in a thread that never dies noisily.
 
 An exception that escapes a thread would be printed by Python as a raw traceback on stderr, past the log
-formatter and the secret scrubber; this wrapper logs it instead (and `store.log_setup` routes anything
+formatter and the secret scrubber; this wrapper logs it instead (and `logsetup` routes anything
 that still escapes through logging too).
 """
 

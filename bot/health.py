@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+import logsetup
 from bot.settings import BotSettings
 from bot.usage import RecordsError, UsageLog, open_usage
-from store import log_setup
 from store.errors import EmbeddingFailed, EmbeddingMismatch, IndexMissing, StoreError, StoreUnavailable
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         status, report = EXIT_BAD_SETTINGS, _failure("settings", exc.message())
     else:
         # Quiet (a probe that runs every minute must not flood the container log) and scrubbed of secrets.
-        log_setup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
+        logsetup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
         status, report = check(settings)
     print(json.dumps(report, default=str) if args.json else _human(report))
     return status

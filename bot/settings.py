@@ -14,11 +14,11 @@ from store.settings import BriefbotSettings
 
 
 class BotSettings(BriefbotSettings):
-    answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
-    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
-    telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]
-    records: RecordsSettings = Field(default_factory=RecordsSettings)  # type: ignore[arg-type]
-    coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)  # type: ignore[arg-type]
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    records: RecordsSettings = Field(default_factory=RecordsSettings)
+    coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
 
     def secret_values(self) -> list[str]:
         """Every configured secret, to be scrubbed from logs and from error reports sent to Telegram."""

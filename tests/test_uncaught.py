@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 SECRET = "chroma-token-abcdef123456"
 CHILD = f"""
 import threading
-from store.log_setup import configure_logging
+from logsetup import configure_logging
 configure_logging("INFO", "json", secrets=["{SECRET}"])
 
 def boom():

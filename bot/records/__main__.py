@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+import logsetup
 from bot.settings import BotSettings
 from bot.usage import RecordsError, open_usage
-from store import log_setup
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,8 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     copy = commands.add_parser("copy-sqlite", help="copy a usage.sqlite3 file into the configured database")
     copy.add_argument("path", type=Path, help="the SQLite usage file, e.g. /data/usage.sqlite3")
     args = parser.parse_args(argv)
-    settings = BotSettings()  # type: ignore[call-arg]  # fields come from the environment
-    log_setup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
+    settings = BotSettings()  # fields come from the environment
+    logsetup.configure_logging("WARNING", settings.log_format, secrets=settings.secret_values())
     try:
         usage = open_usage(settings)
     except RecordsError as exc:

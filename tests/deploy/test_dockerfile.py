@@ -40,9 +40,11 @@ def test_builder_installs_the_dependencies_then_the_project_itself(stages: list[
     deps, project = installs
     copies = [i for i, (kw, _) in enumerate(keywords) if kw == "COPY"]
     code = [
-        i for i in copies if builder.instructions[i].exec_form()[0].rstrip("/") in {"store", "ingest", "bot"}
+        i
+        for i in copies
+        if builder.instructions[i].exec_form()[0].rstrip("/") in {"logsetup", "store", "ingest", "bot"}
     ]
-    assert len(code) == 3 and deps < min(code) < max(code) < project
+    assert len(code) == 4 and deps < min(code) < max(code) < project
     assert "--no-deps" in keywords[project][1] and "--no-deps" not in keywords[deps][1]
 
 

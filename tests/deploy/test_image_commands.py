@@ -182,6 +182,6 @@ def test_wheel_carries_every_file_of_the_packages(image: tuple[Image, Stage]) ->
             if p.is_file() and "__pycache__" not in p.parts
         }
 
-    for package in ("bot", "ingest", "store"):
+    for package in ("bot", "ingest", "store", "logsetup"):
         missing = files(ROOT, package) - files(installed, package)
         assert not missing, f"not in the installed wheel: {sorted(missing)}"

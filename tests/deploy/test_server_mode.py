@@ -18,10 +18,11 @@ import pytest
 import yaml
 
 from bot.health import main as health_main
+from harness.chroma import ChromaServer, running_chroma
+from harness.servers import free_port
 from store.errors import StoreUnavailable
 from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
-from tests.conftest import ChromaServer, free_port, running_chroma
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from harness.servers import free_port
 from ingest.__main__ import main
 from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
-from tests.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEFS = {
@@ -72,6 +72,7 @@ def open_store(workdir: Path) -> BriefLibrary:
     return open_library(StoreSettings(data_dir=var, chroma_path=var / "chroma"))
 
 
+@pytest.mark.model
 def test_sync_lifecycle_add_unchanged_update_remove(workdir: Path, cli: Cli) -> None:
     code, out, err = cli("briefs", "--json")
     assert code == 0, err
@@ -116,6 +117,7 @@ def test_sync_lifecycle_add_unchanged_update_remove(workdir: Path, cli: Cli) -> 
         library.close()
 
 
+@pytest.mark.model
 def test_a_file_that_turns_bad_keeps_its_indexed_version(workdir: Path, cli: Cli) -> None:
     summary(cli, "briefs")
     (workdir / "briefs" / "nikel.md").write_text("---\ntitle: [broken\n---\nIsi.\n")
@@ -132,6 +134,7 @@ def test_a_file_that_turns_bad_keeps_its_indexed_version(workdir: Path, cli: Cli
         library.close()
 
 
+@pytest.mark.model
 def test_dry_run_writes_nothing(workdir: Path, cli: Cli) -> None:
     planned = summary(cli, "briefs", "--dry-run")
     assert sorted(planned["added"]) == ["bi.txt", "nikel.md", "telco.txt"] and planned["dry_run"] is True
@@ -153,6 +156,7 @@ def test_dry_run_writes_nothing(workdir: Path, cli: Cli) -> None:
     assert (real["updated"], real["removed"]) == (["bi.txt"], ["telco.txt"])
 
 
+@pytest.mark.model
 def test_human_summary_lists_counts_and_failure_reasons(workdir: Path, cli: Cli) -> None:
     (workdir / "briefs" / "empty.txt").write_text("")
     code, out, err = cli("briefs")
@@ -179,35 +183,37 @@ def test_bad_settings_exit_2_naming_the_setting(cli: Cli, monkeypatch: pytest.Mo
     assert "BRIEFBOT_INGEST__MAX_FILE_BYTES='10': expected a number of at least 1000" in err
 
 
+@pytest.mark.model
 def test_default_sources_come_from_settings(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFBOT_INGEST__SOURCES", json.dumps(["briefs/nikel.md"]))
     assert summary(cli)["added"] == ["nikel.md"]
 
 
+@pytest.mark.model
 def test_child_process_resyncs_every_interval_until_sigterm(workdir: Path) -> None:
     """The way /reindex and deployments run it: a child process whose stdout carries JSON lines."""
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
+    summaries = []
+    with subprocess.Popen(  # leaving the block closes the pipe and reaps the child
         [sys.executable, "-m", "ingest", "briefs", "--json", "--every", "0.2"],
         cwd=workdir,
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-    )
-    summaries = []
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            event = json.loads(line)
-            if event["event"] == "summary":
-                summaries.append(event)
-                if len(summaries) == 2:
-                    break
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                event = json.loads(line)
+                if event["event"] == "summary":
+                    summaries.append(event)
+                    if len(summaries) == 2:
+                        break
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert len(summaries[0]["added"]) == 3
     assert len(summaries[1]["unchanged"]) == 3 and summaries[1]["chunks_embedded"] == 0

@@ -49,6 +49,7 @@ def settings(workdir: Path) -> StoreSettings:
     return StoreSettings(data_dir=var, chroma_path=var / "chroma")
 
 
+@pytest.mark.model
 def test_a_second_run_exits_with_who_holds_the_store(workdir: Path) -> None:
     holder = hold_in_child(settings(workdir))
     try:
@@ -67,6 +68,7 @@ def test_a_second_run_exits_with_who_holds_the_store(workdir: Path) -> None:
     ), line
 
 
+@pytest.mark.model
 def test_two_runs_at_once_embed_each_brief_once(workdir: Path) -> None:
     first, second = start(workdir, "--wait", "--json"), start(workdir, "--wait", "--json")
     results = [p.communicate(timeout=600) for p in (first, second)]
@@ -81,6 +83,7 @@ def test_two_runs_at_once_embed_each_brief_once(workdir: Path) -> None:
     assert len(summaries[1]["added"]) == 3
 
 
+@pytest.mark.model
 def test_two_rebuilds_at_once_never_print_a_traceback(workdir: Path) -> None:
     runs = [start(workdir, "--rebuild"), start(workdir, "--rebuild")]
     results = [p.communicate(timeout=600) for p in runs]

@@ -11,7 +11,8 @@ from ingest.runner import run
 from ingest.settings import IngestOptions
 from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
-from tests.ingest.conftest import Route, WebServer
+from tests.support.fake_embedder import hashed_words_settings
+from tests.support.web import Route, WebServer
 
 OPTIONS = IngestOptions(fetch_timeout=2.0)
 
@@ -37,7 +38,8 @@ def no_progress(done: int, total: int, stage: str) -> None:
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[BriefLibrary]:
-    opened = open_library(StoreSettings(data_dir=tmp_path / "var"))
+    """A real embedded Chroma; the sync rules do not depend on the vectors, so a fake embedder fills it."""
+    opened = open_library(StoreSettings(data_dir=tmp_path / "var", embedding=hashed_words_settings()))
     yield opened
     opened.close()
 

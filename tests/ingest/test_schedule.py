@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from harness.chroma import ChromaServer, running_chroma
 from ingest.schedule import repeat
-from tests.conftest import ChromaServer, running_chroma
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,12 +64,14 @@ class ScheduledIngest:
 
     def _read_stdout(self) -> None:
         assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            self.events.put(json.loads(line))
+        with self._proc.stdout:  # closed at the end, not left to the garbage collector
+            for line in self._proc.stdout:
+                self.events.put(json.loads(line))
 
     def _read_stderr(self) -> None:
         assert self._proc.stderr is not None
-        self._stderr.extend(self._proc.stderr)
+        with self._proc.stderr:
+            self._stderr.extend(self._proc.stderr)
 
     def next_event(self, wanted: Callable[[dict[str, Any]], bool], timeout: float = 180) -> dict[str, Any]:
         """The next event `wanted` accepts (progress lines and the like are skipped)."""
@@ -131,6 +133,7 @@ def change_folder(folder: Path) -> None:
     write_brief(folder, "telco.md", "Menara 5G", "Operator seluler menambah menara 5G di Sumatra.", 3)
 
 
+@pytest.mark.model
 def test_passes_share_one_model_and_pick_up_changes(folder: Path) -> None:
     ingest = ScheduledIngest(folder, every=0.3, env={})
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from store.library import open_library
 from store.settings import BriefbotSettings
-from tests.store.conftest import briefs
+from tests.support.briefs import briefs
 
 WAIT_SECONDS = 120.0
 

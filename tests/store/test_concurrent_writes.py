@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from harness.chroma import ChromaServer
 from store.library import open_library
 from store.settings import BriefbotSettings
-from tests.conftest import ChromaServer
 from tests.store.concurrency_child import other_scope, written
-from tests.store.conftest import briefs
+from tests.support.briefs import briefs
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.model  # the child processes embed with the real model
 
 
 def child(*args: str) -> subprocess.Popen[str]:

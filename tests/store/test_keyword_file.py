@@ -17,7 +17,7 @@ from store.keyword import KeywordIndex
 from store.keyword_store import ChunkRow, KeywordStore
 from store.keyword_view import KeywordView
 from store.types import SearchFilters
-from tests.store.conftest import BRIEFS
+from tests.support.briefs import BRIEFS
 
 VOCABULARY = (
     "harga nikel smelter morowali baterai listrik ekspor rekor kuartal bank laba kredit mikro rasio "

@@ -24,7 +24,7 @@ from store.chroma_client import open_client
 from store.library import BriefLibrary
 from store.records import chunk_metadata
 from store.types import Brief, Chunk
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
 
 NEW = Brief(
     id="zircon",

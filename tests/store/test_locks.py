@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.chroma import ChromaServer
 from store.chroma_client import open_client
 from store.errors import StoreBusy
 from store.locks import ChromaLock, open_lock
 from store.settings import StoreSettings
-from tests.conftest import ChromaServer
 
 REPO = Path(__file__).resolve().parents[2]
 HOLD = """
@@ -48,7 +48,7 @@ def hold_in_child(settings: StoreSettings) -> subprocess.Popen[str]:
 
 def kill(process: subprocess.Popen[str]) -> None:
     os.kill(process.pid, signal.SIGKILL)  # no clean-up runs: what a crash or OOM kill leaves behind
-    process.wait()
+    process.communicate()  # reaps it and closes the pipes
 
 
 @pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])

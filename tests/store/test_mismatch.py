@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from store.embedding.base import Vectors, normalise
-from store.embedding.factory import build_embedder, register_backend
+from store.embedding.factory import build_embedder
 from store.errors import EmbeddingMismatch
 from store.library import open_library
 from store.settings import EmbeddingSettings, StoreSettings
-from tests.store.conftest import LibraryFactory, briefs
-
-
-class HashedWords:
-    """Deterministic bag of hashed words in 64 dimensions (a stand-in for a second model)."""
-
-    name = "fake/hashed-words"
-    dim = 64
-
-    def _vectors(self, texts: list[str]) -> Vectors:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
-        return normalise(out)
-
-    def embed_queries(self, texts: list[str]) -> Vectors:
-        return self._vectors(texts)
-
-    def embed_passages(self, texts: list[str]) -> Vectors:
-        return self._vectors(texts)
+from tests.support.briefs import LibraryFactory, briefs
+from tests.support.fake_embedder import hashed_words_settings
 
 
 @pytest.fixture
 def fake_settings() -> EmbeddingSettings:
-    register_backend("hashed-words", lambda _settings: HashedWords())
-    # The settings' Literal lists the bundled backends; plugins are chosen by name after validation.
-    return EmbeddingSettings().model_copy(update={"backend": "hashed-words", "cache": False})
+    return hashed_words_settings()
 
 
 def test_other_model_is_refused_with_a_clear_message(

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 import store.chroma_client
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
 
 
 def test_every_read_path_sees_all_pages(

@@ -7,13 +7,13 @@ import subprocess
 import sys
 
 from store.library import BriefLibrary
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
 
 CHILD = """
 import sys
 from store.library import open_library
 from store.settings import BriefbotSettings
-from tests.store.conftest import briefs
+from tests.support.briefs import briefs
 library = open_library(BriefbotSettings().store)
 wanted = sys.argv[2].split(",")
 chosen = [b for b in briefs() if b.id in wanted]

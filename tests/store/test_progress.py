@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from store.embedding.base import Embedder
 from store.library import BriefLibrary
-from tests.store.conftest import BRIEFS
+from tests.support.briefs import BRIEFS
+from tests.support.fake_embedder import HashedWords
+
+
+@pytest.fixture
+def library_embedder() -> Embedder:
+    """Progress reporting does not depend on the vectors."""
+    return HashedWords()
 
 
 def test_embedding_progress_is_reported_in_small_steps(library: BriefLibrary) -> None:

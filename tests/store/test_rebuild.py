@@ -8,11 +8,19 @@ from dataclasses import replace
 import pytest
 
 import store.serving
+from store.embedding.base import Embedder
 from store.library import BriefLibrary
 from store.types import Passage
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
+from tests.support.fake_embedder import HashedWords
 
 QUESTION = "Berapa Meta membayar untuk saham Scale AI?"
+
+
+@pytest.fixture
+def library_embedder() -> Embedder:
+    """Rebuilds copy, switch and keep chunks whatever their vectors; searches here look for words."""
+    return HashedWords()
 
 
 def test_searches_answer_during_a_rebuild_and_see_the_new_index_after(indexed: BriefLibrary) -> None:

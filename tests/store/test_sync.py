@@ -9,10 +9,18 @@ from dataclasses import replace
 import pytest
 
 from store import indexer
+from store.embedding.base import Embedder
 from store.errors import StoreUnavailable
 from store.library import BriefLibrary
 from store.types import chunk_id
-from tests.store.conftest import LibraryFactory, briefs
+from tests.support.briefs import LibraryFactory, briefs
+from tests.support.fake_embedder import HashedWords
+
+
+@pytest.fixture
+def library_embedder() -> Embedder:
+    """Sync bookkeeping (what is added, kept, re-embedded, removed) does not depend on the vectors."""
+    return HashedWords()
 
 
 def chunk_count(library: BriefLibrary) -> int:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import pytest
+
+from store.embedding.base import Embedder
 from store.library import BriefLibrary
-from tests.store.conftest import briefs
+from tests.support.briefs import briefs
+from tests.support.fake_embedder import HashedWords
 
 QUESTIONS = {
     "Berapa Meta membayar untuk saham Scale AI?": "meta-scale",
@@ -14,6 +18,12 @@ QUESTIONS = {
     "Telkomsel 5G Jawa Bali": "telco-5g",
     "BRI quarterly profit microloans": "bri-profit",
 }
+
+
+@pytest.fixture
+def library_embedder() -> Embedder:
+    """Concurrency, not ranking: a word-hashing fake finds the briefs these questions name."""
+    return HashedWords()
 
 
 def test_parallel_searches_during_a_write(indexed: BriefLibrary) -> None:

@@ -6,8 +6,6 @@ session's base temp folder, so other test modules (the console tests) re-open it
 
 from __future__ import annotations
 
-import importlib.util
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +17,10 @@ import pytest
 
 from bot.answering.engine import Answerer
 from bot.answering.settings import AnswerSettings
+from harness.servers import free_port
 from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
-from tests.bot.answering.briefs import sample_briefs
-
-
-def sample_library_dir(factory: pytest.TempPathFactory) -> Path:
-    """The data folder of the session's sample library, indexed on first use."""
-    folder = factory.getbasetemp() / "briefbot-sample-library"
-    library = open_library(StoreSettings(data_dir=folder))
-    library.sync(sample_briefs(), scope="data/briefs")  # unchanged briefs embed nothing on re-use
-    return folder
+from tests.support.sample_library import sample_library_dir
 
 
 @pytest.fixture(scope="session")
@@ -43,12 +34,6 @@ def answerer(library: BriefLibrary) -> Answerer:
 
 
 MODEL = Path(__file__).resolve().parents[3] / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
@@ -68,8 +53,7 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], seconds: flo
 @pytest.fixture(scope="session")
 def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real llama.cpp server with the small packaged model, on a free local port."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (scripts/install --llm)")
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (scripts/install --llm)")
     if not MODEL.is_file():
         pytest.skip(f"{MODEL.name} is missing (python scripts/fetch_model.py --size small)")
     port = free_port()

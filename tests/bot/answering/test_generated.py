@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from bot.answering import phrases
@@ -11,16 +9,14 @@ from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import AnswerProgress
+from harness.servers import free_port
 from store.library import BriefLibrary
-from tests.bot.answering.conftest import free_port
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("llama_index.llms.openai_like") is None,
-        reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
-    ),
-]
+pytest.importorskip(
+    "llama_index.llms.openai_like",
+    reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
+)
+pytestmark = pytest.mark.slow
 
 GENERATED = AnswerSettings(mode="generated", passages=4)
 

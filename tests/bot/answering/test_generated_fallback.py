@@ -7,7 +7,6 @@ are the real ones.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 from collections.abc import Iterator
@@ -28,13 +27,11 @@ from store.sentences import split_sentences
 from store.types import BriefInfo, Passage, SearchFilters
 from tests.bot.answering.fake_llm import ChatServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("llama_index.llms.openai_like") is None,
-        reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
-    ),
-]
+pytest.importorskip(
+    "llama_index.llms.openai_like",
+    reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
+)
+pytestmark = pytest.mark.slow
 
 # Unmarked, and about the story the real passages tell: the engine has to look for support itself.
 REPLY = "OpenAI stopped working with Scale AI after Meta took a large stake in it."

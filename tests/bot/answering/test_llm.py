@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator
 
@@ -18,10 +17,6 @@ REPLY = json.dumps({"answer": [{"passages": [1], "sentence_in_english": "Meta pa
 SCHEMA = schema("en", 2)
 
 
-def needs(module: str) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(importlib.util.find_spec(module) is None, reason=f"{module} is not installed")
-
-
 def settings(**values: object) -> LLMSettings:
     base = {"model": "local", "timeout": 30, "max_tokens": 64, "temperature": 0.0}
     return LLMSettings.model_validate({**base, **values})
@@ -34,8 +29,8 @@ def chat_server() -> Iterator[ChatServer]:
     server.close()
 
 
-@needs("llama_index.llms.openai_like")
 def test_openai_like_falls_back_to_the_schema_form_the_server_accepts(chat_server: ChatServer) -> None:
+    pytest.importorskip("llama_index.llms.openai_like")
     model = ChatModel(settings(base_url=chat_server.url))
     assert "".join(model.stream("system", "user", SCHEMA)) == REPLY
     forms = [(r.get("response_format") or {}).get("type") for r in chat_server.chats]
@@ -47,8 +42,8 @@ def test_openai_like_falls_back_to_the_schema_form_the_server_accepts(chat_serve
     assert chat_server.chats[-1]["response_format"]["type"] == "json_object" and len(chat_server.chats) == 3
 
 
-@needs("llama_index.llms.openai_like")
 def test_openai_style_400_leads_to_plain_prompting_when_nothing_structured_works() -> None:
+    pytest.importorskip("llama_index.llms.openai_like")
     server = ChatServer(REPLY, refuse_json_schema=400)
     try:
         model = ChatModel(settings(base_url=server.url, structured="json_schema"))
@@ -76,8 +71,8 @@ def test_context_window_defaults_when_the_endpoint_says_nothing(chat_server: Cha
     assert ChatModel(settings(base_url=chat_server.url)).context_window() == 4096
 
 
-@needs("llama_index.llms.ollama")
 def test_ollama_streams_with_the_schema_as_format_and_reports_its_context() -> None:
+    pytest.importorskip("llama_index.llms.ollama")
     server = OllamaServer(REPLY, context_length=32768)
     try:
         model = ChatModel(settings(provider="ollama", base_url=server.base, model="qwen2.5:1.5b"))
@@ -90,8 +85,8 @@ def test_ollama_streams_with_the_schema_as_format_and_reports_its_context() -> N
         server.close()
 
 
-@needs("llama_index.llms.anthropic")
 def test_anthropic_streams_a_prompted_json_reply() -> None:
+    pytest.importorskip("llama_index.llms.anthropic")
     server = AnthropicServer(REPLY)
     try:
         model = ChatModel(

@@ -14,7 +14,7 @@ from bot.coordination import Coordination, CoordinationError, MemoryCoordination
 from bot.coordination.redis_backend import RedisCoordination
 from bot.telegram.access import Access
 from bot.telegram.settings import TelegramSettings
-from tests.servers.real import RedisServer
+from harness.servers import RedisServer
 
 pytestmark = pytest.mark.replicas
 
@@ -144,7 +144,7 @@ async def test_clean_shutdown_releases_at_once(redis_server: RedisServer) -> Non
 
 
 async def test_unreachable_redis_is_a_coordination_error_without_the_password() -> None:
-    from tests.servers.real import free_port
+    from harness.servers import free_port
 
     down = RedisCoordination.from_url(
         f"redis://:hunter2-secret@127.0.0.1:{free_port()}/0", prefix="x", ttl=5, per_minute=1

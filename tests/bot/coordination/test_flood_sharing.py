@@ -9,8 +9,8 @@ from telegram import Bot
 
 from bot.coordination.redis_backend import RedisCoordination
 from bot.telegram.sender import Sender
+from harness.servers import RedisServer
 from tests.bot.telegram.fakes import FakeTelegram
-from tests.servers.real import RedisServer
 
 pytestmark = pytest.mark.replicas
 

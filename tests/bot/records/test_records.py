@@ -17,8 +17,8 @@ from sqlalchemy import inspect
 
 from bot.records import migrate
 from bot.usage import RecordsError, UsageLog
+from harness.servers import PostgresServer, free_port
 from tests.bot.test_usage import _citation
-from tests.servers.real import PostgresServer, free_port
 
 pytestmark = pytest.mark.replicas
 

@@ -1,96 +1,21 @@
-"""Fixtures for the Telegram front end: an Application over fakes for unit tests, and (in e2e_support) the
-Bot API emulator for end-to-end tests."""
+"""Fixtures for the Telegram front end: an Application over fakes for unit tests, the Bot API emulator
+(`harness.emulator`) and the real stack for end-to-end tests. Their types live in `tests.support.telegram`."""
 
 from __future__ import annotations
 
-import itertools
-import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
-from telegram import Update
 
 from bot.settings import BotSettings
 from bot.telegram.app import build_application
 from bot.telegram.services import BotApp
-from bot.telegram.settings import TelegramSettings
+from harness.emulator import Emulator, start_emulator
 from store.settings import StoreSettings
-from tests.bot.telegram.e2e_support import Emulator, start_emulator
 from tests.bot.telegram.fakes import FakeAnswerer, FakeLibrary, FakeTelegram
-
-ADMIN = 42
-_update_ids = itertools.count(1)
-_message_ids = itertools.count(1)
-
-
-def make_settings(data_dir: Path, **telegram: Any) -> BotSettings:
-    tg = TelegramSettings(token=SecretStr("123:TEST"), admin_ids=[ADMIN], **telegram)
-    return BotSettings(store=StoreSettings(data_dir=data_dir), telegram=tg, _env_file=None)  # type: ignore[call-arg]
-
-
-@dataclass
-class Harness:
-    app: BotApp
-    tg: FakeTelegram
-    answerer: FakeAnswerer
-    library: FakeLibrary
-
-    async def send(
-        self,
-        text: str | None,
-        *,
-        user: int = 7,
-        chat: int | None = None,
-        chat_type: str = "private",
-        entities: list[dict[str, Any]] | None = None,
-        reply_to: dict[str, Any] | None = None,
-        thread: int | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        chat_id = chat if chat is not None else user
-        chat_obj = {"id": chat_id, "type": chat_type, "title": "Group", "first_name": "U"}
-        self.tg.chats[chat_id] = chat_obj
-        message: dict[str, Any] = {
-            "message_id": next(_message_ids),
-            "date": int(time.time()),
-            "chat": chat_obj,
-            "from": {"id": user, "is_bot": False, "first_name": "User"},
-            **(extra or {}),
-        }
-        if text is not None:
-            message["text"] = text
-        if text and text.startswith("/") and entities is None:
-            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        if entities:
-            message["entities"] = entities
-        if reply_to:
-            message["reply_to_message"] = reply_to
-        if thread is not None:
-            message["message_thread_id"] = thread
-            message["is_topic_message"] = True
-        await self.process({"update_id": next(_update_ids), "message": message})
-
-    async def process(self, data: dict[str, Any]) -> None:
-        await self.app.process_update(Update.de_json(data, self.app.bot))
-
-    async def press(self, data: str, message: dict[str, Any], user: int = 7) -> None:
-        query = {
-            "id": str(next(_update_ids)),
-            "from": {"id": user, "is_bot": False, "first_name": "User"},
-            "chat_instance": "1",
-            "data": data,
-            "message": {
-                "message_id": message.get("message_id", 1),
-                "date": int(time.time()),
-                "chat": {"id": int(message["chat_id"]), "type": "private"},
-                "text": message.get("text", ""),
-            },
-        }
-        await self.process({"update_id": next(_update_ids), "callback_query": query})
+from tests.support.telegram import SAMPLE_BRIEFS, SAMPLE_COUNT, Harness, Stack, make_settings
 
 
 @pytest.fixture
@@ -120,25 +45,6 @@ async def harness(harness_factory: Any) -> Harness:
 def emulator() -> Iterator[Emulator]:
     with start_emulator() as emu:
         yield emu
-
-
-# ---------------------------------------------------------------- end-to-end: real store, engine, emulator
-
-
-@dataclass
-class Stack:
-    """The real thing: a Chroma server holding sample briefs, the real engine, and the ingest job's env."""
-
-    store: StoreSettings
-    library: Any
-    answerer: Any
-    ingest_env: dict[str, str]
-    server: Any
-
-
-SAMPLE_BRIEFS = Path(__file__).resolve().parents[3] / "data" / "briefs"
-# A dozen sample briefs (Indonesian and English) keep the session's one-off indexing short on shared cores.
-SAMPLE_COUNT = 12
 
 
 @pytest.fixture(scope="session")

@@ -23,9 +23,9 @@ from bot.telegram.backlog import SETTLE_SECONDS
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.texts import EN
 from bot.usage import UsageLog
-from tests.bot.telegram.conftest import Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser, app_running
-from tests.conftest import free_port
+from harness.emulator import Emulator, TgUser, app_running
+from harness.servers import free_port
+from tests.support.telegram import Stack
 
 pytestmark = pytest.mark.e2e
 

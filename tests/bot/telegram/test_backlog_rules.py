@@ -8,8 +8,8 @@ import itertools
 import time
 from typing import Any
 
-from tests.bot.telegram.conftest import Harness
 from tests.bot.telegram.fakes import BOT_USERNAME
+from tests.support.telegram import Harness
 
 GROUP = -100600
 _ids = itertools.count(80_000)

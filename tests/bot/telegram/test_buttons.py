@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.telegram.services import RecentAnswers
-from tests.bot.telegram.conftest import Harness
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
+from tests.support.telegram import Harness
 
 GONE = "That answer is too old for me to show its passages; please ask again."
 

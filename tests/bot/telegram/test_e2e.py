@@ -21,10 +21,10 @@ from bot.settings import BotSettings
 from bot.telegram.app import build_application
 from bot.telegram.settings import TelegramSettings
 from bot.usage import UsageLog
-from tests.bot.telegram.conftest import SAMPLE_BRIEFS, Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser, app_running, buttons_of
+from harness.emulator import Emulator, TgUser, app_running, buttons_of
+from harness.servers import free_port
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
-from tests.conftest import free_port
+from tests.support.telegram import SAMPLE_BRIEFS, Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.telegram.errors import escaped_tail
 from bot.telegram.split import TELEGRAM_LIMIT, utf16_len
-from tests.bot.telegram.conftest import Harness
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
+from tests.support.telegram import Harness
 
 
 def _has_lone_surrogate(text: str) -> bool:

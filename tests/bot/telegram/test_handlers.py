@@ -13,10 +13,10 @@ from pydantic import SecretStr
 
 from bot.ingest_runner import IngestRunner
 from bot.usage import UsageLog
-from tests.bot.telegram.conftest import ADMIN, Harness
 from tests.bot.telegram.fakes import BOT_ID, BOT_USERNAME
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
 from tests.bot.test_ingest_runner import SCRIPT
+from tests.support.telegram import ADMIN, Harness
 
 GROUP = -100500
 

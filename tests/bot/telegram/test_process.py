@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.telegram.conftest import SAMPLE_BRIEFS, Stack
-from tests.bot.telegram.e2e_support import Emulator, TgUser
+from harness.emulator import Emulator, TgUser
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
+from tests.support.telegram import SAMPLE_BRIEFS, Stack
 
 pytestmark = pytest.mark.e2e
 

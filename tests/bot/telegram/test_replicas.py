@@ -25,9 +25,9 @@ import pytest
 
 from bot.telegram import texts
 from bot.usage import UsageLog
-from tests.bot.telegram.e2e_support import Emulator, TgUser, buttons_of
-from tests.bot.telegram.proxy import RoundRobinProxy
-from tests.servers.real import PostgresServer, RedisServer, free_port
+from harness.emulator import Emulator, TgUser, buttons_of
+from harness.proxy import RoundRobinProxy
+from harness.servers import PostgresServer, RedisServer, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.replicas]
 

@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.telegram.webhook import SECRET_HEADER, WebhookServer
-from tests.bot.telegram.conftest import Harness
+from tests.support.telegram import Harness
 
 SECRET = "s3cret"
 _ids = itertools.count(70_000)

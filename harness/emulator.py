@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from telegram import Update
 
-EMULATOR_DIR = Path(__file__).resolve().parents[2] / "telegram_emulator"
+from harness import NotInstalledError
+
+EMULATOR_DIR = Path(__file__).resolve().parents[1] / "tests" / "telegram_emulator"
 _ids = itertools.count(500_000)  # user message ids, far from the emulator's own counter
 _tokens = itertools.count(1)
 
@@ -46,7 +47,7 @@ class Emulator:
 def start_emulator() -> Iterator[Emulator]:
     node = shutil.which("node")
     if node is None or not (EMULATOR_DIR / "node_modules" / "telegram-test-api").is_dir():
-        pytest.skip("the Bot API emulator is not installed (run scripts/install)")
+        raise NotInstalledError("the Bot API emulator is not installed (run scripts/install)")
     proc = subprocess.Popen(
         [node, str(EMULATOR_DIR / "launcher.js"), "--port", "0"],
         stdin=subprocess.PIPE,
@@ -67,6 +68,8 @@ def start_emulator() -> Iterator[Emulator]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
 
 
 class TgUser:

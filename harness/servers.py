@@ -1,4 +1,4 @@
-"""Real Redis and PostgreSQL servers for tests, from the Debian packages `scripts/install --servers` installs.
+"""Real Redis and PostgreSQL servers, from the Debian packages `scripts/install --servers` installs.
 
 Each runs on 127.0.0.1 with a free port, a password, and its files in a fresh temp folder; `stop()` ends it
 and removes the folder. PostgreSQL refuses to run as root, so under root its files belong to, and the server
@@ -42,6 +42,18 @@ def _wait_for_port(port: int, timeout: float, alive: subprocess.Popen[bytes] | N
                 return
         time.sleep(0.05)
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {timeout}s")
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Terminate a server that is still running, and kill it if it has not exited within `timeout`."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def redis_binary() -> str | None:
@@ -90,13 +102,7 @@ class RedisServer:
         _wait_for_port(self.port, 20, self._proc)
 
     def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        stop_process(self._proc, timeout=10)
         self._proc = None
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -1,7 +1,8 @@
 """Logging for every briefbot process: plain text or one JSON object per line, with secrets scrubbed.
 
-Called once from each `__main__` (`configure_logging(settings.log_level, settings.log_format, secrets=...)`);
-it lives in `store` because both `bot` and `ingest` use it and neither may import the other.
+Called once from each `__main__` (`configure_logging(settings.log_level, settings.log_format, secrets=...)`).
+A package of its own, importing nothing of briefbot: every front end (`bot`, `ingest`, `store`'s CLI) reaches
+it, and none of them owns it (tests/test_import_graph.py).
 Structured facts go in `extra=`, e.g. `logger.info("answered", extra={"seconds": 0.41, "retrieve_s": 0.12})`:
 the JSON format emits them as fields, the text format appends them as key=value.
 """
@@ -36,7 +37,6 @@ _CHATTY = (
     "charset_normalizer",
     "urllib3",
     "openai",
-    "apscheduler",
 )
 _MARK = "_briefbot_handler"
 
