@@ -1,7 +1,7 @@
 """A store of N chunks on one host: build, search, first search, one write seen by another process, a
 no-change sync pass, cold answers and the bot process's memory, printed as one JSON object.
 
-    python -m benchmarks.scale --chunks N [--real 1000] [--json] [--keep DIR] [--answers 30]
+    python -m benchmarks.scale --chunks N [--real 1000] [--json] [--keep DIR [--reuse]] [--answers 30]
 
 `--real` FacQA passages are indexed for real (`sync`, vectors through the embedding cache in `--cache-dir`);
 the rest are synthetic briefs of `--chunks-per-brief` chunks: ~120 words drawn from the real passages' own
@@ -10,6 +10,8 @@ serving collection with the store's own metadata, after which the pointer is mov
 would. The query and write paths are the real ones:
 
 - `build_s`: the real sync, the synthetic writes, and the keyword index catching up (the first search).
+  `--keep DIR --reuse` measures the rest again on the store a `--keep DIR` run left (no build_s): the
+  probe brief of each run is new, so its write is a real one.
 - A "bot" child process opens the store (`first_search_s`: open_library to the first search's result), runs
   `search_p50_ms`/`search_p95_ms` (hybrid `BriefLibrary.search`, 200 FacQA questions whose passage is real),
   then `answer_cold_p50_s` (`Answerer.answer` as the bot runs it, reader on unless --reader off, on questions
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
 import subprocess
@@ -166,19 +169,24 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     questions = questions_on({b.id for b in briefs}, args.corpus)
     cache = args.cache_dir.resolve() / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    (work / "cache").symlink_to(cache)  # the embedding cache: real passages are embedded once per machine
+    if not (work / "cache").is_symlink():
+        (work / "cache").symlink_to(cache)  # the embedding cache: real passages are embedded once per machine
     out: dict[str, Any] = {"chunks": args.chunks, "real_briefs": len(briefs)}
 
     started = time.perf_counter()
     library = open_library(settings_for(work))
-    library.sync(briefs, SCOPE)
-    synthetic = args.chunks - library.stats().chunks
-    if synthetic > 0:
-        words = [w for r in records for w in str(r["text"]).split() if w.isalpha()]
-        add_synthetic(library, synthetic, words, words=SYNTHETIC_WORDS, per_brief=args.chunks_per_brief)
+    if args.reuse:
+        out["build_s"] = None
+    else:
+        library.sync(briefs, SCOPE)
+        synthetic = args.chunks - library.stats().chunks
+        if synthetic > 0:
+            words = [w for r in records for w in str(r["text"]).split() if w.isalpha()]
+            add_synthetic(library, synthetic, words, words=SYNTHETIC_WORDS, per_brief=args.chunks_per_brief)
     library.search("harga saham")  # the keyword index catches up with the synthetic writes
     library._serving.wait_idle()
-    out["build_s"] = round(time.perf_counter() - started, 1)
+    if not args.reuse:
+        out["build_s"] = round(time.perf_counter() - started, 1)
     out["chunks"] = library.stats().chunks
     keyword_files = list((work / "keyword").glob("*.sqlite"))
     out["keyword_file_mb"] = round(sum(p.stat().st_size for p in keyword_files) / 2**20)
@@ -190,9 +198,11 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out.update(bot.read())
     partial(out)
 
-    probe = Brief(id="probe-new", title="Tambang baru", lang="id", scope="channel", origin="channel/1",
-                  text=f"Perusahaan membuka tambang {PROBE_WORD} di Kalimantan Tengah.")  # fmt: skip
-    bot.send({"do": "wait_for", "word": PROBE_WORD, "brief": probe.id, "timeout": 120})
+    nonce = "".join(random.choices("bcdfghjklmnpqrstvwxz", k=8))  # a new brief and word in every run
+    word = PROBE_WORD + nonce
+    probe = Brief(id=f"probe-{nonce}", title="Tambang baru", lang="id", scope="channel", origin="channel/1",
+                  text=f"Perusahaan membuka tambang {word} di Kalimantan Tengah.")  # fmt: skip
+    bot.send({"do": "wait_for", "word": word, "brief": probe.id, "timeout": 120})
     bot.read()
     time.sleep(0.5)  # the bot is polling
     mark = time.time()
@@ -230,15 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="BEIR corpus.jsonl")
     parser.add_argument("--cache-dir", type=Path, default=Path("var/eval-cache"), help="embedding cache")
     parser.add_argument("--keep", type=Path, default=None, help="build the store here and keep it")
+    parser.add_argument("--reuse", action="store_true", help="measure the store --keep DIR holds, no build")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     parser.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve is not None:
         serve(args.serve, args.reader)
         return 0
+    if args.reuse and (args.keep is None or not (args.keep / "chroma").is_dir()):
+        parser.error("--reuse needs --keep DIR holding a store an earlier --keep run built")
     if args.keep is not None:
-        shutil.rmtree(args.keep, ignore_errors=True)
-        args.keep.mkdir(parents=True)
+        if not args.reuse:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            args.keep.mkdir(parents=True)
         out = run(args, args.keep)
     else:
         with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as tmp:

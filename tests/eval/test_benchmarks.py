@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import ingest_speed, search_latency
+from benchmarks import ingest_speed, scale, search_latency
 
 CORPUS = Path(__file__).parent / "data" / "tiny_beir" / "corpus.jsonl"
 
@@ -43,3 +43,21 @@ def test_search_latency_pads_the_index_with_synthetic_chunks(
     assert figures["6"]["chunks"] == 6
     assert figures["300"]["chunks"] == 300
     assert all(r["p95_ms"] >= r["p50_ms"] > 0 and r["queries"] == 4 for r in figures.values())
+
+
+def test_scale_measures_a_kept_store_again_without_building_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    argv = ["--corpus", str(CORPUS), "--chunks", "40", "--real", "6", "--queries", "4", "--answers", "2"]
+    argv += ["--noop", "6", "--reader", "off", "--cache-dir", str(tmp_path / "cache"), "--keep", str(store)]
+    assert scale.main([*argv, "--json"]) == 0
+    built = json.loads(capsys.readouterr().out)
+    assert built["chunks"] == 40 and built["build_s"] > 0
+    assert built["write_one_brief_s"] is not None and built["noop_sync_briefs"] == 6
+
+    assert scale.main([*argv, "--reuse", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["build_s"] is None
+    assert again["chunks"] == 41  # the first run's probe brief stays; this run wrote a new one
+    assert again["write_one_brief_s"] is not None and again["noop_sync_briefs"] == 6
