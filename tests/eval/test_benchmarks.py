@@ -61,3 +61,10 @@ def test_scale_measures_a_kept_store_again_without_building_it(
     assert again["build_s"] is None
     assert again["chunks"] == 41  # the first run's probe brief stays; this run wrote a new one
     assert again["write_one_brief_s"] is not None and again["noop_sync_briefs"] == 6
+
+    # A larger N on the same store: only the missing synthetic chunks are written, under new ids.
+    argv[argv.index("--chunks") + 1] = "60"
+    assert scale.main([*argv, "--reuse", "--json"]) == 0
+    grown = json.loads(capsys.readouterr().out)
+    assert grown["grown_from"] == 42 and grown["grow_s"] > 0
+    assert grown["chunks"] == 60  # N counts every chunk the store holds, earlier runs' probes too
