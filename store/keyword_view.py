@@ -77,6 +77,7 @@ class KeywordView:
         self._sources, self._langs, self._briefs = _Codes(), _Codes(), _Codes()
         self._count = 0
         self._total_length = 0
+        self._norm: npt.NDArray[np.float32] | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -148,6 +149,7 @@ class KeywordView:
         if self._gen < 0 or changed > REFRESH_BATCH:
             logger.info("keyword index read chunks=%s changed=%s", self._count, changed)
         self._gen = gen
+        self._norm = None  # lengths and their average moved
         return conn
 
     def _add_rows(self, rows: list[Any]) -> None:
@@ -235,26 +237,37 @@ class KeywordView:
             ids = self._chunk_ids(conn, [doc for doc, _ in chosen])
         return coverage, [KeywordHit(ids[doc], score) for doc, score in chosen if doc in ids]
 
+    def _length_norms(self) -> npt.NDArray[np.float32]:
+        """k1 (1 - b + b dl / avgdl) of every doc, computed once per generation of the file (the terms of a
+        question and the questions until the next write share it: one gather per term instead of four
+        passes over its postings)."""
+        if self._norm is None:
+            avg = self._total_length / self._count if self._total_length else 1.0
+            k1, b = np.float32(self._k1), np.float32(self._b)
+            self._norm = k1 * ((1 - b) + b * self._length.astype(np.float32) / np.float32(avg))
+        return self._norm
+
     def _scores(
         self, conn: sqlite3.Connection, terms: Counter[str]
     ) -> tuple[int, npt.NDArray[np.float32] | None]:
         n_docs = self._count
-        avg = self._total_length / n_docs if self._total_length else 1.0
-        k1, b = np.float32(self._k1), np.float32(self._b)
+        norms = self._length_norms()
         found, scores = 0, None
         for term, repeats in terms.items():
             docs, tfs = read_postings(conn, term)
-            inside = docs < len(self._live)  # a doc written after our refresh is skipped until the next one
-            docs, tfs = docs[inside], tfs[inside]
+            if docs.size and int(docs.max()) >= len(self._live):
+                inside = docs < len(self._live)  # a doc written after our refresh: skipped until the next
+                docs, tfs = docs[inside], tfs[inside]
             live = self._live[docs]
-            docs, tfs = docs[live], tfs[live].astype(np.float32)
+            if not live.all():
+                docs, tfs = docs[live], tfs[live]
             df = len(docs)
             if df == 0:
                 continue
             found += repeats
             idf = np.float32(math.log(1 + (n_docs - df + 0.5) / (df + 0.5)))
-            norm = k1 * ((1 - b) + b * self._length[docs].astype(np.float32) / np.float32(avg))
-            part = idf * tfs / (norm + tfs)
+            tf = tfs.astype(np.float32)
+            part = idf * tf / (norms[docs] + tf)
             if scores is None:
                 scores = np.zeros(len(self._live), np.float32)
             scores[docs] += part * np.float32(repeats)
