@@ -44,14 +44,16 @@ class _Codes:
     def __init__(self) -> None:
         self.of: dict[str, int] = {}
 
-    def code(self, value: str) -> int:
-        found = self.of.get(value)
-        if found is None:
-            found = self.of[value] = len(self.of) + 1
-        return found
-
     def codes(self, values: tuple[str, ...]) -> list[int]:
         return [self.of[v] for v in values if v in self.of]
+
+    def column(self, values: tuple[str, ...]) -> npt.NDArray[np.int32]:
+        """The codes of a column of values (new values get new codes in order of first appearance)."""
+        of = self.of
+        for value in dict.fromkeys(values):
+            if value not in of:
+                of[value] = len(of) + 1
+        return np.fromiter(map(of.__getitem__, values), np.int32, len(values))
 
 
 class KeywordView:
@@ -154,17 +156,18 @@ class KeywordView:
 
     def _add_rows(self, rows: list[Any]) -> None:
         self._grow(int(rows[-1][0]) + 1)
-        docs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        lengths = np.fromiter((r[1] for r in rows), np.int32, len(rows))
+        doc, length, published, source, lang, brief = zip(*rows, strict=True)  # columns, no Python loop
+        docs = np.array(doc, np.int64)
+        lengths = np.array(length, np.int32)
         fresh = ~self._live[docs]
         self._count += int(fresh.sum())
         self._total_length += int(lengths[fresh].sum())
         self._live[docs] = True
         self._length[docs] = lengths
-        self._published[docs] = np.fromiter((r[2] for r in rows), np.int32, len(rows))
-        self._source[docs] = [self._sources.code(r[3]) for r in rows]
-        self._lang[docs] = [self._langs.code(r[4]) for r in rows]
-        self._brief[docs] = [self._briefs.code(r[5]) for r in rows]
+        self._published[docs] = np.array(published, np.int32)
+        self._source[docs] = self._sources.column(source)
+        self._lang[docs] = self._langs.column(lang)
+        self._brief[docs] = self._briefs.column(brief)
 
     def synced(self) -> tuple[str, int] | None:
         """(collection, pointer version) the file reflects; None when there is no file or it never synced."""
