@@ -22,6 +22,10 @@ would. The query and write paths are the real ones:
   from the upsert's start to the bot's keyword leg returning it.
 - `noop_sync_s`: this process runs what `python -m ingest` runs for a folder of the 1,000 unchanged real
   briefs (`list_briefs`, then `sync` of the scope).
+
+`--server`: the build writes through embedded Chroma as above; then a `chroma run` server is started on the
+same folder and everything after the build (the bot, the write, the sync) goes through it, as a host of
+several processes would run; `server_rss_mb` is the server's peak memory (it holds the vector index).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import os
 import random
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -41,7 +46,9 @@ from typing import Any
 
 from benchmarks.common import DEFAULT_CORPUS, add_synthetic, read_records
 from eval.metrics import percentile
-from store.library import open_library
+from store.analysis import Analyzer
+from store.keyword_sync import index_path
+from store.library import keyword_file_name, open_library
 from store.settings import StoreSettings
 from store.types import Brief
 
@@ -50,8 +57,61 @@ SYNTHETIC_WORDS = 120  # about a 220-token chunk
 PROBE_WORD = "zirkoniumtambangbaru"
 
 
-def settings_for(work: Path) -> StoreSettings:
-    return StoreSettings(data_dir=work, chroma_path=work / "chroma")
+def settings_for(work: Path, port: int | None = None) -> StoreSettings:
+    """The store in `work`: embedded Chroma, or a `chroma run` server on `port` serving the same folder."""
+    if port is None:
+        return StoreSettings(data_dir=work, chroma_path=work / "chroma")
+    return StoreSettings(
+        data_dir=work, chroma_path=work / "chroma", chroma_host="127.0.0.1", chroma_port=port
+    )
+
+
+class ChromaServer:
+    """`chroma run` over the store's folder (`--server`): one process holds the vector index for all."""
+
+    def __init__(self, work: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        chroma = Path(sys.executable).parent / "chroma"
+        command = [
+            str(chroma),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--path",
+            str(work / "chroma"),
+        ]
+        with (work / "chroma-server.log").open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(
+                    f"chroma run ended (exit {self.process.returncode}); see {work}/chroma-server.log"
+                )
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit("chroma run did not listen within 120 s")
+
+    def peak_rss_mb(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+        return 0
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def real_briefs(records: list[dict[str, Any]]) -> list[Brief]:
@@ -87,13 +147,13 @@ def questions_on(real: set[str], corpus: Path) -> list[str]:
 # -- the bot process -----------------------------------------------------------------------------------------
 
 
-def serve(work: Path, reader: str) -> None:
+def serve(work: Path, reader: str, port: int | None = None) -> None:
     """The "bot": answers commands from stdin, one JSON object per line, on stdout."""
     from bot.answering.engine import Answerer
     from bot.settings import BotSettings
 
     started = time.perf_counter()
-    library = open_library(settings_for(work))
+    library = open_library(settings_for(work, port))
     library.search("harga saham")
     say({"first_search_s": round(time.perf_counter() - started, 2)})
     settings = BotSettings()  # type: ignore[call-arg]
@@ -142,10 +202,11 @@ def say(payload: dict[str, Any]) -> None:
 
 
 class Bot:
-    def __init__(self, work: Path, reader: str) -> None:
+    def __init__(self, work: Path, reader: str, port: int | None) -> None:
         env = {**os.environ, "BRIEFBOT_LOG_LEVEL": "WARNING"}
+        server = ["--server-port", str(port)] if port is not None else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader],
+            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader, *server],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
 
@@ -200,11 +261,20 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     elif "grown_from" in out:
         out["grow_s"] = round(time.perf_counter() - started, 1)
     out["chunks"] = library.stats().chunks
-    keyword_files = list((work / "keyword").glob("*.sqlite"))
-    out["keyword_file_mb"] = round(sum(p.stat().st_size for p in keyword_files) / 2**20)
+    out["keyword_file_mb"] = round(keyword_path(work, None).stat().st_size / 2**20)
     partial(out)
 
-    bot = Bot(work, args.reader)
+    server = None
+    if args.server:
+        # The build wrote through embedded Chroma (faster); from here on every process goes through a server
+        # on the same folder. The keyword file is named after where Chroma lives: the built one is reused.
+        embedded_file = keyword_path(work, None)
+        library.close()
+        server = ChromaServer(work)
+        shutil.copyfile(embedded_file, keyword_path(work, server.port))
+        library = open_library(settings_for(work, server.port))
+        library.search("harga saham")
+    bot = Bot(work, args.reader, server.port if server else None)
     out.update(bot.read())  # first_search_s
     bot.send({"do": "search", "questions": questions[: args.queries]})
     out.update(bot.read())
@@ -237,7 +307,15 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out.update(bot.read())
     bot.process.wait(timeout=60)
     library.close()
+    if server is not None:
+        out["server_rss_mb"] = server.peak_rss_mb()
+        server.stop()
     return out
+
+
+def keyword_path(work: Path, port: int | None) -> Path:
+    settings = settings_for(work, port)
+    return index_path(settings.resolved_keyword_path(), keyword_file_name(settings), Analyzer())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,10 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="build the store here and keep it")
     parser.add_argument("--reuse", action="store_true", help="measure the store --keep DIR holds, no build")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    parser.add_argument("--server", action="store_true", help="measure through a `chroma run` server")
     parser.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--server-port", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve is not None:
-        serve(args.serve, args.reader)
+        serve(args.serve, args.reader, args.server_port)
         return 0
     if args.reuse and (args.keep is None or not (args.keep / "chroma").is_dir()):
         parser.error("--reuse needs --keep DIR holding a store an earlier --keep run built")

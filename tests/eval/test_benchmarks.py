@@ -68,3 +68,17 @@ def test_scale_measures_a_kept_store_again_without_building_it(
     grown = json.loads(capsys.readouterr().out)
     assert grown["grown_from"] == 42 and grown["grow_s"] > 0
     assert grown["chunks"] == 60  # N counts every chunk the store holds, earlier runs' probes too
+
+
+@pytest.mark.server
+def test_scale_through_a_chroma_server_reuses_the_built_keyword_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--corpus", str(CORPUS), "--chunks", "40", "--real", "6", "--queries", "4", "--answers", "2"]
+    argv += ["--noop", "6", "--reader", "off", "--cache-dir", str(tmp_path / "cache")]
+    assert scale.main([*argv, "--keep", str(tmp_path / "store"), "--server", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["write_one_brief_s"] is not None and figures["noop_sync_briefs"] == 6
+    assert figures["server_rss_mb"] > 0 and figures["rss_mb"] > 0
+    # the embedded build's file, and its copy named for the server
+    assert len(list((tmp_path / "store" / "keyword").glob("*.sqlite"))) == 2
