@@ -56,6 +56,7 @@ class Serving:
         self._coll: Any = None
         self._searcher: HybridSearcher | None = None
         self._builder: threading.Thread | None = None
+        self._client_replaced = False
 
     def current(self, force: bool = False) -> tuple[Any, HybridSearcher]:
         """The serving collection and a searcher over it (see the module docstring for when it catches up)."""
@@ -63,16 +64,20 @@ class Serving:
             state = self._follow()
             if not force and state is not None and self._searcher is not None and state == self.loaded:
                 return self._coll, self._searcher
-            foreign = state is not None and state.writer != self._collections.writer
-            replaced = self._searcher is not None and foreign
             loaded = self._load()
+            replaced, self._client_replaced = self._client_replaced, False
         if replaced:
-            # Another process wrote, so the embedded client was reopened (`fresh_client`): the old one's
-            # vector index readers (a whole HNSW index in memory: ~200 MB per 100k chunks) sit in reference
-            # cycles, which Python's collector reaches only now and then. Collect them now, or each write by
-            # the ingestion job grows the bot by one index (measured: 370 -> 990 MB after 3 writes, 100k).
+            # The old client's vector index readers (a whole HNSW index in memory: ~200 MB per 100k chunks)
+            # sit in reference cycles, which Python's collector reaches only now and then. Collect them now,
+            # or each write by the ingestion job grows the bot by one index (370 -> 990 MB after 3 writes at
+            # 100k chunks). ~0.1 s, once per write by another process, beside reloading the index.
             gc.collect()
         return loaded
+
+    def client_replaced(self) -> None:
+        """The library reopened its embedded client (another process wrote): free the old one once the
+        searcher has moved to the new one."""
+        self._client_replaced = True
 
     def _load(self) -> tuple[Any, HybridSearcher]:
         """Switch to the pointer's collection (the serving lock held)."""
