@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import platform
-import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,22 +86,25 @@ def add_synthetic(
     words: int,
     per_brief: int = 1,
     scope: str = "synthetic",
+    first: int = 0,
 ) -> None:
     """Write `count` synthetic chunks (`words` random words each, `per_brief` per brief, unit vectors)
     straight into the serving collection, no embedding model involved; then move the pointer as any writer
-    does, so searchers (and the keyword index file) catch up with them."""
+    does, so searchers (and the keyword index file) catch up with them. `first`: the number of the first
+    chunk, to add to an earlier call's chunks (other numbers, other draws)."""
     coll = library._serving.current()[0]
-    rng = np.random.default_rng(7)
-    pick = random.Random(7)
+    rng = np.random.default_rng(7 + first)
+    vocab = np.asarray(vocabulary, dtype=object)
     dim = library.embedder.dim
-    for start in range(0, count, _INSERT_BATCH):
-        size = min(_INSERT_BATCH, count - start)
-        vectors = rng.standard_normal((size, dim)).astype(np.float32)
+    for start in range(first, first + count, _INSERT_BATCH):
+        size = min(_INSERT_BATCH, first + count - start)
+        vectors = rng.standard_normal((size, dim), dtype=np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        picks = rng.integers(0, len(vocab), (size, words))
         ids, texts, metas = [], [], []
-        for i in range(start, start + size):
+        for i, row in zip(range(start, start + size), picks, strict=True):
             number, index = divmod(i, per_brief)
-            text = " ".join(pick.choices(vocabulary, k=words)) + " ."
+            text = " ".join(vocab[row]) + " ."
             brief = Brief(id=f"synthetic-{number}", title="", text=text, lang="id", scope=scope,
                           source=f"source-{number % 50}")  # fmt: skip
             chunk = Chunk(brief.id, index, text, 0, len(text))

@@ -1,7 +1,7 @@
 """A store of N chunks on one host: build, search, first search, one write seen by another process, a
 no-change sync pass, cold answers and the bot process's memory, printed as one JSON object.
 
-    python -m benchmarks.scale --chunks N [--real 1000] [--json] [--keep DIR] [--answers 30]
+    python -m benchmarks.scale --chunks N [--real 1000] [--json] [--keep DIR [--reuse]] [--answers 30]
 
 `--real` FacQA passages are indexed for real (`sync`, vectors through the embedding cache in `--cache-dir`);
 the rest are synthetic briefs of `--chunks-per-brief` chunks: ~120 words drawn from the real passages' own
@@ -9,7 +9,11 @@ word stream (so term frequencies look like the corpus's) and random unit vectors
 serving collection with the store's own metadata, after which the pointer is moved as another host's writer
 would. The query and write paths are the real ones:
 
-- `build_s`: the real sync, the synthetic writes, and the keyword index catching up (the first search).
+- `build_s`: the real sync, the synthetic writes, and the keyword index catching up (the first search;
+  `keyword_catch_up_s` of it).
+  `--keep DIR --reuse` measures the rest again on the store a `--keep DIR` run left (no build_s), after
+  adding synthetic chunks up to N when it holds fewer (`grown_from`, `grow_s`): a large store can be built
+  in steps. The probe brief of each run is new, so its write is a real one.
 - A "bot" child process opens the store (`first_search_s`: open_library to the first search's result), runs
   `search_p50_ms`/`search_p95_ms` (hybrid `BriefLibrary.search`, 200 FacQA questions whose passage is real),
   then `answer_cold_p50_s` (`Answerer.answer` as the bot runs it, reader on unless --reader off, on questions
@@ -18,6 +22,10 @@ would. The query and write paths are the real ones:
   from the upsert's start to the bot's keyword leg returning it.
 - `noop_sync_s`: this process runs what `python -m ingest` runs for a folder of the 1,000 unchanged real
   briefs (`list_briefs`, then `sync` of the scope).
+
+`--server`: the build writes through embedded Chroma as above; then a `chroma run` server is started on the
+same folder and everything after the build (the bot, the write, the sync) goes through it, as a host of
+several processes would run; `server_rss_mb` is the server's peak memory (it holds the vector index).
 """
 
 from __future__ import annotations
@@ -25,8 +33,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +46,9 @@ from typing import Any
 
 from benchmarks.common import DEFAULT_CORPUS, add_synthetic, read_records
 from eval.metrics import percentile
-from store.library import open_library
+from store.analysis import Analyzer
+from store.keyword_sync import index_path
+from store.library import keyword_file_name, open_library
 from store.settings import StoreSettings
 from store.types import Brief
 
@@ -45,8 +57,61 @@ SYNTHETIC_WORDS = 120  # about a 220-token chunk
 PROBE_WORD = "zirkoniumtambangbaru"
 
 
-def settings_for(work: Path) -> StoreSettings:
-    return StoreSettings(data_dir=work, chroma_path=work / "chroma")
+def settings_for(work: Path, port: int | None = None) -> StoreSettings:
+    """The store in `work`: embedded Chroma, or a `chroma run` server on `port` serving the same folder."""
+    if port is None:
+        return StoreSettings(data_dir=work, chroma_path=work / "chroma")
+    return StoreSettings(
+        data_dir=work, chroma_path=work / "chroma", chroma_host="127.0.0.1", chroma_port=port
+    )
+
+
+class ChromaServer:
+    """`chroma run` over the store's folder (`--server`): one process holds the vector index for all."""
+
+    def __init__(self, work: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        chroma = Path(sys.executable).parent / "chroma"
+        command = [
+            str(chroma),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--path",
+            str(work / "chroma"),
+        ]
+        with (work / "chroma-server.log").open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(
+                    f"chroma run ended (exit {self.process.returncode}); see {work}/chroma-server.log"
+                )
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit("chroma run did not listen within 120 s")
+
+    def peak_rss_mb(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+        return 0
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def real_briefs(records: list[dict[str, Any]]) -> list[Brief]:
@@ -82,13 +147,13 @@ def questions_on(real: set[str], corpus: Path) -> list[str]:
 # -- the bot process -----------------------------------------------------------------------------------------
 
 
-def serve(work: Path, reader: str) -> None:
+def serve(work: Path, reader: str, port: int | None = None) -> None:
     """The "bot": answers commands from stdin, one JSON object per line, on stdout."""
     from bot.answering.engine import Answerer
     from bot.settings import BotSettings
 
     started = time.perf_counter()
-    library = open_library(settings_for(work))
+    library = open_library(settings_for(work, port))
     library.search("harga saham")
     say({"first_search_s": round(time.perf_counter() - started, 2)})
     settings = BotSettings()  # type: ignore[call-arg]
@@ -137,10 +202,11 @@ def say(payload: dict[str, Any]) -> None:
 
 
 class Bot:
-    def __init__(self, work: Path, reader: str) -> None:
+    def __init__(self, work: Path, reader: str, port: int | None) -> None:
         env = {**os.environ, "BRIEFBOT_LOG_LEVEL": "WARNING"}
+        server = ["--server-port", str(port)] if port is not None else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader],
+            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader, *server],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
 
@@ -166,33 +232,59 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     questions = questions_on({b.id for b in briefs}, args.corpus)
     cache = args.cache_dir.resolve() / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    (work / "cache").symlink_to(cache)  # the embedding cache: real passages are embedded once per machine
+    if not (work / "cache").is_symlink():
+        (work / "cache").symlink_to(cache)  # the embedding cache: real passages are embedded once per machine
     out: dict[str, Any] = {"chunks": args.chunks, "real_briefs": len(briefs)}
 
     started = time.perf_counter()
     library = open_library(settings_for(work))
-    library.sync(briefs, SCOPE)
-    synthetic = args.chunks - library.stats().chunks
-    if synthetic > 0:
-        words = [w for r in records for w in str(r["text"]).split() if w.isalpha()]
-        add_synthetic(library, synthetic, words, words=SYNTHETIC_WORDS, per_brief=args.chunks_per_brief)
+    words = [w for r in records for w in str(r["text"]).split() if w.isalpha()]
+    if args.reuse:
+        out["build_s"] = None
+        held, missing = library.stats().chunks, args.chunks - library.stats().chunks
+        if missing > 0:
+            first = sum(b.chunk_count for b in library.list_briefs("synthetic"))
+            add_synthetic(library, missing, words, words=SYNTHETIC_WORDS, per_brief=args.chunks_per_brief,
+                          first=first)  # fmt: skip
+            out["grown_from"] = held
+    else:
+        library.sync(briefs, SCOPE)
+        synthetic = args.chunks - library.stats().chunks
+        if synthetic > 0:
+            add_synthetic(library, synthetic, words, words=SYNTHETIC_WORDS, per_brief=args.chunks_per_brief)
+    writes_done = time.perf_counter()
     library.search("harga saham")  # the keyword index catches up with the synthetic writes
     library._serving.wait_idle()
-    out["build_s"] = round(time.perf_counter() - started, 1)
+    out["keyword_catch_up_s"] = round(time.perf_counter() - writes_done, 1)  # part of build_s (grow_s)
+    if not args.reuse:
+        out["build_s"] = round(time.perf_counter() - started, 1)
+    elif "grown_from" in out:
+        out["grow_s"] = round(time.perf_counter() - started, 1)
     out["chunks"] = library.stats().chunks
-    keyword_files = list((work / "keyword").glob("*.sqlite"))
-    out["keyword_file_mb"] = round(sum(p.stat().st_size for p in keyword_files) / 2**20)
+    out["keyword_file_mb"] = round(keyword_path(work, None).stat().st_size / 2**20)
     partial(out)
 
-    bot = Bot(work, args.reader)
+    server = None
+    if args.server:
+        # The build wrote through embedded Chroma (faster); from here on every process goes through a server
+        # on the same folder. The keyword file is named after where Chroma lives: the built one is reused.
+        embedded_file = keyword_path(work, None)
+        library.close()
+        server = ChromaServer(work)
+        shutil.copyfile(embedded_file, keyword_path(work, server.port))
+        library = open_library(settings_for(work, server.port))
+        library.search("harga saham")
+    bot = Bot(work, args.reader, server.port if server else None)
     out.update(bot.read())  # first_search_s
     bot.send({"do": "search", "questions": questions[: args.queries]})
     out.update(bot.read())
     partial(out)
 
-    probe = Brief(id="probe-new", title="Tambang baru", lang="id", scope="channel", origin="channel/1",
-                  text=f"Perusahaan membuka tambang {PROBE_WORD} di Kalimantan Tengah.")  # fmt: skip
-    bot.send({"do": "wait_for", "word": PROBE_WORD, "brief": probe.id, "timeout": 120})
+    nonce = "".join(random.choices("bcdfghjklmnpqrstvwxz", k=8))  # a new brief and word in every run
+    word = PROBE_WORD + nonce
+    probe = Brief(id=f"probe-{nonce}", title="Tambang baru", lang="id", scope="channel", origin="channel/1",
+                  text=f"Perusahaan membuka tambang {word} di Kalimantan Tengah.")  # fmt: skip
+    bot.send({"do": "wait_for", "word": word, "brief": probe.id, "timeout": 120})
     bot.read()
     time.sleep(0.5)  # the bot is polling
     mark = time.time()
@@ -215,7 +307,15 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out.update(bot.read())
     bot.process.wait(timeout=60)
     library.close()
+    if server is not None:
+        out["server_rss_mb"] = server.peak_rss_mb()
+        server.stop()
     return out
+
+
+def keyword_path(work: Path, port: int | None) -> Path:
+    settings = settings_for(work, port)
+    return index_path(settings.resolved_keyword_path(), keyword_file_name(settings), Analyzer())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,15 +330,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="BEIR corpus.jsonl")
     parser.add_argument("--cache-dir", type=Path, default=Path("var/eval-cache"), help="embedding cache")
     parser.add_argument("--keep", type=Path, default=None, help="build the store here and keep it")
+    parser.add_argument("--reuse", action="store_true", help="measure the store --keep DIR holds, no build")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    parser.add_argument("--server", action="store_true", help="measure through a `chroma run` server")
     parser.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--server-port", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve is not None:
-        serve(args.serve, args.reader)
+        serve(args.serve, args.reader, args.server_port)
         return 0
+    if args.reuse and (args.keep is None or not (args.keep / "chroma").is_dir()):
+        parser.error("--reuse needs --keep DIR holding a store an earlier --keep run built")
     if args.keep is not None:
-        shutil.rmtree(args.keep, ignore_errors=True)
-        args.keep.mkdir(parents=True)
+        if not args.reuse:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            args.keep.mkdir(parents=True)
         out = run(args, args.keep)
     else:
         with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as tmp:

@@ -44,14 +44,16 @@ class _Codes:
     def __init__(self) -> None:
         self.of: dict[str, int] = {}
 
-    def code(self, value: str) -> int:
-        found = self.of.get(value)
-        if found is None:
-            found = self.of[value] = len(self.of) + 1
-        return found
-
     def codes(self, values: tuple[str, ...]) -> list[int]:
         return [self.of[v] for v in values if v in self.of]
+
+    def column(self, values: tuple[str, ...]) -> npt.NDArray[np.int32]:
+        """The codes of a column of values (new values get new codes in order of first appearance)."""
+        of = self.of
+        for value in dict.fromkeys(values):
+            if value not in of:
+                of[value] = len(of) + 1
+        return np.fromiter(map(of.__getitem__, values), np.int32, len(values))
 
 
 class KeywordView:
@@ -77,6 +79,7 @@ class KeywordView:
         self._sources, self._langs, self._briefs = _Codes(), _Codes(), _Codes()
         self._count = 0
         self._total_length = 0
+        self._norm: npt.NDArray[np.float32] | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -148,21 +151,23 @@ class KeywordView:
         if self._gen < 0 or changed > REFRESH_BATCH:
             logger.info("keyword index read chunks=%s changed=%s", self._count, changed)
         self._gen = gen
+        self._norm = None  # lengths and their average moved
         return conn
 
     def _add_rows(self, rows: list[Any]) -> None:
         self._grow(int(rows[-1][0]) + 1)
-        docs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        lengths = np.fromiter((r[1] for r in rows), np.int32, len(rows))
+        doc, length, published, source, lang, brief = zip(*rows, strict=True)  # columns, no Python loop
+        docs = np.array(doc, np.int64)
+        lengths = np.array(length, np.int32)
         fresh = ~self._live[docs]
         self._count += int(fresh.sum())
         self._total_length += int(lengths[fresh].sum())
         self._live[docs] = True
         self._length[docs] = lengths
-        self._published[docs] = np.fromiter((r[2] for r in rows), np.int32, len(rows))
-        self._source[docs] = [self._sources.code(r[3]) for r in rows]
-        self._lang[docs] = [self._langs.code(r[4]) for r in rows]
-        self._brief[docs] = [self._briefs.code(r[5]) for r in rows]
+        self._published[docs] = np.array(published, np.int32)
+        self._source[docs] = self._sources.column(source)
+        self._lang[docs] = self._langs.column(lang)
+        self._brief[docs] = self._briefs.column(brief)
 
     def synced(self) -> tuple[str, int] | None:
         """(collection, pointer version) the file reflects; None when there is no file or it never synced."""
@@ -235,26 +240,37 @@ class KeywordView:
             ids = self._chunk_ids(conn, [doc for doc, _ in chosen])
         return coverage, [KeywordHit(ids[doc], score) for doc, score in chosen if doc in ids]
 
+    def _length_norms(self) -> npt.NDArray[np.float32]:
+        """k1 (1 - b + b dl / avgdl) of every doc, computed once per generation of the file (the terms of a
+        question and the questions until the next write share it: one gather per term instead of four
+        passes over its postings)."""
+        if self._norm is None:
+            avg = self._total_length / self._count if self._total_length else 1.0
+            k1, b = np.float32(self._k1), np.float32(self._b)
+            self._norm = k1 * ((1 - b) + b * self._length.astype(np.float32) / np.float32(avg))
+        return self._norm
+
     def _scores(
         self, conn: sqlite3.Connection, terms: Counter[str]
     ) -> tuple[int, npt.NDArray[np.float32] | None]:
         n_docs = self._count
-        avg = self._total_length / n_docs if self._total_length else 1.0
-        k1, b = np.float32(self._k1), np.float32(self._b)
+        norms = self._length_norms()
         found, scores = 0, None
         for term, repeats in terms.items():
             docs, tfs = read_postings(conn, term)
-            inside = docs < len(self._live)  # a doc written after our refresh is skipped until the next one
-            docs, tfs = docs[inside], tfs[inside]
+            if docs.size and int(docs.max()) >= len(self._live):
+                inside = docs < len(self._live)  # a doc written after our refresh: skipped until the next
+                docs, tfs = docs[inside], tfs[inside]
             live = self._live[docs]
-            docs, tfs = docs[live], tfs[live].astype(np.float32)
+            if not live.all():
+                docs, tfs = docs[live], tfs[live]
             df = len(docs)
             if df == 0:
                 continue
             found += repeats
             idf = np.float32(math.log(1 + (n_docs - df + 0.5) / (df + 0.5)))
-            norm = k1 * ((1 - b) + b * self._length[docs].astype(np.float32) / np.float32(avg))
-            part = idf * tfs / (norm + tfs)
+            tf = tfs.astype(np.float32)
+            part = idf * tf / (norms[docs] + tf)
             if scores is None:
                 scores = np.zeros(len(self._live), np.float32)
             scores[docs] += part * np.float32(repeats)

@@ -90,8 +90,11 @@ class BriefLibrary:
         serving lock held."""
         state = self._collections.state()
         if state is not None and state != self._seen and state.writer != self._collections.writer:
-            self._client = fresh_client(self._client, self._settings)
-            self._collections.rebind(self._client)
+            client = fresh_client(self._client, self._settings)
+            if client is not self._client:  # embedded: the old one holds a whole vector index
+                self._serving.client_replaced()
+            self._client = client
+            self._collections.rebind(client)
         self._seen = state
         return state
 

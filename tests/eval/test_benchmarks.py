@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import ingest_speed, search_latency
+from benchmarks import ingest_speed, scale, search_latency
 
 CORPUS = Path(__file__).parent / "data" / "tiny_beir" / "corpus.jsonl"
 
@@ -43,3 +43,42 @@ def test_search_latency_pads_the_index_with_synthetic_chunks(
     assert figures["6"]["chunks"] == 6
     assert figures["300"]["chunks"] == 300
     assert all(r["p95_ms"] >= r["p50_ms"] > 0 and r["queries"] == 4 for r in figures.values())
+
+
+def test_scale_measures_a_kept_store_again_without_building_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    argv = ["--corpus", str(CORPUS), "--chunks", "40", "--real", "6", "--queries", "4", "--answers", "2"]
+    argv += ["--noop", "6", "--reader", "off", "--cache-dir", str(tmp_path / "cache"), "--keep", str(store)]
+    assert scale.main([*argv, "--json"]) == 0
+    built = json.loads(capsys.readouterr().out)
+    assert built["chunks"] == 40 and built["build_s"] > 0
+    assert built["write_one_brief_s"] is not None and built["noop_sync_briefs"] == 6
+
+    assert scale.main([*argv, "--reuse", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["build_s"] is None
+    assert again["chunks"] == 41  # the first run's probe brief stays; this run wrote a new one
+    assert again["write_one_brief_s"] is not None and again["noop_sync_briefs"] == 6
+
+    # A larger N on the same store: only the missing synthetic chunks are written, under new ids.
+    argv[argv.index("--chunks") + 1] = "60"
+    assert scale.main([*argv, "--reuse", "--json"]) == 0
+    grown = json.loads(capsys.readouterr().out)
+    assert grown["grown_from"] == 42 and grown["grow_s"] > 0
+    assert grown["chunks"] == 60  # N counts every chunk the store holds, earlier runs' probes too
+
+
+@pytest.mark.server
+def test_scale_through_a_chroma_server_reuses_the_built_keyword_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--corpus", str(CORPUS), "--chunks", "40", "--real", "6", "--queries", "4", "--answers", "2"]
+    argv += ["--noop", "6", "--reader", "off", "--cache-dir", str(tmp_path / "cache")]
+    assert scale.main([*argv, "--keep", str(tmp_path / "store"), "--server", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["write_one_brief_s"] is not None and figures["noop_sync_briefs"] == 6
+    assert figures["server_rss_mb"] > 0 and figures["rss_mb"] > 0
+    # the embedded build's file, and its copy named for the server
+    assert len(list((tmp_path / "store" / "keyword").glob("*.sqlite"))) == 2

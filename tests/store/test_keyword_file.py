@@ -100,6 +100,28 @@ def test_incremental_writes_removals_and_merges_score_as_a_fresh_build(
     assert segments <= store.keyword_store.MAX_SEGMENTS
 
 
+def test_a_view_searched_between_writes_scores_as_a_fresh_build_after_each(
+    files: tuple[KeywordStore, KeywordView],
+) -> None:
+    """Length norms are kept per file generation: each write (new lengths, a new average) renews them."""
+    kw, view = files
+    rows = _rows(90, seed=4)
+    held: list[ChunkRow] = []
+    for start in range(0, len(rows), 30):
+        with kw.writing() as writer:
+            writer.add(rows[start : start + 30])
+        held += rows[start : start + 30]
+        for question in QUESTIONS[:3]:
+            _assert_same(_got(view, question), _expected(held, question))
+    long = ChunkRow("long#0", " ".join(["harga nikel"] + ["ekspor"] * 200), {"brief_id": "long"})
+    with kw.writing() as writer:  # the average length jumps; one brief leaves
+        writer.add([long])
+        writer.remove_briefs(["c2"])
+    held = [r for r in held if r.meta["brief_id"] != "c2"] + [long]
+    for question in QUESTIONS:
+        _assert_same(_got(view, question), _expected(held, question))
+
+
 @pytest.mark.parametrize(
     "filters",
     [

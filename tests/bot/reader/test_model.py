@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.reading import ANSWER_CUTOFF_CROSS_LANGUAGE, ANSWER_CUTOFF_SAME_LANGUAGE
-from bot.reader.model import MANIFEST, MODEL_DIR, MODEL_FILE, Reader, ReaderUnavailableError
+from bot.reader.model import MANIFEST, MODEL_DIR, MODEL_FILE, SPINNING, Reader, ReaderUnavailableError
 
 # The project's own sample brief (data/briefs/004-...): one Indonesian passage about OpenAI and Scale AI.
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,6 +34,11 @@ UNRELATED = (
 @pytest.fixture(scope="module")
 def reader() -> Reader:
     return Reader()
+
+
+def test_idle_pool_threads_sleep_instead_of_spinning(reader: Reader) -> None:
+    """On shared cores a spinning onnxruntime thread holds a core the other one needs (issue 10)."""
+    assert reader._session.get_session_options().get_session_config_entry(SPINNING) == "0"
 
 
 def test_the_shipped_file_is_small_and_matches_its_manifest() -> None:
