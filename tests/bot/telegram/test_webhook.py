@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from telegram.error import BadRequest, NetworkError
 
 from bot.telegram.webhook import SECRET_HEADER, WebhookServer
 from tests.bot.telegram.conftest import Harness
@@ -76,3 +77,37 @@ async def test_an_update_held_by_another_handler_is_sent_again_later(
     await held.release()  # that handler died without finishing
     assert (await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})).status == 200
     assert len(harness.tg.sent(7)) == 1
+
+
+async def test_an_answer_that_cannot_be_sent_is_handed_back_and_answered_by_the_retry(
+    client: TestClient[Any, Any], harness: Harness
+) -> None:
+    # The Bot API call carrying the answer breaks off (an overloaded or restarting server): the update must
+    # not be marked done, or nobody ever answers it. Telegram sends it again after a failed webhook call.
+    harness.tg.broken[7] = [NetworkError("httpx.ReadError: ")]  # a connection closed under the call
+    update = _update("Why did OpenAI leave Scale AI?")
+    failed = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert failed.status == 503 and "Retry-After" in failed.headers
+    assert harness.tg.sent(7) == []  # no apology: the retry answers
+    services = harness.app.bot_data["services"]
+    assert not await services.coordination.update_done(update["update_id"])
+    retried = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert retried.status == 200
+    (sent,) = harness.tg.sent(7)
+    assert "Scale AI" in sent["text"]
+    assert services.usage.summary().questions == 1  # recorded once, under the same answer id
+    again = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert again.status == 200 and await again.text() == "duplicate"
+    assert len(harness.tg.sent(7)) == 1
+
+
+async def test_a_lasting_failure_is_apologised_for_and_not_sent_again(
+    client: TestClient[Any, Any], harness: Harness
+) -> None:
+    harness.tg.broken[7] = [BadRequest("Message is too long")]  # final: retrying cannot help
+    update = _update("question?")
+    answer = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert answer.status == 200
+    assert len(harness.tg.sent(7)) == 1  # the apology
+    services = harness.app.bot_data["services"]
+    assert await services.coordination.update_done(update["update_id"])
