@@ -10,7 +10,8 @@ Each operation is one atomic Lua script or command, so two replicas can never bo
     {prefix}:flood:{chat}     a flood-control wait                     expires when the wait is over
 
 Locks are set with an expiry of `ttl` seconds and renewed every third of it by their holder; a replica that
-dies stops renewing, so whatever it held is free again within `ttl`. Times come from Redis (`TIME`), so hosts
+dies stops renewing, so whatever it held is free again within `ttl`. A holder that was held up past `ttl` (a
+replica starved of CPU) and finds its lock expired but not taken takes it back; one taken meanwhile is lost. Times come from Redis (`TIME`), so hosts
 with skewed clocks still share one window.
 """
 
@@ -59,7 +60,9 @@ end
 return 0
 """
 _RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not held then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) and 1 or 0 end
 return 0
 """
 _RELEASE = """

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.coordination import Coordination, CoordinationError, MemoryCoordination
-from bot.coordination.redis_backend import RedisCoordination
+from bot.coordination.redis_backend import RedisCoordination, RedisLease
 from bot.telegram.gate import Gate
 from bot.telegram.settings import TelegramSettings
 from tests.servers.real import RedisServer
@@ -113,6 +113,24 @@ async def test_a_dead_replicas_locks_expire(redis_server: RedisServer) -> None:
     assert await survivor.claim_update(55) is not None  # and the update is handled after all
     assert await survivor.hold_poller() is not None
     await survivor.aclose()
+
+
+async def test_a_holder_held_up_past_the_ttl_takes_its_lock_back_unless_it_was_taken(
+    redis_server: RedisServer,
+) -> None:
+    """A replica starved of CPU renews late: a lock that merely expired is still its own, not one taken."""
+    namespace = f"late-{time.monotonic_ns()}"
+    slow, other = _redis(redis_server, namespace, ttl=30), _redis(redis_server, namespace, ttl=30)
+    kept = await slow.claim_update(1)
+    taken = await slow.claim_update(2)
+    assert isinstance(kept, RedisLease) and isinstance(taken, RedisLease)
+    await slow._redis.delete(kept.key, taken.key)  # both expired while the replica was held up
+    assert await other.claim_update(2) is not None  # and another replica took one of them meanwhile
+    assert await slow._script("renew", [kept.key], [kept._token, 30_000]) == 1
+    assert await other.claim_update(1) is None  # still held by the slow replica
+    assert await slow._script("renew", [taken.key], [taken._token, 30_000]) == 0
+    await slow.aclose()
+    await other.aclose()
 
 
 async def test_a_redelivered_question_takes_over_its_dead_handlers_lock_and_counts_once(
