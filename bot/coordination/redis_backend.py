@@ -11,8 +11,8 @@ Each operation is one atomic Lua script or command, so two replicas can never bo
 
 Locks are set with an expiry of `ttl` seconds and renewed every third of it by their holder; a replica that
 dies stops renewing, so whatever it held is free again within `ttl`. A holder that was held up past `ttl` (a
-replica starved of CPU) and finds its lock expired but not taken takes it back; one taken meanwhile is lost. Times come from Redis (`TIME`), so hosts
-with skewed clocks still share one window.
+replica starved of CPU) and finds its lock expired but not taken takes it back; one taken meanwhile is lost.
+Times come from Redis (`TIME`), so hosts with skewed clocks still share one window.
 """
 
 from __future__ import annotations
