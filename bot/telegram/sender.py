@@ -152,19 +152,40 @@ class Sender:
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
         """Show "typing" in the chat until the block ends."""
+        done = asyncio.Event()
 
         async def keep_typing() -> None:
-            while True:
+            while not done.is_set():
                 try:
                     await self._bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
                 except TelegramError as exc:  # a missing indicator must not cost the answer
                     logger.debug("chat action failed chat_id=%s error=%s", chat_id, exc)
-                await asyncio.sleep(_TYPING_EVERY)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), _TYPING_EVERY)
 
         task = asyncio.create_task(keep_typing())
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            done.set()
+            await stop_task(task)
+
+
+_stopping: set[asyncio.Task[None]] = set()
+
+
+async def stop_task(task: asyncio.Task[None], wait: float = 1.0) -> None:
+    """Cancel a helper task (a typing indicator, a live preview) and wait for it `wait` seconds at most.
+
+    Never longer: a Bot API call in flight can lose the cancellation (the HTTP client turns it into a
+    timeout when the event loop was stalled, as on a replica starved of CPU), and the helper, which survives
+    a failed call by design, would then run on. Awaiting it without a bound held the answer, the user's
+    question lock and the update's claim forever. The helper ends by itself at its next look at its flag."""
+    task.cancel()
+    await asyncio.wait({task}, timeout=wait)
+    if not task.done():
+        logger.warning("helper task still running after cancel task=%s", task.get_name())
+        _stopping.add(task)  # keep a reference until it ends
+        task.add_done_callback(_stopping.discard)
+    elif not task.cancelled() and task.exception() is not None:
+        logger.debug("helper task ended with error=%s", task.exception())
