@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from bot.background import stop_task
 from bot.coordination.base import CoordinationError, Lease
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _WINDOW = 60
+_SOCKET_TIMEOUT = 5.0
 _DONE = "done"
 
 _RATE = """
@@ -87,11 +89,14 @@ class RedisLease:
         self.key = key
         self._token = token
         self._ttl_ms = ttl_ms
+        self._stopping = False
         self._renewer = asyncio.create_task(self._renew(), name=f"renew {key}")
 
     async def _renew(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self._ttl_ms / 3000)
+            if self._stopping:
+                return
             try:
                 kept = await self._owner._script("renew", [self.key], [self._token, self._ttl_ms])
             except CoordinationError:
@@ -102,9 +107,9 @@ class RedisLease:
                 return
 
     async def _stop(self) -> None:
-        self._renewer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._renewer
+        # Bounded: a renewal that lost its cancellation ends at its flag, after its one call (socket timeout).
+        self._stopping = True
+        await stop_task(self._renewer, wait=_SOCKET_TIMEOUT + 1)
 
     async def release(self) -> None:
         await self._stop()
@@ -141,7 +146,11 @@ class RedisCoordination:
     @classmethod
     def from_url(cls, url: str, *, prefix: str, ttl: float, per_minute: int) -> RedisCoordination:
         client = aioredis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30
+            url,
+            decode_responses=True,
+            socket_timeout=_SOCKET_TIMEOUT,
+            socket_connect_timeout=_SOCKET_TIMEOUT,
+            health_check_interval=30,
         )
         return cls(client, prefix=prefix, ttl=ttl, per_minute=per_minute)
 

@@ -19,8 +19,9 @@ import time
 from telegram.error import TelegramError
 
 from bot.answering.types import Progress
+from bot.background import stop_task
 from bot.telegram import render
-from bot.telegram.sender import Sender, stop_task
+from bot.telegram.sender import Sender
 
 logger = logging.getLogger(__name__)
 

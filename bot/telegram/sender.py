@@ -19,6 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.background import stop_task
 from bot.coordination.base import CoordinationError
 
 logger = logging.getLogger(__name__)
@@ -169,23 +170,3 @@ class Sender:
         finally:
             done.set()
             await stop_task(task)
-
-
-_stopping: set[asyncio.Task[None]] = set()
-
-
-async def stop_task(task: asyncio.Task[None], wait: float = 1.0) -> None:
-    """Cancel a helper task (a typing indicator, a live preview) and wait for it `wait` seconds at most.
-
-    Never longer: a Bot API call in flight can lose the cancellation (the HTTP client turns it into a
-    timeout when the event loop was stalled, as on a replica starved of CPU), and the helper, which survives
-    a failed call by design, would then run on. Awaiting it without a bound held the answer, the user's
-    question lock and the update's claim forever. The helper ends by itself at its next look at its flag."""
-    task.cancel()
-    await asyncio.wait({task}, timeout=wait)
-    if not task.done():
-        logger.warning("helper task still running after cancel task=%s", task.get_name())
-        _stopping.add(task)  # keep a reference until it ends
-        task.add_done_callback(_stopping.discard)
-    elif not task.cancelled() and task.exception() is not None:
-        logger.debug("helper task ended with error=%s", task.exception())

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -131,6 +132,36 @@ async def test_a_holder_held_up_past_the_ttl_takes_its_lock_back_unless_it_was_t
     assert await slow._script("renew", [taken.key], [taken._token, 30_000]) == 0
     await slow.aclose()
     await other.aclose()
+
+
+async def test_releasing_a_lock_whose_renewal_lost_its_cancellation_does_not_hang(
+    redis_server: RedisServer,
+) -> None:
+    """A renewal in flight that turns its cancellation into an error (a client on a stalled event loop)
+    used to keep renewing, and `release()` to wait for it forever, with the lock held."""
+    coordination = _redis(redis_server, f"lost-cancel-{time.monotonic_ns()}", ttl=0.3)
+    lease = await coordination.start_question(7, "q")
+    assert isinstance(lease, RedisLease)
+    script = coordination._script
+    in_flight = asyncio.Event()
+
+    async def renewal_losing_its_cancellation(name: str, keys: list[str], args: list[Any]) -> Any:
+        if name != "renew":
+            return await script(name, keys, args)
+        in_flight.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise CoordinationError("Redis is not reachable (TimeoutError)") from None
+
+    coordination._script = renewal_losing_its_cancellation  # type: ignore[method-assign]
+    await asyncio.wait_for(in_flight.wait(), 5)
+    started = time.monotonic()
+    await asyncio.wait_for(lease.release(), 10)
+    assert time.monotonic() - started < 1.0
+    coordination._script = script  # type: ignore[method-assign]
+    assert await coordination.start_question(7, "another") is not None  # released, not renewed on
+    await coordination.aclose()
 
 
 async def test_a_redelivered_question_takes_over_its_dead_handlers_lock_and_counts_once(
