@@ -9,9 +9,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import httpx
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer
@@ -96,8 +97,12 @@ async def settle_update() -> None:
 def passing(error: BaseException | None) -> bool:
     """Whether an error is worth handling the update again: Telegram or Redis or the records database could
     not be reached (a Bot API call that broke off, timed out or hit an overloaded server), not a refusal."""
+    if isinstance(error, TimedOut):
+        # Telegram may have acted on a call that timed out waiting for its answer: sending the reply again
+        # could answer twice. Only a call that never left (no free connection, no connection) is retried.
+        return isinstance(error.__cause__, httpx.PoolTimeout | httpx.ConnectTimeout)
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        return True  # TimedOut included; BadRequest is a NetworkError in python-telegram-bot, but final
+        return True  # the connection broke (BadRequest is a NetworkError in python-telegram-bot, but final)
     return isinstance(error, CoordinationError | OperationalError | SQLAlchemyTimeoutError)
 
 
