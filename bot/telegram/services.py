@@ -96,7 +96,7 @@ async def settle_update() -> None:
 
 def passing(error: BaseException | None) -> bool:
     """Whether an error is worth handling the update again: Telegram or Redis or the records database could
-    not be reached (a Bot API call that broke off, timed out or hit an overloaded server), not a refusal."""
+    not be reached (a Bot API call that broke off or never left), not a refusal or a bug."""
     if isinstance(error, TimedOut):
         # Telegram may have acted on a call that timed out waiting for its answer: sending the reply again
         # could answer twice. Only a call that never left (no free connection, no connection) is retried.
