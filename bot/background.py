@@ -7,6 +7,7 @@ that still escapes through logging too).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from typing import Protocol
@@ -37,3 +38,25 @@ def start_warm_up(answerer: WarmsUp) -> threading.Thread:
     thread = threading.Thread(target=warm_up, args=(answerer,), name="warm-up", daemon=True)
     thread.start()
     return thread
+
+
+_stopping: set[asyncio.Task[None]] = set()
+
+
+async def stop_task(task: asyncio.Task[None], wait: float = 1.0) -> None:
+    """Cancel a helper task (a typing indicator, a live preview, a lock's renewal) and wait for it `wait`
+    seconds at most.
+
+    Never longer: a network call in flight can lose the cancellation (the client turns it into a timeout or a
+    connection error when the event loop was stalled, as on a replica starved of CPU), and a helper that
+    survives a failed call by design would then run on. Awaiting it without a bound held the answer, the
+    user's question lock and the update's claim forever. The helper ends by itself at its next look at its
+    stop flag."""
+    task.cancel()
+    await asyncio.wait({task}, timeout=wait)
+    if not task.done():
+        logger.warning("helper task still running after cancel task=%s", task.get_name())
+        _stopping.add(task)  # keep a reference until it ends
+        task.add_done_callback(_stopping.discard)
+    elif not task.cancelled() and task.exception() is not None:
+        logger.debug("helper task ended with error=%s", task.exception())

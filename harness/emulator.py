@@ -44,12 +44,13 @@ class Emulator:
 
 
 @contextlib.contextmanager
-def start_emulator() -> Iterator[Emulator]:
+def start_emulator(host: str = "127.0.0.1") -> Iterator[Emulator]:
+    """The emulator on `host` (0.0.0.0 lets containers reach it too), on a free port."""
     node = shutil.which("node")
     if node is None or not (EMULATOR_DIR / "node_modules" / "telegram-test-api").is_dir():
         raise NotInstalledError("the Bot API emulator is not installed (run scripts/install)")
     proc = subprocess.Popen(
-        [node, str(EMULATOR_DIR / "launcher.js"), "--port", "0"],
+        [node, str(EMULATOR_DIR / "launcher.js"), "--port", "0", "--host", host],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=EMULATOR_DIR,

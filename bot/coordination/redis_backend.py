@@ -10,8 +10,9 @@ Each operation is one atomic Lua script or command, so two replicas can never bo
     {prefix}:flood:{chat}     a flood-control wait                     expires when the wait is over
 
 Locks are set with an expiry of `ttl` seconds and renewed every third of it by their holder; a replica that
-dies stops renewing, so whatever it held is free again within `ttl`. Times come from Redis (`TIME`), so hosts
-with skewed clocks still share one window.
+dies stops renewing, so whatever it held is free again within `ttl`. A holder that was held up past `ttl` (a
+replica starved of CPU) and finds its lock expired but not taken takes it back; one taken meanwhile is lost.
+Times come from Redis (`TIME`), so hosts with skewed clocks still share one window.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from bot.background import stop_task
 from bot.coordination.base import CoordinationError, Lease
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _WINDOW = 60
+_SOCKET_TIMEOUT = 5.0
 _DONE = "done"
 
 _RATE = """
@@ -59,7 +62,9 @@ end
 return 0
 """
 _RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not held then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) and 1 or 0 end
 return 0
 """
 _RELEASE = """
@@ -84,11 +89,14 @@ class RedisLease:
         self.key = key
         self._token = token
         self._ttl_ms = ttl_ms
+        self._stopping = False
         self._renewer = asyncio.create_task(self._renew(), name=f"renew {key}")
 
     async def _renew(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self._ttl_ms / 3000)
+            if self._stopping:
+                return
             try:
                 kept = await self._owner._script("renew", [self.key], [self._token, self._ttl_ms])
             except CoordinationError:
@@ -99,9 +107,9 @@ class RedisLease:
                 return
 
     async def _stop(self) -> None:
-        self._renewer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._renewer
+        # Bounded: a renewal that lost its cancellation ends at its flag, after its one call (socket timeout).
+        self._stopping = True
+        await stop_task(self._renewer, wait=_SOCKET_TIMEOUT + 1)
 
     async def release(self) -> None:
         await self._stop()
@@ -138,7 +146,11 @@ class RedisCoordination:
     @classmethod
     def from_url(cls, url: str, *, prefix: str, ttl: float, per_minute: int) -> RedisCoordination:
         client = aioredis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30
+            url,
+            decode_responses=True,
+            socket_timeout=_SOCKET_TIMEOUT,
+            socket_connect_timeout=_SOCKET_TIMEOUT,
+            health_check_interval=30,
         )
         return cls(client, prefix=prefix, ttl=ttl, per_minute=per_minute)
 

@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.telegram import texts
-from bot.telegram.services import BotContext
+from bot.telegram.services import BotContext, redeliver_update
 from bot.telegram.split import TELEGRAM_LIMIT, utf16_len
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,11 @@ def escaped_tail(text: str, units: int) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure, apologise in the chat it happened in, and report it to `error_chat_id` if set."""
     error = context.error
+    if redeliver_update(error):
+        # A webhook update that failed for a passing reason is sent again and answered then: no apology.
+        said = redact(str(error), context.services.settings.secret_values())
+        logger.warning("update failed, handing it back for a retry: %s: %s", type(error).__name__, said)
+        return
     logger.error("update failed: %s", type(error).__name__, exc_info=error)
     services = context.services
     if (

@@ -13,13 +13,13 @@ loop sends it, so a fast model never queues a backlog of edits.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
 from telegram.error import TelegramError
 
 from bot.answering.types import AnswerProgress
+from bot.background import stop_task
 from bot.telegram import render, texts
 from bot.telegram.sender import Sender
 
@@ -54,6 +54,7 @@ class LiveAnswer:
         self.placeholder: int | None = None
         """Groups: the message id to edit the final answer into."""
         self.updates = 0
+        self._closed = False
 
     def __call__(self, progress: AnswerProgress) -> None:
         """Called from the worker thread."""
@@ -65,14 +66,13 @@ class LiveAnswer:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._closed = True
         if self._pump is not None:
-            self._pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
+            await stop_task(self._pump)
 
     async def _run(self) -> None:
         last = 0.0
-        while True:
+        while not self._closed:
             await self._changed.wait()
             wait = last + self._interval - time.monotonic()
             if wait > 0:

@@ -19,6 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.background import stop_task
 from bot.coordination.base import CoordinationError
 
 logger = logging.getLogger(__name__)
@@ -152,19 +153,20 @@ class Sender:
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
         """Show "typing" in the chat until the block ends."""
+        done = asyncio.Event()
 
         async def keep_typing() -> None:
-            while True:
+            while not done.is_set():
                 try:
                     await self._bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
                 except TelegramError as exc:  # a missing indicator must not cost the answer
                     logger.debug("chat action failed chat_id=%s error=%s", chat_id, exc)
-                await asyncio.sleep(_TYPING_EVERY)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), _TYPING_EVERY)
 
         task = asyncio.create_task(keep_typing())
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            done.set()
+            await stop_task(task)

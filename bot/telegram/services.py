@@ -9,6 +9,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import httpx
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer
@@ -60,7 +64,20 @@ class Services:
     """The running /reindex, if any; set before the task first runs, so a quick second command sees it."""
 
 
-UPDATE_CLAIM: contextvars.ContextVar[Lease | None] = contextvars.ContextVar("update_claim", default=None)
+@dataclass
+class Claim:
+    """The webhook server's claim on the update being handled, and what became of it."""
+
+    lease: Lease
+    settled: bool = False
+    """The reply the user waits for was sent (`settle_update`): the update must not be handled again."""
+    done: bool = False
+    """The update is marked done in the coordination store."""
+    redeliver: bool = False
+    """Handling failed for a passing reason (`redeliver_update`): hand the update back to be sent again."""
+
+
+UPDATE_CLAIM: contextvars.ContextVar[Claim | None] = contextvars.ContextVar("update_claim", default=None)
 """The claim on the update being handled, set by the webhook server around each update it processes."""
 
 
@@ -71,9 +88,36 @@ async def settle_update() -> None:
     redelivery finds the update done instead of answering it a second time. Without a webhook claim (polling,
     unit tests) there is nothing to do."""
     claim = UPDATE_CLAIM.get()
-    if claim is not None:
-        with contextlib.suppress(CoordinationError):
-            await claim.finish(DONE_KEEP_SECONDS)
+    if claim is not None and not claim.settled:
+        claim.settled = True
+        with contextlib.suppress(CoordinationError):  # the webhook server tries again when it is over
+            await claim.lease.finish(DONE_KEEP_SECONDS)
+            claim.done = True
+
+
+def passing(error: BaseException | None) -> bool:
+    """Whether an error is worth handling the update again: Telegram or Redis or the records database could
+    not be reached (a Bot API call that broke off or never left), not a refusal or a bug."""
+    if isinstance(error, TimedOut):
+        # Telegram may have acted on a call that timed out waiting for its answer: sending the reply again
+        # could answer twice. Only a call that never left (no free connection, no connection) is retried.
+        return isinstance(error.__cause__, httpx.PoolTimeout | httpx.ConnectTimeout)
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return True  # the connection broke (BadRequest is a NetworkError in python-telegram-bot, but final)
+    return isinstance(error, CoordinationError | OperationalError | SQLAlchemyTimeoutError)
+
+
+def redeliver_update(error: BaseException | None) -> bool:
+    """Ask for the update being handled to be sent again, when it failed for a passing reason before its
+    reply went out; True when it will be (the caller then says nothing to the user: the retry answers).
+
+    Only a webhook update can be: the server hands its claim back and answers the call with a 5xx, which
+    makes Telegram send the update again, to this replica or another."""
+    claim = UPDATE_CLAIM.get()
+    if claim is None or claim.settled or not passing(error):
+        return False
+    claim.redeliver = True
+    return True
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -6,7 +6,9 @@ replica died mid-answer is sent again and picked up by another replica. Before h
 update (`Coordination.claim_update`, a lock that expires if the replica dies); afterwards the claim becomes a
 "done" mark kept for a day. A call for an update that is done answers 200 at once (a duplicate); one whose
 claim another replica still holds answers 503, so Telegram tries again later, when the update is done or its
-holder's lock has expired.
+holder's lock has expired. An update whose handling failed for a passing reason before its reply was sent
+(the Bot API call broke off or timed out, Redis or the database could not be reached) is handed back and
+answered 503 too, so the retry answers it instead of the update being lost.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.coordination import Coordination, CoordinationError, Lease
-from bot.telegram.services import DONE_KEEP_SECONDS, UPDATE_CLAIM, BotApp
+from bot.telegram.services import DONE_KEEP_SECONDS, UPDATE_CLAIM, BotApp, Claim
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +73,8 @@ class WebhookServer:
         except CoordinationError as exc:
             logger.warning("cannot claim update update_id=%s error=%s", update.update_id, exc)
             return web.Response(status=503, headers=_RETRY_LATER)
-        token = UPDATE_CLAIM.set(lease)  # handlers may settle it early (`services.settle_update`)
+        claim = Claim(lease)
+        token = UPDATE_CLAIM.set(claim)  # handlers may settle it early (`services.settle_update`)
         try:
             # Handler errors go to the application's error handler; what comes out here is a shutdown.
             await self._app.process_update(update)
@@ -80,10 +83,19 @@ class WebhookServer:
             raise
         finally:
             UPDATE_CLAIM.reset(token)
-        try:
-            await lease.finish(DONE_KEEP_SECONDS)
-        except CoordinationError as exc:  # handled all the same; a redelivery may repeat it
-            logger.warning("update handled but not marked done update_id=%s error=%s", update.update_id, exc)
+        if claim.redeliver:
+            # Telegram (or the database, or Redis) could not be reached before the reply went out: hand the
+            # update back, so that the retry Telegram makes after a failed call answers it, here or elsewhere.
+            logger.warning("update failed for a passing reason, retry asked update_id=%s", update.update_id)
+            await _release_quietly(lease)
+            return web.Response(status=503, headers=_RETRY_LATER)
+        if not claim.done:
+            try:
+                await lease.finish(DONE_KEEP_SECONDS)
+            except CoordinationError as exc:  # handled all the same; a redelivery may repeat it
+                logger.warning(
+                    "update handled but not marked done update_id=%s error=%s", update.update_id, exc
+                )
         return web.Response(text="ok")
 
 

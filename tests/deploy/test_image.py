@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.data_checks.sample_data import brief_paths
+from tests.deploy.docker_support import engine_and_base_image
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "briefbot:test"
@@ -65,15 +66,7 @@ class Built:
 @pytest.fixture(scope="module")
 def image(request: pytest.FixtureRequest) -> Built:
     """The image, built from the current tree on the local base image (made once, then reused)."""
-    if os.environ.get("BRIEFBOT_SKIP_DOCKER") == "1":
-        pytest.skip("BRIEFBOT_SKIP_DOCKER=1")
-    engine = _sh(str(ROOT / "scripts" / "docker-engine"), timeout=120)
-    if engine.returncode != 0:
-        pytest.skip(engine.stderr.strip().splitlines()[-1] if engine.stderr.strip() else "no Docker engine")
-    made = _sh(str(ROOT / "scripts" / "docker-base"), timeout=900)
-    if made.returncode != 0:
-        pytest.skip(made.stderr.strip().splitlines()[-1] if made.stderr.strip() else "no base image")
-    base = made.stdout.strip().splitlines()[-1]
+    base = engine_and_base_image()
 
     started = time.monotonic()
     build = _sh(

@@ -7,11 +7,12 @@ import asyncio
 import itertools
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from bot.coordination import Coordination, CoordinationError, MemoryCoordination
-from bot.coordination.redis_backend import RedisCoordination
+from bot.coordination.redis_backend import RedisCoordination, RedisLease
 from bot.telegram.access import Access
 from bot.telegram.settings import TelegramSettings
 from harness.servers import RedisServer
@@ -113,6 +114,54 @@ async def test_a_dead_replicas_locks_expire(redis_server: RedisServer) -> None:
     assert await survivor.claim_update(55) is not None  # and the update is handled after all
     assert await survivor.hold_poller() is not None
     await survivor.aclose()
+
+
+async def test_a_holder_held_up_past_the_ttl_takes_its_lock_back_unless_it_was_taken(
+    redis_server: RedisServer,
+) -> None:
+    """A replica starved of CPU renews late: a lock that merely expired is still its own, not one taken."""
+    namespace = f"late-{time.monotonic_ns()}"
+    slow, other = _redis(redis_server, namespace, ttl=30), _redis(redis_server, namespace, ttl=30)
+    kept = await slow.claim_update(1)
+    taken = await slow.claim_update(2)
+    assert isinstance(kept, RedisLease) and isinstance(taken, RedisLease)
+    await slow._redis.delete(kept.key, taken.key)  # both expired while the replica was held up
+    assert await other.claim_update(2) is not None  # and another replica took one of them meanwhile
+    assert await slow._script("renew", [kept.key], [kept._token, 30_000]) == 1
+    assert await other.claim_update(1) is None  # still held by the slow replica
+    assert await slow._script("renew", [taken.key], [taken._token, 30_000]) == 0
+    await slow.aclose()
+    await other.aclose()
+
+
+async def test_releasing_a_lock_whose_renewal_lost_its_cancellation_does_not_hang(
+    redis_server: RedisServer,
+) -> None:
+    """A renewal in flight that turns its cancellation into an error (a client on a stalled event loop)
+    used to keep renewing, and `release()` to wait for it forever, with the lock held."""
+    coordination = _redis(redis_server, f"lost-cancel-{time.monotonic_ns()}", ttl=0.3)
+    lease = await coordination.start_question(7, "q")
+    assert isinstance(lease, RedisLease)
+    script = coordination._script
+    in_flight = asyncio.Event()
+
+    async def renewal_losing_its_cancellation(name: str, keys: list[str], args: list[Any]) -> Any:
+        if name != "renew":
+            return await script(name, keys, args)
+        in_flight.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise CoordinationError("Redis is not reachable (TimeoutError)") from None
+
+    coordination._script = renewal_losing_its_cancellation  # type: ignore[method-assign]
+    await asyncio.wait_for(in_flight.wait(), 5)
+    started = time.monotonic()
+    await asyncio.wait_for(lease.release(), 10)
+    assert time.monotonic() - started < 1.0
+    coordination._script = script  # type: ignore[method-assign]
+    assert await coordination.start_question(7, "another") is not None  # released, not renewed on
+    await coordination.aclose()
 
 
 async def test_a_redelivered_question_takes_over_its_dead_handlers_lock_and_counts_once(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.request import BaseRequest, RequestData
 
 from bot.answering.types import Answer, Citation
@@ -39,6 +40,7 @@ class FakeTelegram(BaseRequest):
         self.floods: dict[
             int, list[int]
         ] = {}  # chat id -> retry_after values sendMessage answers with, in order
+        self.broken: dict[int, list[TelegramError]] = {}  # chat id -> errors sendMessage raises, in order
         self._next_id = 1000
 
     @property
@@ -68,6 +70,9 @@ class FakeTelegram(BaseRequest):
         params = {k: _decode(v) for k, v in (request_data.json_parameters if request_data else {}).items()}
         self.calls.append(Call(name, params))
         chat_id = int(params["chat_id"]) if "chat_id" in params else None
+        if name == "sendMessage" and chat_id is not None and self.broken.get(chat_id):
+            self.calls.pop()  # never reached Telegram
+            raise self.broken[chat_id].pop(0)
         if name == "sendMessage" and chat_id is not None and self.floods.get(chat_id):
             wait = self.floods[chat_id].pop(0)
             body = {"ok": False, "error_code": 429, "description": "Too Many Requests", "parameters": {}}

@@ -9,9 +9,13 @@ job that reports a summary after REPLICA_INGEST_SECONDS.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import faulthandler
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from typing import Any
@@ -43,7 +47,19 @@ def ingest_stand_in() -> IngestRunner:
     return IngestRunner(command=[sys.executable, "-c", script])
 
 
+def _dump_tasks(_signum: int, _frame: Any) -> None:
+    """SIGUSR2: every asyncio task's stack to stderr (SIGUSR1: every thread's, by faulthandler)."""
+    with contextlib.suppress(RuntimeError):
+        for task in asyncio.all_tasks(asyncio.get_running_loop()):
+            print(f"--- {task.get_name()}", file=sys.stderr)
+            task.print_stack(file=sys.stderr)
+    sys.stderr.flush()
+
+
 def main() -> int:
+    # A replica that hangs in a benchmark can be asked where: kill -USR1 (threads), kill -USR2 (tasks).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    signal.signal(signal.SIGUSR2, _dump_tasks)
     settings = BotSettings()  # type: ignore[call-arg]
     configure_logging(settings, interactive=False)
     logger.info("replica starting name=%s pid=%d", NAME, os.getpid())

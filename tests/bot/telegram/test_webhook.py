@@ -8,8 +8,10 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.telegram.webhook import SECRET_HEADER, WebhookServer
 from tests.support.telegram import Harness
@@ -76,3 +78,57 @@ async def test_an_update_held_by_another_handler_is_sent_again_later(
     await held.release()  # that handler died without finishing
     assert (await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})).status == 200
     assert len(harness.tg.sent(7)) == 1
+
+
+def _timed_out(cause: Exception) -> TimedOut:
+    error = TimedOut()
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        NetworkError("httpx.ReadError: "),  # a connection closed under the call
+        _timed_out(httpx.PoolTimeout("no free connection")),  # a call that never left
+    ],
+)
+async def test_an_answer_that_cannot_be_sent_is_handed_back_and_answered_by_the_retry(
+    client: TestClient[Any, Any], harness: Harness, failure: Exception
+) -> None:
+    # The Bot API call carrying the answer breaks off (an overloaded or restarting server): the update must
+    # not be marked done, or nobody ever answers it. Telegram sends it again after a failed webhook call.
+    harness.tg.broken[7] = [failure]
+    update = _update("Why did OpenAI leave Scale AI?")
+    failed = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert failed.status == 503 and "Retry-After" in failed.headers
+    assert harness.tg.sent(7) == []  # no apology: the retry answers
+    services = harness.app.bot_data["services"]
+    assert not await services.coordination.update_done(update["update_id"])
+    retried = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert retried.status == 200
+    (sent,) = harness.tg.sent(7)
+    assert "Scale AI" in sent["text"]
+    assert services.usage.summary().questions == 1  # recorded once, under the same answer id
+    again = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert again.status == 200 and await again.text() == "duplicate"
+    assert len(harness.tg.sent(7)) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        BadRequest("Message is too long"),  # final: retrying cannot help
+        _timed_out(httpx.ReadTimeout("no answer in time")),  # Telegram may have sent it: never twice
+    ],
+)
+async def test_a_lasting_or_ambiguous_failure_is_apologised_for_and_not_sent_again(
+    client: TestClient[Any, Any], harness: Harness, failure: Exception
+) -> None:
+    harness.tg.broken[7] = [failure]
+    update = _update("question?")
+    answer = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    assert answer.status == 200
+    assert len(harness.tg.sent(7)) == 1  # the apology
+    services = harness.app.bot_data["services"]
+    assert await services.coordination.update_done(update["update_id"])
