@@ -144,7 +144,10 @@ def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Itera
     finally:
         logs = stack.compose("logs", "--no-color", "--tail", "30", "bot", "proxy", timeout=120)
         print(logs.stdout[-8000:])
-        stack.compose("down", "--volumes", "--remove-orphans", "--timeout", "10", timeout=300)
+        # The ingest profile too: `run --rm ingest` made its volume.
+        stack.compose(
+            "--profile", "ingest", "down", "--volumes", "--remove-orphans", "--timeout", "10", timeout=300
+        )
 
 
 def _wait_healthy(stack: Stack, services: set[str], count: int, within: float) -> list[dict[str, Any]]:
