@@ -9,25 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.answering.errors import AnswerError, InvalidQuestionError, reason_of
+from bot.answering.errors import AnswerError, InvalidQuestionError, ReasonTexts, reason_of
 from store.errors import StoreError
 from store.months import month_name
 
 
 @dataclass(frozen=True)
-class Words:
+class Words(ReasonTexts):
     lang: str
     sources: str
     closest: str
     as_of: str
     reading: str
-    unavailable: str
-    not_indexed: str
-    store_failed: str
     apology: str
-    empty: str
-    too_long: str
-    no_words: str
 
     def as_of_day(self, day: date) -> str:
         return f"{self.as_of} {day.day} {month_name(day.month, self.lang)} {day.year}."
@@ -36,35 +30,34 @@ class Words:
         return self.reading.format(n=count, s="" if count == 1 else "s")
 
 
-EN = Words(
-    lang="en",
-    sources="Sources:",
-    closest="Closest briefs:",
-    as_of="As of",
-    reading="… reading {n} brief{s}",
-    unavailable="The library is unavailable right now; please try again shortly.",
-    not_indexed="The library has not been indexed yet: run `python -m ingest`, then ask again.",
-    store_failed="The library could not answer: {reason}",
-    apology="Something went wrong while answering; the error has been logged.",
-    empty="Please ask a question in words.",
-    too_long="That question is too long; please keep it under {limit} characters.",
-    no_words="Please ask a question in words.",
-)
+_TEXTS = {  # field: (English, Indonesian)
+    "sources": ("Sources:", "Sumber:"),
+    "closest": ("Closest briefs:", "Brief terdekat:"),
+    "as_of": ("As of", "Per"),
+    "reading": ("… reading {n} brief{s}", "… membaca {n} brief"),
+    "unavailable": (
+        "The library is unavailable right now; please try again shortly.",
+        "Perpustakaan sedang tidak tersedia; silakan coba lagi sebentar lagi.",
+    ),
+    "not_indexed": (
+        "The library has not been indexed yet: run `python -m ingest`, then ask again.",
+        "Perpustakaan belum diindeks: jalankan `python -m ingest`, lalu tanya lagi.",
+    ),
+    "store_failed": ("The library could not answer: {reason}", "Perpustakaan tidak dapat menjawab: {reason}"),
+    "apology": (
+        "Something went wrong while answering; the error has been logged.",
+        "Terjadi kesalahan saat menjawab; galatnya sudah dicatat.",
+    ),
+    "empty": ("Please ask a question in words.", "Silakan tulis pertanyaan Anda."),
+    "too_long": (
+        "That question is too long; please keep it under {limit} characters.",
+        "Pertanyaannya terlalu panjang; mohon di bawah {limit} karakter.",
+    ),
+    "no_words": ("Please ask a question in words.", "Silakan tulis pertanyaan Anda."),
+}
 
-ID = Words(
-    lang="id",
-    sources="Sumber:",
-    closest="Brief terdekat:",
-    as_of="Per",
-    reading="… membaca {n} brief",
-    unavailable="Perpustakaan sedang tidak tersedia; silakan coba lagi sebentar lagi.",
-    not_indexed="Perpustakaan belum diindeks: jalankan `python -m ingest`, lalu tanya lagi.",
-    store_failed="Perpustakaan tidak dapat menjawab: {reason}",
-    apology="Terjadi kesalahan saat menjawab; galatnya sudah dicatat.",
-    empty="Silakan tulis pertanyaan Anda.",
-    too_long="Pertanyaannya terlalu panjang; mohon di bawah {limit} karakter.",
-    no_words="Silakan tulis pertanyaan Anda.",
-)
+EN = Words(lang="en", **{field: texts[0] for field, texts in _TEXTS.items()})
+ID = Words(lang="id", **{field: texts[1] for field, texts in _TEXTS.items()})
 
 
 def pick(lang: str | None) -> Words:

@@ -9,6 +9,7 @@ question for both kinds; each front end words that name from its own text table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from store.errors import IndexMissing, StoreError, StoreUnavailable
@@ -17,6 +18,18 @@ if TYPE_CHECKING:
     from bot.answering.question import Problem
 
 Reason = Literal["empty", "too_long", "no_words", "unavailable", "not_indexed", "store_failed"]
+
+
+@dataclass(frozen=True)
+class ReasonTexts:
+    """What every front end's text table words: one field per `Reason` (the engine itself writes none)."""
+
+    empty: str
+    too_long: str
+    no_words: str
+    unavailable: str
+    not_indexed: str
+    store_failed: str
 
 
 class AnswerError(Exception):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.answering.errors import AnswerError, InvalidQuestionError, reason_of
+from bot.answering.errors import AnswerError, InvalidQuestionError, ReasonTexts, reason_of
 from store.errors import StoreError
 
 
 @dataclass(frozen=True)
-class Texts:
+class Texts(ReasonTexts):
     sources: str
     closest: str
     as_of: str
@@ -24,13 +24,7 @@ class Texts:
     busy: str
     rate_limited: str
     not_allowed: str
-    unavailable: str
-    not_indexed: str
-    store_failed: str
     apology: str
-    empty: str
-    too_long: str
-    no_words: str
     not_text: str
     reading: str
 
@@ -153,55 +147,39 @@ class AdminTexts:
     feedback: str
 
 
-ADMIN_EN = AdminTexts(
-    reindex_running="A reindex is already running; I'll post its summary when it ends.",
-    full="Full rebuild",
-    incremental="Incremental reindex",
-    starting="starting",
-    done="done",
-    failed_run="Reindex failed",
-    added="Added",
-    updated="Updated",
-    removed="Removed",
-    failed="Failed",
-    more_failures="… and {count} more (all of them in the ingest log)",
-    library="Library",
-    briefs="Briefs",
-    chunks="Chunks",
-    last_indexed="Last indexed",
-    never="never",
-    model="Model",
-    questions="Questions",
-    answered="Answered",
-    abstentions="Abstentions",
-    median="Median answer time",
-    feedback="Feedback",
-)
+_ADMIN = {  # field: (English, Indonesian)
+    "reindex_running": (
+        "A reindex is already running; I'll post its summary when it ends.",
+        "Reindeks sedang berjalan; ringkasannya saya kirim begitu selesai.",
+    ),
+    "full": ("Full rebuild", "Pembangunan ulang penuh"),
+    "incremental": ("Incremental reindex", "Reindeks bertahap"),
+    "starting": ("starting", "memulai"),
+    "done": ("done", "selesai"),
+    "failed_run": ("Reindex failed", "Reindeks gagal"),
+    "added": ("Added", "Ditambahkan"),
+    "updated": ("Updated", "Diperbarui"),
+    "removed": ("Removed", "Dihapus"),
+    "failed": ("Failed", "Gagal"),
+    "more_failures": (
+        "… and {count} more (all of them in the ingest log)",
+        "… dan {count} lagi (semuanya ada di log ingest)",
+    ),
+    "library": ("Library", "Perpustakaan"),
+    "briefs": ("Briefs", "Ringkasan"),
+    "chunks": ("Chunks", "Potongan"),
+    "last_indexed": ("Last indexed", "Terakhir diindeks"),
+    "never": ("never", "belum pernah"),
+    "model": ("Model", "Model"),
+    "questions": ("Questions", "Pertanyaan"),
+    "answered": ("Answered", "Dijawab"),
+    "abstentions": ("Abstentions", "Tidak dijawab"),
+    "median": ("Median answer time", "Median waktu jawab"),
+    "feedback": ("Feedback", "Umpan balik"),
+}
 
-ADMIN_ID = AdminTexts(
-    reindex_running="Reindeks sedang berjalan; ringkasannya saya kirim begitu selesai.",
-    full="Pembangunan ulang penuh",
-    incremental="Reindeks bertahap",
-    starting="memulai",
-    done="selesai",
-    failed_run="Reindeks gagal",
-    added="Ditambahkan",
-    updated="Diperbarui",
-    removed="Dihapus",
-    failed="Gagal",
-    more_failures="… dan {count} lagi (semuanya ada di log ingest)",
-    library="Perpustakaan",
-    briefs="Ringkasan",
-    chunks="Potongan",
-    last_indexed="Terakhir diindeks",
-    never="belum pernah",
-    model="Model",
-    questions="Pertanyaan",
-    answered="Dijawab",
-    abstentions="Tidak dijawab",
-    median="Median waktu jawab",
-    feedback="Umpan balik",
-)
+ADMIN_EN = AdminTexts(**{field: texts[0] for field, texts in _ADMIN.items()})
+ADMIN_ID = AdminTexts(**{field: texts[1] for field, texts in _ADMIN.items()})
 
 
 def admin(language_code: str | None) -> AdminTexts:

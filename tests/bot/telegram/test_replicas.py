@@ -254,7 +254,8 @@ async def test_a_second_reindex_on_the_other_replica_is_refused(cluster: Cluster
     hops = len(cluster.proxy.log)
     second = await admin.say("/reindex")
     messages = await admin.wait_for(lambda ms: bool(_replies_to(ms, second["message_id"])), ADMIN)
-    assert texts.REINDEX_RUNNING.split(".")[0] in _replies_to(messages, second["message_id"])[0]["text"]
+    running = texts.ADMIN_EN.reindex_running.split(".")[0]
+    assert running in _replies_to(messages, second["message_id"])[0]["text"]
     first_backend = next(h.backend for h in cluster.proxy.log if first["message_id"] == _message_id(h.body))
     second_backend = next(
         h.backend for h in cluster.proxy.log[hops:] if second["message_id"] == _message_id(h.body)
@@ -266,7 +267,7 @@ async def test_a_second_reindex_on_the_other_replica_is_refused(cluster: Cluster
     assert "Added: 1" in _replies_to(done, first["message_id"])[0]["text"]
     third = await admin.say("/reindex")  # the lock went with the finished run
     after = await admin.wait_for(lambda ms: bool(_replies_to(ms, third["message_id"])), ADMIN)
-    assert texts.REINDEX_RUNNING.split(".")[0] not in _replies_to(after, third["message_id"])[0]["text"]
+    assert running not in _replies_to(after, third["message_id"])[0]["text"]
     await admin.wait_for(
         lambda ms: "done" in _replies_to(ms, third["message_id"])[0]["text"], ADMIN, within=30
     )
