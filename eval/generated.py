@@ -27,6 +27,7 @@ if "--code" in sys.argv:  # before anything imports bot or store
     sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
 
 import argparse
+import contextlib
 import json
 import re
 import statistics
@@ -37,6 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_59da566471c7c808.txt"
 QUESTIONS = ROOT / "eval" / "data" / "seed_questions_22.jsonl"
+MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 _MARKERS = re.compile(r"\s*\[(\d+)\]")
 
 
@@ -54,13 +56,39 @@ def run(args: argparse.Namespace) -> None:
     index_briefs(args.briefs, work)
     library = open_work_library(work)
     rows = read_jsonl(args.questions)[: args.limit or None]
+    _ask_all(library, args, rows, args.out)
+
+
+def _ask_all(library: Any, args: argparse.Namespace, rows: list[dict[str, object]], out_path: Path) -> None:
     ask = _citation_engine(library, args) if args.system == "citation" else _briefbot(library, args)
-    with args.out.open("w", encoding="utf-8") as out:
+    with out_path.open("w", encoding="utf-8") as out:
         for row in rows:
             record = {"system": args.system, **row, **ask(str(row["question"]))}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
             print(f"{record['seconds']:6.1f}s {record['mode']:10} {row['question']}", file=sys.stderr)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Every system in turn over one library, a local llama.cpp server started for the LLM ones; the table."""
+    from eval.answers import index_briefs, open_work_library, read_jsonl
+    from eval.llm_server import llama_server
+
+    out_dir = args.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = out_dir / "library"
+    index_briefs(args.briefs, work)
+    library = open_work_library(work)
+    rows = read_jsonl(args.questions)[: args.limit or None]
+    paths = [out_dir / f"{system}.jsonl" for system in args.systems]
+    with contextlib.ExitStack() as stack:
+        if not args.llm_url and set(args.systems) - {"extractive"}:
+            log = out_dir / "llama-server.log"
+            args.llm_url = stack.enter_context(llama_server(args.model, log, threads=args.threads))
+        for system, path in zip(args.systems, paths, strict=True):
+            print(f"== {system} -> {path}", file=sys.stderr)
+            _ask_all(library, argparse.Namespace(**{**vars(args), "system": system}), rows, path)
+    score(paths, review=out_dir / "review.md")
 
 
 def _llm_settings(args: argparse.Namespace) -> Any:
@@ -83,10 +111,13 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
     def ask(question: str) -> dict[str, Any]:
         started = time.perf_counter()
         first: list[float] = []
+        written: list[float] = []
 
-        def progress(_: Any) -> None:
+        def progress(report: Any) -> None:
             if not first:
                 first.append(time.perf_counter() - started)
+            if not written and getattr(report, "stage", "") == "writing":
+                written.append(time.perf_counter() - started)
 
         try:
             answer = answerer.answer(question, progress=progress)
@@ -108,7 +139,8 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
             ],
             "seconds": seconds,
             "first_visible": first[0] if first else seconds,
-            "first_token": answer.timings.get("first_token"),
+            "first_token": written[0] if written else None,
+            "timings": answer.timings,
         }
 
     return ask
@@ -149,7 +181,8 @@ def _citation_engine(library: Any, args: argparse.Namespace) -> Any:
     return ask
 
 
-def score(paths: list[Path]) -> None:
+def score(paths: list[Path], review: Path | None = None) -> None:
+    """The table (markdown, on stdout); `review`: a file of every shown statement and its verdict."""
     from bot.answering.sentence_vectors import SentenceVectors
     from bot.answering.verify import Verifier
     from eval.reader_eval import contains_answer
@@ -161,8 +194,10 @@ def score(paths: list[Path]) -> None:
     verifier = Verifier(vectors)
     header = "| measure | " + " | ".join(p.stem for p in paths) + " |"
     rows: dict[str, list[str]] = {}
+    notes: list[str] = []
     for path in paths:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        notes.append(f"## {path.stem}\n")
         answerable = [r for r in records if r["answerable"]]
         shown = [r for r in answerable if not r["abstained"]]
         anywhere = sum(any(contains_answer(s["text"], r["answers"]) for s in r["statements"]) for r in shown)
@@ -174,27 +209,38 @@ def score(paths: list[Path]) -> None:
         for r in records:
             qlang = detect_language(r["question"])
             texts = " ".join(s["text"] for s in r["statements"])
-            in_language += r["abstained"] or detect_language(texts) in (qlang, "und")
-            if r["mode"] != "generated":
-                continue
+            matches = r["abstained"] or detect_language(texts) in (qlang, "und")
+            in_language += matches
+            notes.append(f"**{r['question']}** ({'answerable' if r['answerable'] else 'not in the article'}; "
+                         f"{r['mode']}{', declined' if r['abstained'] else ''}; "
+                         f"language {'ok' if matches else 'WRONG'})\n")  # fmt: skip
             for s in r["statements"]:
-                groups = (
-                    vectors.of([passage_of(t, n) for n, t in enumerate(s["cited"])]) if s["cited"] else []
-                )
-                if not groups or verifier.verify(s["text"], [1], groups).statement is None:
-                    unsupported += 1
+                verdict = "quoted"
+                if r["mode"] == "generated":
+                    groups = (
+                        vectors.of([passage_of(t, n) for n, t in enumerate(s["cited"])]) if s["cited"] else []
+                    )
+                    kept = bool(groups) and verifier.verify(s["text"], [1], groups).statement is not None
+                    unsupported += not kept
+                    verdict = "verifier keeps" if kept else "verifier REJECTS"
+                notes.append(f"- {s['text']} [{verdict}; {len(s['cited'])} cited]")
+            notes.append("")
         fallbacks = sum(r["system"] != "extractive" and r["mode"] == "extractive" for r in records)
         foreign = [r for r in records if not r["answerable"]]
         declined = sum(r["abstained"] for r in foreign)
         invented = sum(not r["abstained"] and bool(r["statements"]) for r in foreign)
+        tokens = [r["first_token"] for r in records if r.get("first_token") is not None]
         values = {
             "fact anywhere / first statement (of answerable)": f"{anywhere} / {first} (of {len(answerable)})",
             "answered in the asker's language": f"{in_language} of {len(records)}",
             "generated statements the verifier rejects (shown)": str(unsupported),
-            "replies that fell back to extractive quotes": str(fallbacks),
+            "replies that fell back to extractive quotes": f"{fallbacks} of {len(records)}",
             "out-of-article questions declined / answered": f"{declined} / {invented} (of {len(foreign)})",
             "seconds per answer p50": f"{statistics.median(r['seconds'] for r in records):.1f}",
             "first visible text p50 (s)": f"{statistics.median(r['first_visible'] for r in records):.2f}",
+            "first streamed text p50 (s; answers that streamed)": (
+                f"{statistics.median(tokens):.1f} (n={len(tokens)})" if tokens else "–"
+            ),
         }
         for key, value in values.items():
             rows.setdefault(key, []).append(value)
@@ -202,6 +248,9 @@ def score(paths: list[Path]) -> None:
     print("|---" * (len(paths) + 1) + "|")
     for key, values in rows.items():
         print(f"| {key} | " + " | ".join(values) + " |")
+    if review is not None:
+        review.write_text("\n".join(notes) + "\n", encoding="utf-8")
+        print(f"\nevery shown statement: {review}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,21 +259,32 @@ def main(argv: list[str] | None = None) -> int:
     ran = sub.add_parser("run")
     ran.add_argument("--system", choices=["extractive", "generated", "citation"], required=True)
     ran.add_argument("--out", type=Path, required=True)
-    ran.add_argument("--briefs", type=Path, default=SEED)
-    ran.add_argument("--questions", type=Path, default=QUESTIONS)
-    ran.add_argument("--llm-url", default="")
-    ran.add_argument("--timeout", type=float, default=300.0)
     ran.add_argument("--work", type=Path)
-    ran.add_argument("--limit", type=int, default=0)
     ran.add_argument("--code", type=Path, help="import bot/store from this checkout")
+    both = sub.add_parser("compare", help="all systems, a local llama.cpp server started for them")
+    both.add_argument("--out-dir", type=Path, default=ROOT / "var" / "eval" / "gen" / "compare")
+    both.add_argument(
+        "--systems", type=lambda v: v.split(","), default=["generated", "citation", "extractive"]
+    )
+    both.add_argument("--model", type=Path, default=MODEL)
+    both.add_argument("--threads", type=int, default=2)
+    for sub_parser in (ran, both):
+        sub_parser.add_argument("--briefs", type=Path, default=SEED)
+        sub_parser.add_argument("--questions", type=Path, default=QUESTIONS)
+        sub_parser.add_argument("--llm-url", default="", help="compare: an already running server instead")
+        sub_parser.add_argument("--timeout", type=float, default=300.0)
+        sub_parser.add_argument("--limit", type=int, default=0)
     scored = sub.add_parser("score")
     scored.add_argument("records", type=Path, nargs="+")
+    scored.add_argument("--review", type=Path, help="write every shown statement with its verdict here")
     args = parser.parse_args(argv)
     if args.command == "run":
         args.out.parent.mkdir(parents=True, exist_ok=True)
         run(args)
+    elif args.command == "compare":
+        compare(args)
     else:
-        score(args.records)
+        score(args.records, args.review)
     return 0
 
 

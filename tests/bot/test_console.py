@@ -15,9 +15,10 @@ import pytest
 from bot import console
 from bot.answering.engine import Answerer
 from bot.answering.settings import AnswerSettings
+from eval.llm_server import free_port
 from store.library import open_library
 from store.settings import StoreSettings
-from tests.bot.answering.conftest import free_port, sample_library_dir
+from tests.bot.answering.conftest import sample_library_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import Progress
+from eval.llm_server import free_port
 from store.library import BriefLibrary
-from tests.bot.answering.conftest import free_port
 
 pytestmark = [
     pytest.mark.slow,
