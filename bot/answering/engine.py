@@ -58,6 +58,8 @@ class _Turn:
     progress: ProgressCallback | None = None
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    status: int = 0
+    """Briefs the last "reading" status named (0: none shown yet)."""
 
 
 class Answerer:
@@ -121,6 +123,9 @@ class Answerer:
         retrieved = self._retriever.retrieve(question, context=context, filters=filters, today=today)
         turn = _Turn(question, lang, retrieved, started, progress)
         turn.timings["retrieve"] = time.perf_counter() - started
+        if self._generator is not None and retrieved.passages:
+            # The status at once (retrieval takes a fraction of a second; reading and the model, seconds).
+            self._status(turn, {p.brief.id for p in retrieved.passages[: self._settings.reader_passages]})
         if retrieved.period_missed:
             turn.notices.append(phrases.no_dated_briefs_notice(lang))
         asked = retrieved.intent.query or question
@@ -206,9 +211,8 @@ class Answerer:
         assert self._generator is not None
         mark = time.perf_counter()
         shown = self._generator.passages(groups)
+        self._status(turn, {g.passage.brief.id for g in shown})
         progress = turn.progress
-        if progress is not None:
-            progress(Progress("reading", briefs=len({g.passage.brief.id for g in shown})))
         on_text = (lambda text: progress(Progress("writing", text=text))) if progress else None
         outcome = self._generator.generate(turn.question, turn.lang, shown, on_text)
         turn.timings["generate"] = time.perf_counter() - mark
@@ -227,6 +231,12 @@ class Answerer:
         elif not statements:
             turn.notices.append(phrases.llm_unverified_notice(turn.lang))
         return statements, False
+
+    def _status(self, turn: _Turn, briefs: set[str]) -> None:
+        """Report "reading N briefs" (again only when N changed)."""
+        if turn.progress is not None and turn.status != len(briefs):
+            turn.status = len(briefs)
+            turn.progress(Progress("reading", briefs=len(briefs)))
 
     def _abstain(self, turn: _Turn, measure: float, gate: dict[str, float] | None = None) -> Answer:
         answer = evidence.abstain(
