@@ -28,10 +28,12 @@ if "--code" in sys.argv:  # before anything imports bot or store
 
 import argparse
 import contextlib
+import hashlib
 import json
 import re
 import statistics
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,12 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
     answerer = Answerer(
         library, AnswerSettings(mode=mode), _llm_settings(args) if mode == "generated" else None
     )
+    if hasattr(answerer, "warm_up"):
+        answerer.warm_up()  # as the bot does at start: sentence vectors or the reader ready before questions
+    generator = getattr(answerer, "_generator", None)
+    recorder = _Recorder(generator._model, args.replay) if generator is not None else None
+    if recorder is not None:
+        generator._model = recorder  # eval only: keep each reply, and replay recorded ones
 
     def ask(question: str) -> dict[str, Any]:
         started = time.perf_counter()
@@ -119,13 +127,15 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
             if not written and getattr(report, "stage", "") == "writing":
                 written.append(time.perf_counter() - started)
 
+        if recorder is not None:
+            recorder.calls = []
         try:
             answer = answerer.answer(question, progress=progress)
         except TypeError:  # an engine without progress reports (an older checkout)
             answer = answerer.answer(question)
         seconds = time.perf_counter() - started
         statements = [] if answer.abstained else _statements(answer.text, answer.mode == "extractive")
-        return {
+        record = {
             "abstained": answer.abstained,
             "mode": answer.mode,
             "notice": answer.notice,
@@ -141,9 +151,43 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
             "first_visible": first[0] if first else seconds,
             "first_token": written[0] if written else None,
             "timings": answer.timings,
+            "llm_calls": recorder.calls if recorder is not None else [],
         }
+        if recorder is not None and recorder.calls and all(c["replayed"] for c in recorder.calls):
+            # Replayed replies take no time: the record keeps the times the recorded run measured.
+            timed = recorder.timed.get(question, {})
+            kept = ("seconds", "first_visible", "first_token")
+            return {**record, **{k: timed[k] for k in kept if k in timed}, "replayed": True}
+        return record
 
     return ask
+
+
+class _Recorder:
+    """The generator's model with every reply kept; a prompt recorded before is answered from the record."""
+
+    def __init__(self, model: Any, prior: Path | None) -> None:
+        self._model = model
+        lines = prior.read_text(encoding="utf-8").splitlines() if prior else []
+        records = [json.loads(line) for line in lines if line.strip()]
+        self.replies = {c["key"]: c["reply"] for r in records for c in r.get("llm_calls", [])}
+        self.timed: dict[str, dict[str, Any]] = {r["question"]: r for r in records}
+        self.calls: list[dict[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def stream(self, system: str, user: str, schema: dict[str, Any]) -> Iterator[str]:
+        key = hashlib.sha256(json.dumps([system, user, schema], sort_keys=True).encode()).hexdigest()[:16]
+        if key in self.replies:
+            self.calls.append({"key": key, "reply": self.replies[key], "replayed": True})
+            yield self.replies[key]
+            return
+        text = ""
+        for delta in self._model.stream(system, user, schema):
+            text += delta
+            yield delta
+        self.calls.append({"key": key, "reply": text, "replayed": False})
 
 
 def _citation_engine(library: Any, args: argparse.Namespace) -> Any:
@@ -274,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         sub_parser.add_argument("--llm-url", default="", help="compare: an already running server instead")
         sub_parser.add_argument("--timeout", type=float, default=300.0)
         sub_parser.add_argument("--limit", type=int, default=0)
+        sub_parser.add_argument(
+            "--replay", type=Path, help="records of an earlier run: its LLM replies answer the same prompts"
+        )
     scored = sub.add_parser("score")
     scored.add_argument("records", type=Path, nargs="+")
     scored.add_argument("--review", type=Path, help="write every shown statement with its verdict here")
