@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import json
 import re
+import signal
 import statistics
 import time
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ def compare(args: argparse.Namespace) -> None:
     from eval.answers import index_briefs, open_work_library, read_jsonl
     from eval.llm_server import llama_server
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
     out_dir = args.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / "library"
