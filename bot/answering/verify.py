@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.citations import Statement
-from bot.answering.quantities import unmatched
+from bot.answering.quantities import quantities, unmatched
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 
 # A statement must have a passage sentence at least this similar to be about that passage at all (the bar
@@ -189,8 +189,12 @@ def _polarity(parts: list[str], vectors: np.ndarray, groups: list[PassageSentenc
     sentences = [s.text for g in groups for s in g.sentences]
     matrix = np.vstack([g.vectors for g in groups])
     for part, vector in zip(parts, vectors, strict=True):
+        # A clause that states a quantity is aligned to the sentences stating it: cosines of e5-small sit
+        # within a few hundredths for every sentence of a news passage, so the closest sentences are often
+        # unrelated ones (a negated one among them would drop a true statement).
+        stating = [t for t in sentences if quantities(part) and not unmatched(part, t)]
         sims = matrix @ vector
-        close = [sentences[i] for i in np.flatnonzero(sims >= float(np.max(sims)) - ALIGN_MARGIN)]
+        close = stating or [sentences[i] for i in np.flatnonzero(sims >= float(np.max(sims)) - ALIGN_MARGIN)]
         if any(negated(part) != negated(aligned) for aligned in close):
             return "negation"
         if any(opposite(part, aligned) for aligned in close):

