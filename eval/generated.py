@@ -153,6 +153,7 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
             "first_visible": first[0] if first else seconds,
             "first_token": written[0] if written else None,
             "timings": answer.timings,
+            "evidence": getattr(answer, "evidence", None),
             "llm_calls": recorder.calls if recorder is not None else [],
         }
         if recorder is not None and recorder.calls and all(c["replayed"] for c in recorder.calls):
