@@ -1,6 +1,8 @@
 """Generated answers side by side: briefbot generated (this code, or another checkout's), llama-index's
 CitationQueryEngine on the same LLM and passages, and the extractive mode; one brief file or folder alone.
 
+    python -m eval.generated compare --out-dir var/eval/gen/run   # all three; starts llama.cpp (2 threads)
+    python -m eval.generated compare --systems generated --replay var/eval/gen/run/generated.jsonl ...
     python -m eval.generated run --system extractive --out var/eval/gen/extractive.jsonl
     python -m eval.generated run --system generated  --llm-url http://127.0.0.1:8080/v1 --out .../new.jsonl
     python -m eval.generated run --system generated --llm-url ... --code ../old-checkout --out .../today.jsonl
@@ -16,7 +18,10 @@ statement; language = the shown statements' language is the question's (abstenti
 unsupported = shown statements that `bot.answering.verify.Verifier` rejects against the passages they cite
 (extractive quotes are verbatim, so 0); fallbacks = generated mode that ended quoting the briefs;
 declined = out-of-article questions without an answer; seconds p50; first visible text p50 (status / first
-streamed token).
+streamed token); first streamed text p50 (the first sentence characters shown while the model writes).
+The verifier's verdict is a first pass: `review.md` lists every shown statement to be judged by reading.
+`--replay RECORDS` answers prompts seen before from those records' LLM replies (and keeps their times), so
+a change after generation (parsing, language, verification, fallback) is re-measured without the model.
 """
 
 from __future__ import annotations
