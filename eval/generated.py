@@ -1,6 +1,8 @@
 """Generated answers side by side: briefbot generated (this code, or another checkout's), llama-index's
 CitationQueryEngine on the same LLM and passages, and the extractive mode; one brief file or folder alone.
 
+    python -m eval.generated compare --out-dir var/eval/gen/run   # all three; starts llama.cpp (2 threads)
+    python -m eval.generated compare --systems generated --replay var/eval/gen/run/generated.jsonl ...
     python -m eval.generated run --system extractive --out var/eval/gen/extractive.jsonl
     python -m eval.generated run --system generated  --llm-url http://127.0.0.1:8080/v1 --out .../new.jsonl
     python -m eval.generated run --system generated --llm-url ... --code ../old-checkout --out .../today.jsonl
@@ -16,7 +18,10 @@ statement; language = the shown statements' language is the question's (abstenti
 unsupported = shown statements that `bot.answering.verify.Verifier` rejects against the passages they cite
 (extractive quotes are verbatim, so 0); fallbacks = generated mode that ended quoting the briefs;
 declined = out-of-article questions without an answer; seconds p50; first visible text p50 (status / first
-streamed token).
+streamed token); first streamed text p50 (the first sentence characters shown while the model writes).
+The verifier's verdict is a first pass: `review.md` lists every shown statement to be judged by reading.
+`--replay RECORDS` answers prompts seen before from those records' LLM replies (and keeps their times), so
+a change after generation (parsing, language, verification, fallback) is re-measured without the model.
 """
 
 from __future__ import annotations
@@ -27,16 +32,21 @@ if "--code" in sys.argv:  # before anything imports bot or store
     sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
 
 import argparse
+import contextlib
+import hashlib
 import json
 import re
+import signal
 import statistics
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_59da566471c7c808.txt"
 QUESTIONS = ROOT / "eval" / "data" / "seed_questions_22.jsonl"
+MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 _MARKERS = re.compile(r"\s*\[(\d+)\]")
 
 
@@ -54,13 +64,40 @@ def run(args: argparse.Namespace) -> None:
     index_briefs(args.briefs, work)
     library = open_work_library(work)
     rows = read_jsonl(args.questions)[: args.limit or None]
+    _ask_all(library, args, rows, args.out)
+
+
+def _ask_all(library: Any, args: argparse.Namespace, rows: list[dict[str, object]], out_path: Path) -> None:
     ask = _citation_engine(library, args) if args.system == "citation" else _briefbot(library, args)
-    with args.out.open("w", encoding="utf-8") as out:
+    with out_path.open("w", encoding="utf-8") as out:
         for row in rows:
             record = {"system": args.system, **row, **ask(str(row["question"]))}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
             print(f"{record['seconds']:6.1f}s {record['mode']:10} {row['question']}", file=sys.stderr)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Every system in turn over one library, a local llama.cpp server started for the LLM ones; the table."""
+    from eval.answers import index_briefs, open_work_library, read_jsonl
+    from harness.llm import llama_server
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
+    out_dir = args.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = out_dir / "library"
+    index_briefs(args.briefs, work)
+    library = open_work_library(work)
+    rows = read_jsonl(args.questions)[: args.limit or None]
+    paths = [out_dir / f"{system}.jsonl" for system in args.systems]
+    with contextlib.ExitStack() as stack:
+        if not args.llm_url and set(args.systems) - {"extractive"}:
+            log = out_dir / "llama-server.log"
+            args.llm_url = stack.enter_context(llama_server(args.model, log, threads=args.threads))
+        for system, path in zip(args.systems, paths, strict=True):
+            print(f"== {system} -> {path}", file=sys.stderr)
+            _ask_all(library, argparse.Namespace(**{**vars(args), "system": system}), rows, path)
+    score(paths, review=out_dir / "review.md")
 
 
 def _llm_settings(args: argparse.Namespace) -> Any:
@@ -79,22 +116,33 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
     answerer = Answerer(
         library, AnswerSettings(mode=mode), _llm_settings(args) if mode == "generated" else None
     )
+    if hasattr(answerer, "warm_up"):
+        answerer.warm_up()  # as the bot does at start: sentence vectors or the reader ready before questions
+    generator = getattr(answerer, "_generator", None)
+    recorder = _Recorder(generator._model, args.replay) if generator is not None else None
+    if recorder is not None:
+        generator._model = recorder  # eval only: keep each reply, and replay recorded ones
 
     def ask(question: str) -> dict[str, Any]:
         started = time.perf_counter()
         first: list[float] = []
+        written: list[float] = []
 
-        def progress(_: Any) -> None:
+        def progress(report: Any) -> None:
             if not first:
                 first.append(time.perf_counter() - started)
+            if not written and getattr(report, "stage", "") == "writing":
+                written.append(time.perf_counter() - started)
 
+        if recorder is not None:
+            recorder.calls = []
         try:
             answer = answerer.answer(question, progress=progress)
         except TypeError:  # an engine without progress reports (an older checkout)
             answer = answerer.answer(question)
         seconds = time.perf_counter() - started
         statements = [] if answer.abstained else _statements(answer.text, answer.mode == "extractive")
-        return {
+        record = {
             "abstained": answer.abstained,
             "mode": answer.mode,
             "notice": answer.notice,
@@ -108,10 +156,46 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
             ],
             "seconds": seconds,
             "first_visible": first[0] if first else seconds,
-            "first_token": answer.timings.get("first_token"),
+            "first_token": written[0] if written else None,
+            "timings": answer.timings,
+            "evidence": getattr(answer, "evidence", None),
+            "llm_calls": recorder.calls if recorder is not None else [],
         }
+        if recorder is not None and recorder.calls and all(c["replayed"] for c in recorder.calls):
+            # Replayed replies take no time: the record keeps the times the recorded run measured.
+            timed = recorder.timed.get(question, {})
+            kept = ("seconds", "first_visible", "first_token")
+            return {**record, **{k: timed[k] for k in kept if k in timed}, "replayed": True}
+        return record
 
     return ask
+
+
+class _Recorder:
+    """The generator's model with every reply kept; a prompt recorded before is answered from the record."""
+
+    def __init__(self, model: Any, prior: Path | None) -> None:
+        self._model = model
+        lines = prior.read_text(encoding="utf-8").splitlines() if prior else []
+        records = [json.loads(line) for line in lines if line.strip()]
+        self.replies = {c["key"]: c["reply"] for r in records for c in r.get("llm_calls", [])}
+        self.timed: dict[str, dict[str, Any]] = {r["question"]: r for r in records}
+        self.calls: list[dict[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def stream(self, system: str, user: str, schema: dict[str, Any]) -> Iterator[str]:
+        key = hashlib.sha256(json.dumps([system, user, schema], sort_keys=True).encode()).hexdigest()[:16]
+        if key in self.replies:
+            self.calls.append({"key": key, "reply": self.replies[key], "replayed": True})
+            yield self.replies[key]
+            return
+        text = ""
+        for delta in self._model.stream(system, user, schema):
+            text += delta
+            yield delta
+        self.calls.append({"key": key, "reply": text, "replayed": False})
 
 
 def _citation_engine(library: Any, args: argparse.Namespace) -> Any:
@@ -149,7 +233,8 @@ def _citation_engine(library: Any, args: argparse.Namespace) -> Any:
     return ask
 
 
-def score(paths: list[Path]) -> None:
+def score(paths: list[Path], review: Path | None = None) -> None:
+    """The table (markdown, on stdout); `review`: a file of every shown statement and its verdict."""
     from bot.answering.sentence_vectors import SentenceVectors
     from bot.answering.verify import Verifier
     from eval.reader_eval import contains_answer
@@ -161,8 +246,10 @@ def score(paths: list[Path]) -> None:
     verifier = Verifier(vectors)
     header = "| measure | " + " | ".join(p.stem for p in paths) + " |"
     rows: dict[str, list[str]] = {}
+    notes: list[str] = []
     for path in paths:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        notes.append(f"## {path.stem}\n")
         answerable = [r for r in records if r["answerable"]]
         shown = [r for r in answerable if not r["abstained"]]
         anywhere = sum(any(contains_answer(s["text"], r["answers"]) for s in r["statements"]) for r in shown)
@@ -174,27 +261,38 @@ def score(paths: list[Path]) -> None:
         for r in records:
             qlang = detect_language(r["question"])
             texts = " ".join(s["text"] for s in r["statements"])
-            in_language += r["abstained"] or detect_language(texts) in (qlang, "und")
-            if r["mode"] != "generated":
-                continue
+            matches = r["abstained"] or detect_language(texts) in (qlang, "und")
+            in_language += matches
+            notes.append(f"**{r['question']}** ({'answerable' if r['answerable'] else 'not in the article'}; "
+                         f"{r['mode']}{', declined' if r['abstained'] else ''}; "
+                         f"language {'ok' if matches else 'WRONG'})\n")  # fmt: skip
             for s in r["statements"]:
-                groups = (
-                    vectors.of([passage_of(t, n) for n, t in enumerate(s["cited"])]) if s["cited"] else []
-                )
-                if not groups or verifier.verify(s["text"], [1], groups).statement is None:
-                    unsupported += 1
+                verdict = "quoted"
+                if r["mode"] == "generated":
+                    groups = (
+                        vectors.of([passage_of(t, n) for n, t in enumerate(s["cited"])]) if s["cited"] else []
+                    )
+                    kept = bool(groups) and verifier.verify(s["text"], [1], groups).statement is not None
+                    unsupported += not kept
+                    verdict = "verifier keeps" if kept else "verifier REJECTS"
+                notes.append(f"- {s['text']} [{verdict}; {len(s['cited'])} cited]")
+            notes.append("")
         fallbacks = sum(r["system"] != "extractive" and r["mode"] == "extractive" for r in records)
         foreign = [r for r in records if not r["answerable"]]
         declined = sum(r["abstained"] for r in foreign)
         invented = sum(not r["abstained"] and bool(r["statements"]) for r in foreign)
+        tokens = [r["first_token"] for r in records if r.get("first_token") is not None]
         values = {
             "fact anywhere / first statement (of answerable)": f"{anywhere} / {first} (of {len(answerable)})",
             "answered in the asker's language": f"{in_language} of {len(records)}",
             "generated statements the verifier rejects (shown)": str(unsupported),
-            "replies that fell back to extractive quotes": str(fallbacks),
+            "replies that fell back to extractive quotes": f"{fallbacks} of {len(records)}",
             "out-of-article questions declined / answered": f"{declined} / {invented} (of {len(foreign)})",
             "seconds per answer p50": f"{statistics.median(r['seconds'] for r in records):.1f}",
             "first visible text p50 (s)": f"{statistics.median(r['first_visible'] for r in records):.2f}",
+            "first streamed text p50 (s; answers that streamed)": (
+                f"{statistics.median(tokens):.1f} (n={len(tokens)})" if tokens else "–"
+            ),
         }
         for key, value in values.items():
             rows.setdefault(key, []).append(value)
@@ -202,6 +300,9 @@ def score(paths: list[Path]) -> None:
     print("|---" * (len(paths) + 1) + "|")
     for key, values in rows.items():
         print(f"| {key} | " + " | ".join(values) + " |")
+    if review is not None:
+        review.write_text("\n".join(notes) + "\n", encoding="utf-8")
+        print(f"\nevery shown statement: {review}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,21 +311,35 @@ def main(argv: list[str] | None = None) -> int:
     ran = sub.add_parser("run")
     ran.add_argument("--system", choices=["extractive", "generated", "citation"], required=True)
     ran.add_argument("--out", type=Path, required=True)
-    ran.add_argument("--briefs", type=Path, default=SEED)
-    ran.add_argument("--questions", type=Path, default=QUESTIONS)
-    ran.add_argument("--llm-url", default="")
-    ran.add_argument("--timeout", type=float, default=300.0)
     ran.add_argument("--work", type=Path)
-    ran.add_argument("--limit", type=int, default=0)
     ran.add_argument("--code", type=Path, help="import bot/store from this checkout")
+    both = sub.add_parser("compare", help="all systems, a local llama.cpp server started for them")
+    both.add_argument("--out-dir", type=Path, default=ROOT / "var" / "eval" / "gen" / "compare")
+    both.add_argument(
+        "--systems", type=lambda v: v.split(","), default=["generated", "citation", "extractive"]
+    )
+    both.add_argument("--model", type=Path, default=MODEL)
+    both.add_argument("--threads", type=int, default=2)
+    for sub_parser in (ran, both):
+        sub_parser.add_argument("--briefs", type=Path, default=SEED)
+        sub_parser.add_argument("--questions", type=Path, default=QUESTIONS)
+        sub_parser.add_argument("--llm-url", default="", help="compare: an already running server instead")
+        sub_parser.add_argument("--timeout", type=float, default=300.0)
+        sub_parser.add_argument("--limit", type=int, default=0)
+        sub_parser.add_argument(
+            "--replay", type=Path, help="records of an earlier run: its LLM replies answer the same prompts"
+        )
     scored = sub.add_parser("score")
     scored.add_argument("records", type=Path, nargs="+")
+    scored.add_argument("--review", type=Path, help="write every shown statement with its verdict here")
     args = parser.parse_args(argv)
     if args.command == "run":
         args.out.parent.mkdir(parents=True, exist_ok=True)
         run(args)
+    elif args.command == "compare":
+        compare(args)
     else:
-        score(args.records)
+        score(args.records, args.review)
     return 0
 
 

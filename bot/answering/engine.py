@@ -57,6 +57,8 @@ class _Turn:
     progress: ProgressCallback | None = None
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    status: int = 0
+    """Briefs the last "reading" status named (0: none shown yet)."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -158,6 +160,9 @@ class Answerer:
         retrieved = self._retriever.retrieve(question, context=context, filters=filters, today=today)
         turn = _Turn(question, lang, retrieved, started, progress)
         turn.timings["retrieve"] = time.perf_counter() - started
+        if self._generator is not None and retrieved.passages:
+            # The status at once (retrieval takes a fraction of a second; reading and the model, seconds).
+            self._status(turn, {p.brief.id for p in retrieved.passages[: self._settings.reader_passages]})
         if retrieved.period_missed:
             turn.notices.append(phrases.no_dated_briefs_notice(lang))
         return turn
@@ -223,8 +228,7 @@ class Answerer:
         generator, progress = self._generator, turn.progress
         with turn.timed("generate"):
             shown = generator.passages(groups)
-            if progress is not None:
-                progress(AnswerProgress("reading", briefs=len({g.passage.brief.id for g in shown})))
+            self._status(turn, {g.passage.brief.id for g in shown})
             on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
             outcome = generator.generate(turn.question, turn.lang, shown, on_text)
         if outcome.first_token is not None:
@@ -242,6 +246,12 @@ class Answerer:
         elif not statements:
             turn.notices.append(phrases.llm_unverified_notice(turn.lang))
         return statements or None
+
+    def _status(self, turn: _Turn, briefs: set[str]) -> None:
+        """Report "reading N briefs" (again only when N changed)."""
+        if turn.progress is not None and turn.status != len(briefs):
+            turn.status = len(briefs)
+            turn.progress(AnswerProgress("reading", briefs=len(briefs)))
 
     def _finish(self, turn: _Turn, draft: _Draft) -> Answer:
         """The one `Answer` of a turn: an abstention when the draft has no statements, else the composed

@@ -19,6 +19,7 @@ from bot.answering import phrases
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.ports import Embedder
+from bot.answering.reading import PassageReader, ReadPassage
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.answering.types import AnswerProgress
 from bot.answering.verify import negated
@@ -178,3 +179,30 @@ def test_nothing_verifiable_is_quoted_with_a_notice(library: BriefLibrary) -> No
     assert answer.mode == "extractive" and answer.text.startswith("From the briefs:")
     assert answer.notice == phrases.llm_unverified_notice("en") and problems(answer) == []
     assert "Microsoft" not in answer.text and "It is not true" not in answer.text
+
+
+class Watched(PassageReader):
+    """The real reader, noting in `events` when it starts reading."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self._events = events
+
+    def read(self, question: str, passages: list[Passage]) -> list[ReadPassage] | None:
+        self._events.append("read")
+        return super().read(question, passages)
+
+
+def test_the_status_comes_before_the_reader_and_the_model(library: BriefLibrary) -> None:
+    # The status ("reading 3 briefs") is what makes a slow model bearable: it must not wait for the reader
+    # (tenths of a second to seconds) or the sentence vectors, only for retrieval.
+    events: list[str] = []
+    server = ChatServer(structured(declined=True))
+    llm = LLMSettings.model_validate({"base_url": server.url, "model": "local", "context_window": 8192})
+    answerer = Answerer(library, AnswerSettings(mode="generated"), llm, reader=Watched(events))
+    try:
+        answer = answerer.answer("why did OpenAI leave Scale AI?", progress=lambda p: events.append(p.stage))
+    finally:
+        server.close()
+    assert answer.abstained and events[:2] == ["reading", "read"]
+    assert events.count("reading") <= 2 and len(server.chats) == 1

