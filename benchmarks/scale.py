@@ -222,6 +222,13 @@ class Bot:
             raise SystemExit(f"the bot process ended (exit {self.process.wait()})")
         return dict(json.loads(line))
 
+    def close(self) -> None:
+        """Wait for the process (after "quit") and close our ends of its pipes."""
+        self.process.wait(timeout=60)
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+
 
 # -- the run -------------------------------------------------------------------------------------------------
 
@@ -305,7 +312,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out.update(bot.read())
     bot.send({"do": "quit"})
     out.update(bot.read())
-    bot.process.wait(timeout=60)
+    bot.close()
     library.close()
     if server is not None:
         out["server_rss_mb"] = server.peak_rss_mb()

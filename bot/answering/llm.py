@@ -56,7 +56,7 @@ def build_llm(settings: LLMSettings, context_window: int) -> Any:
 
             extra: dict[str, Any] = {"base_url": settings.base_url} if settings.base_url else {}
             return Anthropic(
-                model=settings.model or "claude-3-5-haiku-latest",
+                model=settings.model or "claude-haiku-4-5",
                 api_key=key,
                 max_tokens=settings.max_tokens,
                 temperature=settings.temperature,

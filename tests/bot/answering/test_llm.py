@@ -93,7 +93,7 @@ def test_anthropic_streams_a_prompted_json_reply() -> None:
             settings(
                 provider="anthropic",
                 base_url=server.base,
-                model="claude-3-5-haiku-20241022",
+                model="claude-haiku-4-5",
                 api_key="test-key",
             )
         )
