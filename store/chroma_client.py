@@ -3,6 +3,7 @@ connection failures into `StoreUnavailable` at this boundary."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,7 +82,11 @@ def open_client(settings: StoreSettings) -> Any:
     path = settings.resolved_chroma_path()
     path.mkdir(parents=True, exist_ok=True)
     logger.info("chroma mode=embedded path=%s", path)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    # Two processes opening a new folder at once both create Chroma's tables, and the second fails ("table
+    # collections already exists"): opening is one process at a time, under an flock beside the folder.
+    with (path.parent / f"{path.name}.open.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
 def fresh_client(client: Any, settings: StoreSettings) -> Any:
