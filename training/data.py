@@ -77,18 +77,28 @@ def idk_mrc(
 
 
 ENGLISH_IDK_QUESTIONS = Path(__file__).resolve().parent / "data" / "idk_mrc_train_en.jsonl"
+# The first batch of translations (1,696 paragraphs): the refine mix (stage 2) read these rows only, and keeps
+# reading only these so that stage 2 can be rerun as it was; the english mix (stage 3) reads the whole file.
+FIRST_BATCH = 4559
 
 
-def idk_mrc_english(root: Path, translations: Path = ENGLISH_IDK_QUESTIONS) -> list[Example]:
+def _translations(path: Path, limit: int | None) -> list[dict[str, str]]:
+    rows = list(_jsonl(path))
+    return rows[:limit] if limit is not None else rows
+
+
+def idk_mrc_english(
+    root: Path, translations: Path = ENGLISH_IDK_QUESTIONS, limit: int | None = FIRST_BATCH
+) -> list[Example]:
     """IDK-MRC train questions we translated into English, over their (Indonesian) paragraphs."""
-    english = {row["_id"]: row["text_en"] for row in _jsonl(translations)}
+    english = {row["_id"]: row["text_en"] for row in _translations(translations, limit)}
     return idk_mrc(root, "train", questions=english, source="x-idk-en")
 
 
 def _idk_twins(root: Path, translations: Path = ENGLISH_IDK_QUESTIONS) -> dict[str, str]:
     """English translation -> the Indonesian original (BM25 searches with the original)."""
     original = {row["_id"]: row["text"] for row in _jsonl(root / "idk_mrc" / "queries-train.jsonl")}
-    return {row["text_en"]: original[row["_id"]] for row in _jsonl(translations)}
+    return {row["text_en"]: original[row["_id"]] for row in _translations(translations, None)}
 
 
 def facqa(root: Path, split: str) -> list[Example]:
@@ -244,7 +254,38 @@ def refine_mix(root: Path, seed: int = 14) -> list[Example]:
     return mix
 
 
-MIXES = {"base": training_mix, "refine": refine_mix}
+def english_mix(root: Path, seed: int = 15) -> list[Example]:
+    """A third stage, started from the second: every translated IDK-MRC question (the second batch covers the
+    paragraphs the first left out, so half the English questions are new to the model), with their hard
+    negatives, and a smaller replay of every other source than the refine mix carries."""
+    rng = random.Random(seed)
+    take = _sampler(rng)
+
+    idk = idk_mrc(root, "train")
+    english_idk = idk_mrc_english(root, limit=None)
+    fac = facqa(root, "train")
+    en_id, id_en = trans_squad(root)
+    idk_pool = sorted({e.context for e in idk})
+    fac_pool = sorted({e.context for e in fac})
+    trans_pool = sorted({e.context for e in en_id})
+    mix = (
+        english_idk
+        + take(hard_negatives(english_idk, idk_pool, "x-idk-neg", query_of=_idk_twins(root)), 2500)
+        + take(idk, 2500)
+        + take(hard_negatives(idk, idk_pool, "idk-neg"), 1000)
+        + take(fac, 1500)
+        + take(hard_negatives(fac, fac_pool, "facqa-neg"), 1000)
+        + take(en_id, 2000)
+        + take(hard_negatives(en_id, trans_pool, "x-neg", query_of=_indonesian_twins(root)), 1000)
+        + take(id_en, 500)
+        + take(squad_train(root), 400)
+        + take(tydi_en_train(root), 400)
+    )
+    rng.shuffle(mix)
+    return mix
+
+
+MIXES = {"base": training_mix, "refine": refine_mix, "english": english_mix}
 
 
 def _indonesian_twins(root: Path) -> dict[str, str]:

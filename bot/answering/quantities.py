@@ -2,6 +2,9 @@
 
 "US$14,3 miliar" and "US$14.3 billion" are the same quantity; "US$14.3 million" is not; "6 sampai 12 bulan"
 and "six to twelve months" are; "6 to 12 weeks" is not. Verification compares quantities, not digit strings.
+A bound written before a number travels with it: "kurang lebih Rp472 triliun" is about Rp472 trillion, so
+"less than Rp472 trillion" misstates it (a small model translated it so), while "about" or a plain
+"Rp472 trillion" restates it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,21 @@ _WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
 }  # fmt: skip
+# What a word or two before a number says about it: approximately, at most, at least. Longer phrases first:
+# "kurang lebih" (about) must not be read as "kurang" of "kurang dari" (less than).
+_BOUNDS = [
+    ("about", r"kurang lebih|lebih kurang|kira-kira|sekitar|hampir|nyaris|approximately|about|around|roughly"
+     r"|nearly|almost|some|circa|an estimated|estimated|sekitaran|kisaran"),
+    ("under", r"kurang dari|di bawah|tidak sampai|maksimal|paling banyak|less than|fewer than|under|below|"
+     r"up to|at most|no more than"),
+    ("over", r"lebih dari|di atas|setidaknya|paling sedikit|minimal|sedikitnya|lebih dari|more than|over|"
+     r"above|at least|upwards of|in excess of|exceeding"),
+]  # fmt: skip
+_BOUND_BEFORE = re.compile(
+    r"(?:^|\W)(" + "|".join(f"(?P<{name}>{words})" for name, words in _BOUNDS) + r")\s*"
+    r"(?:US\$|USD|\$|Rp\.?|IDR|€|EUR|£|S\$|RM)?\s*$",
+    re.I,
+)
 _CURRENCY = re.compile(r"(US\$|USD|\$|Rp\.?|IDR|€|EUR|£|S\$|RM)\s*$", re.I)
 _NUMBER = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?)"  # 1.000 / 1,000 / 14,3 / 14.3 / 49
@@ -51,6 +69,8 @@ class Quantity:
     currency: str | None
     """US$, Rp, ... (normalised), or None."""
     text: str
+    bound: str | None = None
+    """"about", "under" or "over" when words before the number say so; None for a number stated plainly."""
 
 
 def _number(raw: str) -> float:
@@ -95,8 +115,16 @@ def quantities(text: str) -> list[Quantity]:
                 elif key and key not in _SCALES:
                     break
         currency = _currency(text[max(0, match.start() - 4) : match.start()])
-        found.append(Quantity(value * scale, unit, currency, raw))
+        bound = _bound(text[max(0, match.start() - 24) : match.start()])
+        found.append(Quantity(value * scale, unit, currency, raw, bound))
     return found
+
+
+def _bound(before: str) -> str | None:
+    match = _BOUND_BEFORE.search(before)
+    if match is None:
+        return None
+    return next(name for name, _ in _BOUNDS if match.group(name))
 
 
 def _followed_by_unit(text: str, end: int) -> bool:
@@ -123,7 +151,18 @@ def same(a: Quantity, b: Quantity) -> bool:
     return abs(a.value - b.value) <= max(0.011 * big, 1e-9)
 
 
+def restates(stated: Quantity, known: Quantity) -> bool:
+    """`stated` says what `known` says: the same quantity, and no bound that `known` does not give.
+
+    A statement may drop a bound ("US$14.3 billion" for "sekitar US$14,3 miliar") or hedge an exact figure
+    ("about 49%" for "49%"), but not turn "about" into "less than", or "more than" into "at most".
+    """
+    if not same(stated, known):
+        return False
+    return stated.bound in (None, "about") or stated.bound == known.bound
+
+
 def unmatched(statement: str, passage: str) -> list[Quantity]:
     """Quantities the statement states that the passage does not (empty: the numbers agree)."""
     known = quantities(passage)
-    return [q for q in quantities(statement) if not any(same(q, k) for k in known)]
+    return [q for q in quantities(statement) if not any(restates(q, k) for k in known)]

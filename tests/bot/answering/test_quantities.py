@@ -38,3 +38,25 @@ def test_a_wrong_scale_unit_currency_or_value_is_caught() -> None:
 def test_number_words_count_only_with_a_unit() -> None:
     assert quantities("one of the firms") == []
     assert [q.value for q in quantities("two years")] == [2]
+
+
+def test_a_bound_before_a_number_is_read_in_both_languages() -> None:
+    text = "kurang lebihRp472 triliun, lebih dari 49%, less than 6 months, 12 bulan"
+    assert [q.bound for q in quantities(text)] == ["about", "over", "under", None]
+    text = "sekitar 6 sampai 12 bulan, at least US$5 billion"
+    assert [q.bound for q in quantities(text)] == ["about", None, "over"]
+
+
+def test_a_statement_may_drop_or_hedge_a_bound_but_not_turn_it() -> None:
+    for statement in (
+        "Meta invested about Rp472 trillion.",  # "kurang lebih" restated
+        "Meta invested Rp472 trillion.",  # the bound dropped
+        "Meta holds around 49% of Scale AI.",  # an exact figure hedged
+    ):
+        assert unmatched(statement, SEED) == [], statement
+    for statement in (
+        "Meta invested US$14.3 billion or less than Rp472 trillion.",  # "kurang lebih" read as "less than"
+        "Meta holds more than 49% of Scale AI.",
+        "Meta memegang kurang dari 49% saham.",
+    ):
+        assert unmatched(statement, SEED), statement
