@@ -165,9 +165,8 @@ class Generator:
         language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]
         system = (
             f"Translate each sentence into {language}. Keep names and numbers exactly; translate scale "
-            "words (juta = million, miliar = billion, triliun = trillion) and the words before numbers "
-            "(sekitar, kurang lebih = about; lebih dari = more than; kurang dari = less than). "
-            'Reply with JSON: {"translations": [...]}, one translation per sentence, in order.'
+            "words (juta = million, miliar = billion, triliun = trillion). Reply with JSON: "
+            '{"translations": [...]}, one translation per sentence, in order.'
         )
         user = "\n".join(f"{n}. {t}" for n, t in enumerate(texts, 1))
         shape = {

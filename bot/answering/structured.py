@@ -87,8 +87,7 @@ def build_prompt(question: str, lang: str, groups: list[PassageSentences]) -> tu
         f'object only. Its "answer" is a list of items; each item has "{key}": one short sentence in '
         f'{language} that states a fact from the passages, and "passages": the numbers of the passages that '
         "sentence comes from. Keep names and numbers exactly as the passages give them; translate scale "
-        "words correctly (juta = million, miliar = billion, triliun = trillion; sekitar, kurang lebih = "
-        "about; lebih dari = more than; kurang dari = less than). Give at most "
+        "words correctly (juta = million, miliar = billion, triliun = trillion). Give at most "
         f'{MAX_STATEMENTS - 1} items, the one that answers the question first. Set "not_in_passages" to '
         'true, with an empty "answer", only if the passages do not answer the question.'
     )
