@@ -61,3 +61,21 @@ def test_the_answer_engine_knows_no_front_end() -> None:
                 bad = [n for n in names if any(n == f or n.startswith(f + ".") for f in front_ends)]
                 offenders += [f"{path.relative_to(REPO)} imports {n}" for n in bad]
     assert not offenders, "\n".join(offenders)
+
+
+def test_no_module_imports_a_test_module_or_a_conftest() -> None:
+    """What tests share lives in `tests/support/` (or next to its tests as a helper module): importing a test
+    module runs its tests' module code and hides where a helper lives; pytest loads a conftest by itself."""
+    offenders = []
+    for package in ("tests", "benchmarks", "eval"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                ours = [n for n in names if n.split(".")[0] in ("tests", "benchmarks", "eval")]
+                last = [n.rsplit(".", 1)[-1] for n in ours]
+                bad = [n for n in last if n.startswith("test_") or n == "conftest"]
+                offenders += [f"{path.relative_to(REPO)} imports {n}" for n in bad]
+    assert not offenders, "\n".join(offenders)
