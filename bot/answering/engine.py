@@ -253,18 +253,18 @@ class Answerer:
             shown = generator.passages(groups)
             self._status(turn, {g.passage.brief.id for g in shown})
             on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
-            outcome = generator.generate(turn.question, turn.lang, shown, on_text)
-        if outcome.first_token is not None:
-            turn.timings["first_token"] = outcome.first_token
-        if outcome.declined:
+            generation = generator.generate(turn.question, turn.lang, shown, on_text)
+        if generation.first_token is not None:
+            turn.timings["first_token"] = generation.first_token
+        if generation.declined:
             # The model read the passages and found no answer: an honest abstention, not quoted guesses.
             logger.info("generated answer declined evidence=%.3f lang=%s", measure, turn.lang)
             return []
-        statements = outcome.statements
+        statements = generation.statements
         cited = {p.chunk_id for s in statements for p, _ in s.support}
         if answering is not None and not cited & answering:
             statements = []
-        if outcome.failed:
+        if generation.failed:
             turn.notices.append(Notice(NoticeCode.LLM_FALLBACK))
         elif not statements:
             turn.notices.append(Notice(NoticeCode.LLM_UNVERIFIED))
