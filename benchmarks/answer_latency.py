@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answering.engine import Answerer  # noqa: E402
+from bot.answering.types import expect_answer  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
 from store.library import open_library  # noqa: E402
 from store.settings import StoreSettings  # noqa: E402
@@ -90,7 +91,7 @@ def main() -> None:
         modes: dict[str, int] = {}
         for question in questions:
             started = time.perf_counter()
-            answer = answerer.answer(question)
+            answer = expect_answer(answerer.answer(question))
             totals.append(time.perf_counter() - started)
             modes[answer.mode] = modes.get(answer.mode, 0) + 1
         print(

@@ -150,6 +150,7 @@ def questions_on(real: set[str], corpus: Path) -> list[str]:
 def serve(work: Path, reader: str, port: int | None = None) -> None:
     """The "bot": answers commands from stdin, one JSON object per line, on stdout."""
     from bot.answering.engine import Answerer
+    from bot.answering.types import expect_answer
     from bot.settings import BotSettings
 
     started = time.perf_counter()
@@ -182,7 +183,7 @@ def serve(work: Path, reader: str, port: int | None = None) -> None:
             totals, modes = [], {}
             for question in command["questions"]:
                 mark = time.perf_counter()
-                answer = answerer.answer(question)
+                answer = expect_answer(answerer.answer(question))
                 totals.append(time.perf_counter() - mark)
                 modes[answer.mode] = modes.get(answer.mode, 0) + 1
             say({"answer_cold_p50_s": round(percentile(totals, 50), 3),

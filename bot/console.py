@@ -1,7 +1,7 @@
 """The console front end: one-shot `ask`, a file of questions, and an interactive chat.
 
-A thin adapter over `Answerer.answer`: it formats answers as plain text or JSON and turns every error into a
-user message in exactly one place (`user_message`).
+A thin adapter over `Answerer.answer`: it matches on the outcome, formats answers as plain text or JSON (in
+the shared answer wording, `bot/answer_words.py`) and words refusals from its own table.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Protocol, TextIO
 
+from bot import answer_words
 from bot import console_texts as texts
-from bot.answering.emphasis import segments
-from bot.answering.errors import AnswerError
-from bot.answering.types import Answer, AnswerProgress
+from bot.answer_words import segments
+from bot.answering.types import Answer, Answered, AnswerProgress, Declined, Failed, InvalidQuestion, Outcome
 from store.errors import StoreError
 from store.language import detect_language
 from store.types import BriefInfo, SyncReport
@@ -36,7 +36,7 @@ class Asks(Protocol):
         *,
         context: str | None = None,
         progress: Callable[[AnswerProgress], None] | None = None,
-    ) -> Answer: ...
+    ) -> Outcome: ...
 
 
 class Streamer:
@@ -85,12 +85,33 @@ class PrintedStart:
 
 
 def user_message(exc: Exception, question: str = "") -> str:
-    """What the person at the console reads when a question could not be answered (in its language)."""
-    lang = detect_language(question) if question.strip() else None
-    if isinstance(exc, AnswerError | StoreError):
-        return texts.for_error(exc, lang)
+    """What the person at the console reads when the library cannot be opened, or answering hit a bug (in
+    the question's language)."""
+    if isinstance(exc, StoreError):
+        return texts.for_store_error(exc, _language(question))
     logger.error("unexpected error while answering", exc_info=exc)
-    return texts.pick(lang).apology
+    return texts.pick(_language(question)).apology
+
+
+def _language(question: str) -> str | None:
+    return detect_language(question) if question.strip() else None
+
+
+def reply(
+    answerer: Asks,
+    question: str,
+    *,
+    context: str | None = None,
+    progress: Callable[[AnswerProgress], None] | None = None,
+) -> Answered | Declined | str:
+    """The answer to a question, or what to say instead (a refusal, or an apology for a bug)."""
+    try:
+        outcome = answerer.answer(question, context=context, progress=progress)
+    except Exception as exc:
+        return user_message(exc, question)
+    if isinstance(outcome, InvalidQuestion | Failed):
+        return texts.refusal(outcome, _language(question))
+    return outcome
 
 
 def _brief_line(brief: BriefInfo) -> str:
@@ -103,16 +124,17 @@ _BOLD, _PLAIN = "\033[1m", "\033[0m"
 
 def format_answer(answer: Answer, *, styled: bool = False) -> str:
     """Plain text; `styled` (a terminal) shows the answer phrases the reader found in bold."""
-    text = answer.text
-    if styled and answer.emphasis:
-        text = "".join(f"{_BOLD}{p}{_PLAIN}" if bold else p for p, bold in segments(text, answer.emphasis))
+    text, emphasis = answer_words.body(answer)
+    if styled and emphasis:
+        text = "".join(f"{_BOLD}{p}{_PLAIN}" if bold else p for p, bold in segments(text, emphasis))
     words = texts.pick(answer.lang)
     lines = [text]
-    if answer.as_of:
+    if isinstance(answer, Answered) and answer.as_of:
         lines.append(words.as_of_day(date.fromisoformat(answer.as_of)))
-    if answer.notice:
-        lines.append(answer.notice)
-    if answer.abstained and answer.nearest:
+    notice = answer_words.notice_line(answer)
+    if notice:
+        lines.append(notice)
+    if isinstance(answer, Declined) and answer.nearest:
         lines += ["", words.closest]
         lines += [f"- {_brief_line(brief)}" for brief in answer.nearest]
     if answer.citations:
@@ -131,21 +153,34 @@ def _plain(value: Any) -> Any:
 
 
 def answer_json(answer: Answer) -> str:
-    """The whole Answer as one JSON line; each citation also carries its brief's id at the top level."""
-    data = dataclasses.asdict(answer)
-    for item, citation in zip(data["citations"], answer.citations, strict=True):
-        item["brief_id"] = citation.brief.id
+    """The whole answer as one JSON line, its text as the console shows it; each citation also carries its
+    brief's id at the top level."""
+    text, emphasis = answer_words.body(answer)
+    answered = answer if isinstance(answer, Answered) else None
+    data = {
+        "question": answer.question,
+        "text": text,
+        "citations": [dataclasses.asdict(c) | {"brief_id": c.brief.id} for c in answer.citations],
+        "lang": answer.lang,
+        "abstained": answer.abstained,
+        "mode": answer.mode,
+        "nearest": [dataclasses.asdict(b) for b in answer.nearest] if isinstance(answer, Declined) else [],
+        "notice": answer_words.notice_line(answer),
+        "as_of": answered.as_of if answered else None,
+        "timings": answer.timings,
+        "evidence": answer.evidence,
+        "emphasis": emphasis,
+        "gate": answer.gate,
+    }
     return json.dumps(data, ensure_ascii=False, default=_plain)
 
 
 def ask_once(answerer: Asks, question: str, out: TextIO, *, as_json: bool) -> int:
     """Answer one question; exit status 0 when answered (or abstained), 1 when it could not be."""
     streamer = None if as_json else Streamer(out, detect_language(question))
-    try:
-        answer = answerer.answer(question, progress=streamer)
-    except Exception as exc:
-        message = user_message(exc, question)
-        print(json.dumps({"question": question, "error": message}) if as_json else message, file=out)
+    answer = reply(answerer, question, progress=streamer)
+    if isinstance(answer, str):
+        print(json.dumps({"question": question, "error": answer}) if as_json else answer, file=out)
         return 1
     if streamer is not None:
         streamer.finish()
@@ -182,13 +217,12 @@ def chat(answerer: Asks, read: Callable[[str], str], out: TextIO, greeting: str 
             return
         if not question:
             continue
-        try:
-            # Only short questions lean on the previous one ("and Google?"); a full question stands alone.
-            follow_up = previous if len(question.split()) <= FOLLOW_UP_WORDS else None
-            streamer = Streamer(out, detect_language(question))
-            answer = answerer.answer(question, context=follow_up, progress=streamer)
-        except Exception as exc:
-            print(user_message(exc, question), file=out)
+        # Only short questions lean on the previous one ("and Google?"); a full question stands alone.
+        follow_up = previous if len(question.split()) <= FOLLOW_UP_WORDS else None
+        streamer = Streamer(out, detect_language(question))
+        answer = reply(answerer, question, context=follow_up, progress=streamer)
+        if isinstance(answer, str):
+            print(answer, file=out)
             continue
         streamer.finish()
         print(format_answer(answer, styled=_is_terminal(out)) + "\n", file=out)

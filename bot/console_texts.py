@@ -1,7 +1,8 @@
 """Every sentence the console front end writes on its own, in English and Indonesian, kept in one place.
 
-Answers come from the engine; these are the console's labels, status lines and refusals. `pick(lang)` chooses
-Indonesian for "id" and English for everything else.
+What an answer says comes from the engine, worded by `bot/answer_words.py` (shared with Telegram); these
+are the console's labels, status lines and refusals. `pick(lang)` chooses Indonesian for "id" and English
+for everything else.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.answering.errors import AnswerError, InvalidQuestionError, ReasonTexts, reason_of
+from bot.answer_words import ReasonTexts
+from bot.answering.errors import failure_of
+from bot.answering.types import Failed, InvalidQuestion
 from store.errors import StoreError
 from store.months import month_name
 
@@ -22,6 +25,7 @@ class Words(ReasonTexts):
     as_of: str
     reading: str
     apology: str
+    logged: str
 
     def as_of_day(self, day: date) -> str:
         return f"{self.as_of} {day.day} {month_name(day.month, self.lang)} {day.year}."
@@ -44,6 +48,11 @@ _TEXTS = {  # field: (English, Indonesian)
         "Perpustakaan belum diindeks: jalankan `python -m ingest`, lalu tanya lagi.",
     ),
     "store_failed": ("The library could not answer: {reason}", "Perpustakaan tidak dapat menjawab: {reason}"),
+    "llm_failed": (
+        "The language model could not answer: {reason}",
+        "Model bahasa tidak dapat menjawab: {reason}",
+    ),
+    "logged": ("the reason is in the log above.", "sebabnya ada di log di atas."),
     "apology": (
         "Something went wrong while answering; the error has been logged.",
         "Terjadi kesalahan saat menjawab; galatnya sudah dicatat.",
@@ -64,10 +73,16 @@ def pick(lang: str | None) -> Words:
     return ID if lang == "id" else EN
 
 
-def for_error(exc: StoreError | AnswerError, lang: str | None) -> str:
-    """What the person at the console reads when a question could not be answered.
+def refusal(outcome: InvalidQuestion | Failed, lang: str | None) -> str:
+    """What the person at the console reads when a question got no answer (a store failure's own reason
+    is in the engine's warning, which the console shows on stderr)."""
+    words = pick(lang)
+    if isinstance(outcome, InvalidQuestion):
+        return str(getattr(words, outcome.reason)).format(limit=outcome.limit)
+    return str(getattr(words, outcome.code)).format(reason=words.logged)
 
-    The console's user is the operator too: a store failure shows the store's own (English) reason."""
-    template: str = getattr(pick(lang), reason_of(exc))
-    limit = exc.limit if isinstance(exc, InvalidQuestionError) else 0
-    return template.format(limit=limit, reason=exc)
+
+def for_store_error(exc: StoreError, lang: str | None = None) -> str:
+    """What the console says when the library cannot be opened. Its user is the operator too: a store
+    failure shows the store's own (English) reason."""
+    return str(getattr(pick(lang), failure_of(exc))).format(reason=exc)

@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from bot import saved_citations
-from bot.answering.types import Answer, Citation
+from bot.answering.types import Citation, Mode
 from bot.records import migrate, schema
 from bot.records.schema import answers, votes
 
@@ -56,6 +56,18 @@ class UsageSummary:
     median_seconds: float | None
     up_votes: int
     down_votes: int
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """An answer as recorded: what was shown (`text`, with its [n] markers) and its citations."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    lang: str
+    abstained: bool
+    mode: Mode
 
 
 @dataclass(frozen=True)
@@ -199,7 +211,7 @@ class UsageLog:
                 db.execute(delete(saved).where(saved.c.seq <= int(seq) - self._keep_citations))
         return answer_id
 
-    def saved_answer(self, answer_id: str) -> Answer | None:
+    def saved_answer(self, answer_id: str) -> SavedAnswer | None:
         """A recorded answer with its citations, or None when it has none kept (too old, unknown, unreadable).
 
         Only what was stored comes back: no timings, evidence, nearest briefs or notice.
@@ -227,7 +239,7 @@ class UsageLog:
         except (SQLAlchemyError, ValueError) as exc:
             logger.warning("unreadable saved citations answer_id=%s error=%s", answer_id, type(exc).__name__)
             return None
-        return Answer(
+        return SavedAnswer(
             question=str(question),
             text=str(text),
             citations=cited,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bot.answering.engine import Answerer
 from bot.answering.evidence import EvidenceGate
+from bot.answering.types import expect_answer
 from bot.settings import BotSettings
 from eval.gate_features import features
 from store.library import BriefLibrary, open_library
@@ -81,7 +82,7 @@ def ask_all(
 ) -> list[Record]:
     records = []
     for number, ((question, answerable, expected, gold), key) in enumerate(zip(items, keys, strict=True), 1):
-        answer = answerer.answer(question)
+        answer = expect_answer(answerer.answer(question))
         records.append(
             Record(
                 question,

@@ -50,13 +50,6 @@ MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 _MARKERS = re.compile(r"\s*\[(\d+)\]")
 
 
-def _statements(text: str, framing: bool) -> list[tuple[str, list[int]]]:
-    lines = [line for line in text.splitlines() if line.strip()]
-    if framing and lines:
-        lines = lines[1:]
-    return [(_MARKERS.sub("", line).strip(), [int(n) for n in _MARKERS.findall(line)]) for line in lines]
-
-
 def run(args: argparse.Namespace) -> None:
     from eval.answers import index_briefs, open_work_library, read_jsonl
 
@@ -109,8 +102,10 @@ def _llm_settings(args: argparse.Namespace) -> Any:
 
 
 def _briefbot(library: Any, args: argparse.Namespace) -> Any:
+    from bot import answer_words
     from bot.answering.engine import Answerer
     from bot.answering.settings import AnswerSettings
+    from bot.answering.types import Answered, expect_answer
 
     mode = "extractive" if args.system == "extractive" else "generated"
     answerer = Answerer(
@@ -136,17 +131,15 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
 
         if recorder is not None:
             recorder.calls = []
-        try:
-            answer = answerer.answer(question, progress=progress)
-        except TypeError:  # an engine without progress reports (an older checkout)
-            answer = answerer.answer(question)
+        answer = expect_answer(answerer.answer(question, progress=progress))
         seconds = time.perf_counter() - started
-        statements = [] if answer.abstained else _statements(answer.text, answer.mode == "extractive")
+        lines = answer.lines if isinstance(answer, Answered) else ()
+        statements = [(line.text, list(line.markers)) for line in lines]
         record = {
             "abstained": answer.abstained,
             "mode": answer.mode,
-            "notice": answer.notice,
-            "text": answer.text,
+            "notice": answer_words.notice_line(answer),
+            "text": answer_words.body(answer)[0],
             "statements": [
                 {
                     "text": t,

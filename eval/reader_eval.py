@@ -31,6 +31,7 @@ from pathlib import Path
 from bot.answering.engine import Answerer
 from bot.answering.reading import RANK_PRIOR, PassageReader
 from bot.answering.settings import AnswerSettings
+from bot.answering.types import Answer, Answered, expect_answer
 from eval.answers import beir_library, index_briefs, open_work_library, read_jsonl
 from store.language import detect_language
 from store.library import BriefLibrary
@@ -76,18 +77,18 @@ def contains_answer(statement: str, answers: list[str]) -> bool:
     return any(normalise(a) and normalise(a) in shown for a in answers)
 
 
-def first_statement(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[1] if len(lines) > 1 else ""
+def first_statement(answer: Answer) -> str:
+    """The first statement with its markers, as shown; "" when declined."""
+    return answer.lines[0].marked if isinstance(answer, Answered) and answer.lines else ""
 
 
 def outcome(answerer: Answerer, question: str) -> Outcome:
     started = time.perf_counter()
-    answer = answerer.answer(question)
+    answer = expect_answer(answerer.answer(question))
     seconds = time.perf_counter() - started
     return Outcome(
         answer.abstained,
-        "" if answer.abstained else first_statement(answer.text),
+        first_statement(answer),
         [c.brief.id for c in answer.citations],
         seconds,
     )

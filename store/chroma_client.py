@@ -89,6 +89,19 @@ def open_client(settings: StoreSettings) -> Any:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def close_client(client: Any) -> None:
+    """Release what a client holds: an embedded one's SQLite files and vector indexes (once no other client of
+    this process shares its folder), an HTTP one's connections."""
+    # chromadb's close stops the Systems of the client and of its admin client (a second HTTP client in
+    # server mode) but leaves their connection pools open; those are closed here.
+    servers = [getattr(c, "_server", None) for c in (client, getattr(client, "_admin_client", None))]
+    client.close()
+    for server in servers:
+        session = getattr(server, "_session", None)
+        if isinstance(session, httpx.Client):
+            session.close()
+
+
 def fresh_client(client: Any, settings: StoreSettings) -> Any:
     """A client that sees what other processes wrote to the same folder since `client` was opened.
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from chromadb.errors import NotFoundError
 
-from store.chroma_client import fresh_client, guard, open_client, read_pages
+from store.chroma_client import close_client, fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
 from store.indexer import Indexer, Stored, _no_progress, first_chunk_metadatas
@@ -93,6 +93,9 @@ class BriefLibrary:
             client = fresh_client(self._client, self._settings)
             if client is not self._client:  # embedded: the old one holds a whole vector index
                 self._serving.client_replaced()
+                # Gives back the old client's share of the folder (the System it used is no longer mapped,
+                # so nothing is stopped under a call still in flight) and lets it be freed at once.
+                close_client(self._client)
             self._client = client
             self._collections.rebind(client)
         self._seen = state
@@ -249,10 +252,12 @@ class BriefLibrary:
         return report
 
     def close(self) -> None:
+        """Release the embedder's cache, the keyword file and the Chroma client (the library owns it)."""
         close = getattr(self._embedder, "close", None)
         if callable(close):
             close()
         self._serving.drop()
+        close_client(self._client)
 
 
 def keyword_file_name(settings: StoreSettings) -> str:

@@ -48,8 +48,18 @@ def test_the_checker_sees_imports(tmp_path: Path) -> None:
 
 
 def test_the_answer_engine_knows_no_front_end() -> None:
-    """The engine (`bot/answering`, `bot/reader`) is a library: no Telegram, no front end, no process root."""
-    front_ends = ("telegram", "bot.telegram", "bot.console", "bot.settings", "bot.runtime", "bot.usage")
+    """The engine (`bot/answering`, `bot/reader`) is a library: no Telegram, no front end, no process root,
+    and no wording (it returns statements and codes; `bot.answer_words` words them for the front ends)."""
+    front_ends = (
+        "telegram",
+        "bot.telegram",
+        "bot.console",
+        "bot.console_texts",
+        "bot.answer_words",
+        "bot.settings",
+        "bot.runtime",
+        "bot.usage",
+    )
     offenders = []
     for package in ("answering", "reader"):
         for path in sorted((REPO / "bot" / package).rglob("*.py")):
@@ -59,5 +69,23 @@ def test_the_answer_engine_knows_no_front_end() -> None:
                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                     names = [node.module]
                 bad = [n for n in names if any(n == f or n.startswith(f + ".") for f in front_ends)]
+                offenders += [f"{path.relative_to(REPO)} imports {n}" for n in bad]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_module_imports_a_test_module_or_a_conftest() -> None:
+    """What tests share lives in `tests/support/` (or next to its tests as a helper module): importing a test
+    module runs its tests' module code and hides where a helper lives; pytest loads a conftest by itself."""
+    offenders = []
+    for package in ("tests", "benchmarks", "eval"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                ours = [n for n in names if n.split(".")[0] in ("tests", "benchmarks", "eval")]
+                last = [n.rsplit(".", 1)[-1] for n in ours]
+                bad = [n for n in last if n.startswith("test_") or n == "conftest"]
                 offenders += [f"{path.relative_to(REPO)} imports {n}" for n in bad]
     assert not offenders, "\n".join(offenders)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.answering.types import Answer, Citation
+from bot.answering.types import Answer, Answered, Citation, Line, Range
 from store.sentences import Sentence
 from store.types import Passage
 
 MAX_MARKERS_PER_STATEMENT = 3
-MARKER = re.compile(r"\[(\d{1,3})\]")
 _MARKER_GROUP = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 
 
@@ -26,6 +25,8 @@ class Statement:
     text: str
     """Without markers."""
     support: list[tuple[Passage, Sentence]] = field(default_factory=list)
+    phrase: str | None = None
+    """The answer phrase inside `text` the reader is sure of (shown in bold); None: none."""
 
 
 def strip_markers(text: str) -> tuple[str, list[int]]:
@@ -38,12 +39,12 @@ def strip_markers(text: str) -> tuple[str, list[int]]:
     return re.sub(r"\s+", " ", clean).strip(), numbers
 
 
-def assemble(statements: list[Statement]) -> tuple[str, list[Citation]]:
-    """Answer body with dense [n] markers and their citations; unsupported statements are dropped."""
+def assemble(statements: list[Statement]) -> tuple[list[Line], list[Citation]]:
+    """The answer's lines with dense [n] markers, and their citations; unsupported statements are dropped."""
     numbers: dict[str, int] = {}
     spans: dict[str, list[Sentence]] = {}
     passages: dict[str, Passage] = {}
-    lines: list[str] = []
+    lines: list[Line] = []
     for statement in statements:
         markers: list[int] = []
         for passage, sentence in statement.support:
@@ -59,14 +60,20 @@ def assemble(statements: list[Statement]) -> tuple[str, list[Citation]]:
             if numbers[key] not in markers and len(markers) < MAX_MARKERS_PER_STATEMENT:
                 markers.append(numbers[key])
         if markers:
-            lines.append(statement.text + " " + "".join(f"[{n}]" for n in markers))
+            lines.append(Line(statement.text, tuple(markers), _emphasis(statement)))
     citations = []
     for key, number in numbers.items():
         passage = passages[key]
         start = min(s.start for s in spans[key])
         end = max(s.end for s in spans[key])
         citations.append(Citation(number, passage, passage.text[start:end], start))
-    return "\n".join(lines), sorted(citations, key=lambda c: c.number)
+    return lines, sorted(citations, key=lambda c: c.number)
+
+
+def _emphasis(statement: Statement) -> tuple[Range, ...]:
+    # Inside the statement's own text only: never on a marker or another statement.
+    at = statement.text.find(statement.phrase) if statement.phrase else -1
+    return ((at, at + len(statement.phrase)),) if statement.phrase and at >= 0 else ()
 
 
 def problems(answer: Answer) -> list[str]:
@@ -75,7 +82,8 @@ def problems(answer: Answer) -> list[str]:
     expected = list(range(1, len(answer.citations) + 1))
     if [c.number for c in answer.citations] != expected:
         found.append(f"citation numbers {[c.number for c in answer.citations]} are not 1..n")
-    used = [int(n) for n in MARKER.findall(answer.text)]
+    lines = answer.lines if isinstance(answer, Answered) else ()
+    used = [n for line in lines for n in line.markers]
     first_use = list(dict.fromkeys(used))
     if sorted(first_use) != expected or first_use != expected:
         found.append(f"markers in order of first use {first_use} do not match citations {expected}")

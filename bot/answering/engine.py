@@ -1,7 +1,8 @@
-"""The answer engine's composition root: a question in, a verified `Answer` out.
+"""The answer engine's composition root: a question in, an outcome out (`types.Outcome`).
 
 retrieve (date-aware) -> score sentences -> evidence gate -> extractive selection or LLM generation ->
-citation assembly -> framing, notices, "as of". Blocking; front ends call `answer` in a worker thread.
+citation assembly -> notices (as codes), "as of". Blocking; front ends call `answer` in a worker thread and
+word what comes back (the engine writes no prose).
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
-from bot.answering import evidence, phrases
+from bot.answering import evidence
 from bot.answering.citations import Statement, assemble, problems, strip_markers
 from bot.answering.dates import is_time_sensitive, newest_cited
-from bot.answering.emphasis import locate
+from bot.answering.errors import failure_of
 from bot.answering.extractive import score_sentences, select
 from bot.answering.generated import Generator
-from bot.answering.llm import ChatModel
+from bot.answering.llm import ChatModel, GenerationError
 from bot.answering.ports import EngineLibrary
-from bot.answering.question import check, follow_up, normalise
+from bot.answering.question import follow_up, invalid, normalise
 from bot.answering.reading import (
     PassageReader,
     ReadPassage,
@@ -35,7 +36,18 @@ from bot.answering.reading import (
 from bot.answering.retrieval import Retrieved, Retriever
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import Answer, AnswerProgress, Citation
+from bot.answering.types import (
+    Answered,
+    AnswerProgress,
+    Declined,
+    Failed,
+    FailureCode,
+    Mode,
+    Notice,
+    NoticeCode,
+    Outcome,
+)
+from store.errors import StoreError
 from store.language import detect_language
 from store.sentences import Sentence
 from store.types import BriefInfo, Passage, SearchFilters
@@ -55,7 +67,7 @@ class _Turn:
     retrieved: Retrieved
     started: float
     progress: ProgressCallback | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     status: int = 0
     """Briefs the last "reading" status named (0: none shown yet)."""
@@ -123,28 +135,39 @@ class Answerer:
         filters: SearchFilters | None = None,
         today: date | None = None,
         progress: ProgressCallback | None = None,
-    ) -> Answer:
+    ) -> Outcome:
         """`progress` (generated mode): called from this thread with what can be shown meanwhile.
 
-        Raises `InvalidQuestionError` (with its reason) for a question that cannot be asked as written, and
-        lets `store.errors.StoreError` through; front ends render both."""
+        A question that cannot be asked as written comes back as `InvalidQuestion`; a store error, or a
+        language model that failed with nothing to stand in for it, as `Failed` (logged here, with the
+        error's own message); anything else is a bug and raises."""
         started = time.perf_counter()
         question = normalise(question)
-        check(question, self._settings.max_question_chars)
-        turn = self._retrieve(
-            question, context=context, filters=filters, today=today, progress=progress, started=started
-        )
+        refused = invalid(question, self._settings.max_question_chars)
+        if refused is not None:
+            return refused
+        try:
+            turn = self._retrieve(
+                question, context=context, filters=filters, today=today, progress=progress, started=started
+            )
+            return _logged(self._finish(turn, self._draft(turn, context)))
+        except StoreError as exc:
+            logger.warning("question not answered error=%s reason=%s", type(exc).__name__, exc)
+            return Failed(failure_of(exc))
+        except GenerationError as exc:
+            logger.warning("question not answered error=GenerationError reason=%s", exc)
+            return Failed(FailureCode.LLM_FAILED)
+
+    def _draft(self, turn: _Turn, context: str | None) -> _Draft:
         # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
-        judged = follow_up(turn.retrieved.intent.query or question, context)
+        judged = follow_up(turn.retrieved.intent.query or turn.question, context)
         with turn.timed("read"):
             reads = self._reader.read(judged, turn.retrieved.passages[: self._settings.reader_passages])
         if reads is not None:
             reads = prefer_recent(reads, turn.lang) if turn.retrieved.intent.recent else reads
-            draft = self._draft_read(turn, reads)
-        else:
-            del turn.timings["read"]  # no reader: the similarity path's stages stand instead
-            draft = self._draft_similar(turn, judged)
-        return _logged(self._finish(turn, draft))
+            return self._draft_read(turn, reads)
+        del turn.timings["read"]  # no reader: the similarity path's stages stand instead
+        return self._draft_similar(turn, judged)
 
     def _retrieve(
         self,
@@ -164,7 +187,7 @@ class Answerer:
             # The status at once (retrieval takes a fraction of a second; reading and the model, seconds).
             self._status(turn, {p.brief.id for p in retrieved.passages[: self._settings.reader_passages]})
         if retrieved.period_missed:
-            turn.notices.append(phrases.no_dated_briefs_notice(lang))
+            turn.notices.append(Notice(NoticeCode.NO_DATED_BRIEFS))
         return turn
 
     def _draft_read(self, turn: _Turn, reads: list[ReadPassage]) -> _Draft:
@@ -184,8 +207,8 @@ class Answerer:
             generated = self._generated(turn, groups, sure, judged)
             if generated is not None:
                 return _Draft(sure, signals, generated, "generated")
-        picked = [_quoted(c.read.passage, c.sentence) for c in choices]
-        return _Draft(sure, signals, picked, phrases=[_shown_phrase(c.emphasis) for c in choices])
+        picked = [_quoted(c.read.passage, c.sentence, c.emphasis) for c in choices]
+        return _Draft(sure, signals, picked)
 
     def _draft_similar(self, turn: _Turn, judged: str) -> _Draft:
         """Without the reader: sentences scored by embedding similarity and the fitted evidence gate."""
@@ -230,21 +253,21 @@ class Answerer:
             shown = generator.passages(groups)
             self._status(turn, {g.passage.brief.id for g in shown})
             on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
-            outcome = generator.generate(turn.question, turn.lang, shown, on_text)
-        if outcome.first_token is not None:
-            turn.timings["first_token"] = outcome.first_token
-        if outcome.declined:
+            generation = generator.generate(turn.question, turn.lang, shown, on_text)
+        if generation.first_token is not None:
+            turn.timings["first_token"] = generation.first_token
+        if generation.declined:
             # The model read the passages and found no answer: an honest abstention, not quoted guesses.
             logger.info("generated answer declined evidence=%.3f lang=%s", measure, turn.lang)
             return []
-        statements = outcome.statements
+        statements = generation.statements
         cited = {p.chunk_id for s in statements for p, _ in s.support}
         if answering is not None and not cited & answering:
             statements = []
-        if outcome.failed:
-            turn.notices.append(phrases.llm_fallback_notice(turn.lang))
+        if generation.failed:
+            turn.notices.append(Notice(NoticeCode.LLM_FALLBACK))
         elif not statements:
-            turn.notices.append(phrases.llm_unverified_notice(turn.lang))
+            turn.notices.append(Notice(NoticeCode.LLM_UNVERIFIED))
         return statements or None
 
     def _status(self, turn: _Turn, briefs: set[str]) -> None:
@@ -253,48 +276,56 @@ class Answerer:
             turn.status = len(briefs)
             turn.progress(AnswerProgress("reading", briefs=len(briefs)))
 
-    def _finish(self, turn: _Turn, draft: _Draft) -> Answer:
-        """The one `Answer` of a turn: an abstention when the draft has no statements, else the composed
-        answer with its citations; stage timings are closed here, once."""
-        mode: Literal["extractive", "generated"] = draft.mode
+    def _finish(self, turn: _Turn, draft: _Draft) -> Answered | Declined:
+        """The one answer of a turn: an abstention when the draft has no statements, else the statements with
+        their citations; stage timings are closed here, once."""
         if not draft.statements:
-            text, citations = phrases.abstention(turn.lang), list[Citation]()
-            mode = "generated" if self.mode == "generated" else "extractive"
-            nearest = nearest_briefs(turn.retrieved.passages)
-        else:
-            with turn.timed("verify"):
-                text, citations = self._compose(turn, draft)
-            nearest = []
+            return Declined(
+                mode="generated" if self.mode == "generated" else "extractive",
+                nearest=nearest_briefs(turn.retrieved.passages),
+                **_measured(turn, draft),
+            )
+        with turn.timed("verify"):
+            lines, citations = assemble(draft.statements)
+            if draft.mode == "extractive":
+                # Quoted sentences keep the briefs' language; the model's statements are in the asker's.
+                source_note = source_language(turn.lang, [c.brief.lang for c in citations])
+                turn.notices += [source_note] if source_note else []
         newest = newest_cited(citations)
         # Front ends show "as of" from the field, next to the sources (the console and Telegram alike).
         timely = newest and is_time_sensitive(turn.question, turn.retrieved.intent)
-        shown = list(zip(draft.statements, draft.phrases, strict=True)) if draft.phrases else []
-        answer = Answer(
-            turn.question,
-            text,
-            citations,
-            turn.lang,
-            not draft.statements,
-            mode,
-            nearest=nearest,
-            notice=_join(turn.notices),
+        answer = Answered(
+            mode=draft.mode,
+            lines=tuple(lines),
+            citations=citations,
             as_of=newest.isoformat() if newest and timely else None,
-            timings=turn.elapsed(),
-            evidence=draft.measure,
-            emphasis=locate(text, [(s.text, phrase) for s, phrase in shown]),
-            gate=draft.signals,
+            **_measured(turn, draft),
         )
         for problem in problems(answer):  # assemble() guarantees these; a failure here is a bug worth seeing
             logger.error("citation check failed: %s", problem)
         return answer
 
-    def _compose(self, turn: _Turn, draft: _Draft) -> tuple[str, list[Citation]]:
-        body, citations = assemble(draft.statements)
-        if draft.mode == "generated":
-            return body, citations
-        source_note = phrases.source_language_notice(turn.lang, (c.brief.lang for c in citations))
-        turn.notices += [source_note] if source_note else []
-        return "\n".join([phrases.framing(turn.lang), body]), citations
+
+def _measured(turn: _Turn, draft: _Draft) -> dict[str, Any]:
+    """What an answer and an abstention both carry: the question, its language, notices, timings, gate."""
+    return {
+        "question": turn.question,
+        "lang": turn.lang,
+        "notices": tuple(turn.notices),
+        "timings": turn.elapsed(),
+        "evidence": draft.measure,
+        "gate": draft.signals,
+    }
+
+
+def source_language(lang: str, source_langs: list[str]) -> Notice | None:
+    """The notice that quoted sentences are in another language than the question (all or some of them)."""
+    others = sorted({s for s in source_langs if s in ("id", "en") and s != lang})
+    if lang not in ("id", "en") or not others:
+        return None
+    every = all(s == others[0] for s in source_langs)
+    code = NoticeCode.SOURCES_IN_OTHER_LANGUAGE if every else NoticeCode.SOME_SOURCES_IN_OTHER_LANGUAGE
+    return Notice(code, others[0])
 
 
 @dataclass(frozen=True)
@@ -304,9 +335,7 @@ class _Draft:
     measure: float
     signals: dict[str, float]
     statements: list[Statement] = field(default_factory=list)
-    mode: Literal["extractive", "generated"] = "extractive"
-    phrases: list[str | None] = field(default_factory=list)
-    """Per statement, the answer phrase the reader found (shown in bold); empty: none."""
+    mode: Mode = "extractive"
 
 
 def nearest_briefs(passages: list[Passage], limit: int = NEAREST_BRIEFS) -> list[BriefInfo]:
@@ -317,19 +346,12 @@ def nearest_briefs(passages: list[Passage], limit: int = NEAREST_BRIEFS) -> list
     return list(seen.values())[:limit]
 
 
-def _quoted(passage: Passage, sentence: Sentence) -> Statement:
+def _quoted(passage: Passage, sentence: Sentence, phrase: str | None = None) -> Statement:
     # Sources carry their own bracketed footnotes ("[20]" in Wikipedia text); shown as is they would read as
-    # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim).
-    return Statement(strip_markers(sentence.text)[0], [(passage, sentence)])
-
-
-def _shown_phrase(phrase: str | None) -> str | None:
-    # Statements drop footnote markers and collapse spaces; the phrase is shown the same way.
-    return strip_markers(phrase)[0] if phrase else None
-
-
-def _join(notices: list[str]) -> str | None:
-    return " ".join(notices) if notices else None
+    # citation markers, so they are removed from the displayed statement (the quote keeps them verbatim), and
+    # from the answer phrase the reader found in it, which is shown the same way.
+    shown = strip_markers(phrase)[0] if phrase else None
+    return Statement(strip_markers(sentence.text)[0], [(passage, sentence)], shown)
 
 
 def build_answerer(answer: AnswerSettings, llm: LLMSettings, library: EngineLibrary) -> Answerer:
@@ -337,7 +359,7 @@ def build_answerer(answer: AnswerSettings, llm: LLMSettings, library: EngineLibr
     return Answerer(library, answer, llm)
 
 
-def _logged(answer: Answer) -> Answer:
+def _logged(answer: Answered | Declined) -> Answered | Declined:
     """Log one structured line per answer: stage timings for operators, never the question's text."""
     facts: dict[str, object] = {f"{stage}_s": round(seconds, 4) for stage, seconds in answer.timings.items()}
     facts.update(

@@ -38,11 +38,13 @@ logger = logging.getLogger(__name__)
 PROMPT_OVERHEAD_TOKENS = 400
 CHARS_PER_TOKEN = 3.0
 
-__all__ = ["GenerationError", "Generator", "Outcome"]
+__all__ = ["Generation", "GenerationError", "Generator"]
 
 
 @dataclass
-class Outcome:
+class Generation:
+    """What one call of the model produced (named apart from the engine's `types.Outcome`)."""
+
     statements: list[Statement] = field(default_factory=list)
     declined: bool = False
     failed: bool = False
@@ -88,38 +90,38 @@ class Generator:
         lang: str,
         groups: list[PassageSentences],
         on_text: Callable[[str], None] | None = None,
-    ) -> Outcome:
+    ) -> Generation:
         """`groups` as shown to the model (see `passages`); `on_text` gets the sentences so far."""
-        outcome = Outcome()
+        generation = Generation()
         system, user = build_prompt(question, lang, groups)
         try:
-            reply = self._stream(system, user, schema(lang, len(groups)), on_text, outcome)
+            reply = self._stream(system, user, schema(lang, len(groups)), on_text, generation)
         except GenerationError:
-            outcome.failed = True
-            return outcome
+            generation.failed = True
+            return generation
         draft = parse(reply, lang)
-        outcome.structured = draft.structured
+        generation.structured = draft.structured
         if draft.declined:
-            outcome.declined = True
-            return outcome
-        statements = self._in_language(draft, lang, outcome)
+            generation.declined = True
+            return generation
+        statements = self._in_language(draft, lang, generation)
         for statement in statements:
             verdict = self._verifier.verify(statement.text, statement.passages, groups)
             if verdict.statement is None:
-                outcome.dropped[verdict.reason or "unsupported"] += 1
+                generation.dropped[verdict.reason or "unsupported"] += 1
                 logger.info(
                     "dropped a generated statement reason=%s chars=%s", verdict.reason, len(statement.text)
                 )
             else:
-                outcome.statements.append(verdict.statement)
+                generation.statements.append(verdict.statement)
         logger.info(
             "generated statements=%s kept=%s dropped=%s structured=%s",
             len(draft.statements),
-            len(outcome.statements),
-            dict(outcome.dropped),
+            len(generation.statements),
+            dict(generation.dropped),
             draft.structured,
         )
-        return outcome
+        return generation
 
     def _stream(
         self,
@@ -127,13 +129,13 @@ class Generator:
         user: str,
         reply_schema: dict[str, Any],
         on_text: Callable[[str], None] | None,
-        outcome: Outcome,
+        generation: Generation,
     ) -> str:
         started = time.perf_counter()
         buffer, shown = "", ""
         for delta in self._model.stream(system, user, reply_schema):
-            if outcome.first_token is None:
-                outcome.first_token = time.perf_counter() - started
+            if generation.first_token is None:
+                generation.first_token = time.perf_counter() - started
             buffer += delta
             if on_text is not None:
                 text = "\n".join(partial_sentences(buffer))
@@ -142,7 +144,7 @@ class Generator:
                     on_text(text)
         return buffer
 
-    def _in_language(self, draft: Draft, lang: str, outcome: Outcome) -> list[DraftStatement]:
+    def _in_language(self, draft: Draft, lang: str, generation: Generation) -> list[DraftStatement]:
         """The draft's statements in the asker's language: others translated in one short call, or dropped."""
         foreign = [s for s in draft.statements if not _same_language(s.text, lang)]
         if not foreign:
@@ -155,9 +157,9 @@ class Generator:
                 continue
             text = translated.get(statement.text)
             if text is None or not _same_language(text, lang):
-                outcome.dropped["language"] += 1
+                generation.dropped["language"] += 1
                 continue
-            outcome.translated += 1
+            generation.translated += 1
             result.append(DraftStatement(text, statement.passages))
         return result
 

@@ -6,11 +6,7 @@ to refuse before it spends a user's rate limit), with the same rule and the same
 
 from __future__ import annotations
 
-from typing import Literal
-
-from bot.answering.errors import InvalidQuestionError
-
-Problem = Literal["empty", "too_long", "no_words"]
+from bot.answering.types import InvalidQuestion, Problem
 
 
 def normalise(question: str) -> str:
@@ -29,11 +25,10 @@ def problem(question: str, limit: int) -> Problem | None:
     return None
 
 
-def check(question: str, limit: int) -> None:
-    """Raise `InvalidQuestionError` when `question` (normalised) cannot be asked."""
+def invalid(question: str, limit: int) -> InvalidQuestion | None:
+    """The outcome for a question (normalised) that cannot be asked, or None when it can."""
     reason = problem(question, limit)
-    if reason is not None:
-        raise InvalidQuestionError(reason, len(question), limit)
+    return None if reason is None else InvalidQuestion(reason, len(question), limit)
 
 
 def follow_up(question: str, context: str | None) -> str:

@@ -18,15 +18,14 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.answering.errors import AnswerError, InvalidQuestionError
-from bot.answering.question import check, normalise
-from bot.answering.types import Answer
+from bot import answer_words
+from bot.answering.question import invalid, normalise
+from bot.answering.types import Answer, Failed, InvalidQuestion
 from bot.coordination import Lease
 from bot.telegram import render, texts
 from bot.telegram.live import LiveAnswer
 from bot.telegram.services import BotContext, Services, settle_update
 from bot.telegram.split import split_html
-from store.errors import StoreError
 from store.language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -93,10 +92,9 @@ async def answer_message(message: Message, context: BotContext, question: str) -
     if not question.strip() and reply_context:
         question, reply_context = reply_context, None  # "/ask" as a reply: ask about that message
     # The engine's own rule, checked before a rate-limit slot is spent on a question it would refuse.
-    try:
-        check(normalise(question), services.settings.answer.max_question_chars)
-    except InvalidQuestionError as exc:
-        await reply(render.escape(texts.for_error(exc)))
+    refused = invalid(normalise(question), services.settings.answer.max_question_chars)
+    if refused is not None:
+        await reply(render.escape(texts.refusal(refused)))
         return
     # Both checks go through the coordination backend: this process's memory, or Redis shared by replicas.
     key = answer_key(services.namespace, message)
@@ -151,19 +149,16 @@ async def _answer_and_send(
         live = LiveAnswer(services.sender, chat_id, private=private, lang=lang, thread_id=thread,
                           reply_to=message.message_id)  # fmt: skip
     async with services.sender.typing(chat_id, thread), live or contextlib.nullcontext():
-        try:
-            if live is not None:
-                answer = await asyncio.to_thread(
-                    services.answerer.answer, question, context=reply_context, progress=live
-                )
-            else:
-                answer = await asyncio.to_thread(services.answerer.answer, question, context=reply_context)
-        except (StoreError, AnswerError) as exc:
-            logger.warning(
-                "question not answered chat_id=%s error=%s reason=%s", chat_id, type(exc).__name__, exc
+        if live is not None:
+            answer = await asyncio.to_thread(
+                services.answerer.answer, question, context=reply_context, progress=live
             )
+        else:
+            answer = await asyncio.to_thread(services.answerer.answer, question, context=reply_context)
+        if isinstance(answer, InvalidQuestion | Failed):
+            logger.warning("question not answered chat_id=%s outcome=%s", chat_id, answer)
             await services.sender.send(
-                chat_id, render.escape(texts.for_error(exc)), thread_id=thread, reply_to=message.message_id
+                chat_id, render.escape(texts.refusal(answer)), thread_id=thread, reply_to=message.message_id
             )
             return
     seconds = time.perf_counter() - started
@@ -171,7 +166,7 @@ async def _answer_and_send(
     answer_id = await asyncio.to_thread(
         services.usage.record_answer,
         question=question,
-        answer=answer.text,
+        answer=answer_words.body(answer)[0],
         lang=answer.lang,
         abstained=answer.abstained,
         seconds=seconds,

@@ -7,10 +7,12 @@ import logging
 
 from telegram import Message, Update
 
+from bot.answering.types import Answer
 from bot.telegram import render, texts
 from bot.telegram.info import sources_page
 from bot.telegram.services import BotContext
 from bot.telegram.split import split_html
+from bot.usage import SavedAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +24,9 @@ async def on_passages(update: Update, context: BotContext) -> None:
         return
     answer_id = query.data.split(":", 1)[1]
     # This process's recent answers first; after a restart (or once evicted) the usage log's saved copy.
-    answer = context.services.answers.get(answer_id) or await asyncio.to_thread(
-        context.services.usage.saved_answer, answer_id
-    )
+    answer: Answer | SavedAnswer | None = context.services.answers.get(answer_id)
+    if answer is None:
+        answer = await asyncio.to_thread(context.services.usage.saved_answer, answer_id)
     message = query.message
     if answer is None or message is None:
         logger.info("passages unavailable answer_id=%s known=%s", answer_id, answer is not None)

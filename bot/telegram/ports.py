@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.answering.types import Answer, AnswerProgress
+from bot.answering.types import AnswerProgress, Outcome
 from store.types import Brief, BriefInfo, Progress, SearchFilters, StoreStats, SyncReport
 
 
@@ -28,4 +28,4 @@ class AnswerEngine(Protocol):
         context: str | None = None,
         filters: SearchFilters | None = None,
         progress: Callable[[AnswerProgress], None] | None = None,
-    ) -> Answer: ...
+    ) -> Outcome: ...

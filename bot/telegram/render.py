@@ -11,13 +11,14 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.answering.emphasis import segments
-from bot.answering.types import Answer, Citation
+from bot import answer_words
+from bot.answer_words import segments
+from bot.answering.types import Answer, Answered, Citation, Declined
 from bot.telegram import texts
 from store.types import BriefInfo, StoreStats
 
 if TYPE_CHECKING:
-    from bot.usage import UsageSummary
+    from bot.usage import SavedAnswer, UsageSummary
 
 _SAFE_SCHEMES = ("http://", "https://", "tg://")
 
@@ -61,25 +62,26 @@ def _sources_footer(citations: list[Citation], lang: str) -> str:
 def render_answer(answer: Answer) -> str:
     """The answer text with its [n] markers, then the sources footer (the nearest briefs when abstaining)."""
     words = texts.pick(answer.lang)
+    text, emphasis = answer_words.body(answer)
     body = "".join(
-        f"<b>{escape(piece)}</b>" if bold else escape(piece)
-        for piece, bold in segments(answer.text, answer.emphasis)
+        f"<b>{escape(piece)}</b>" if bold else escape(piece) for piece, bold in segments(text, emphasis)
     ).strip()
     blocks = [body]
-    if answer.notice:
-        blocks.append(f"<i>{escape(answer.notice)}</i>")
+    notice = answer_words.notice_line(answer)
+    if notice:
+        blocks.append(f"<i>{escape(notice)}</i>")
     if answer.citations:
         footer = _sources_footer(answer.citations, answer.lang)
-        if answer.as_of:
+        if isinstance(answer, Answered) and answer.as_of:
             footer += f"\n<i>{words.as_of} {escape(answer.as_of)}</i>"
         blocks.append(footer)
-    elif answer.abstained and answer.nearest:
+    elif isinstance(answer, Declined) and answer.nearest:
         nearest = "\n".join(f"• {brief_line(b)}" for b in answer.nearest[:5])
         blocks.append(f"<b>{words.closest}</b>\n{nearest}")
     return "\n\n".join(b for b in blocks if b)
 
 
-def render_passages(answer: Answer) -> str:
+def render_passages(answer: Answer | SavedAnswer) -> str:
     """The exact sentences behind each marker, quoted, with the brief they come from."""
     words = texts.pick(answer.lang)
     blocks = [f"<b>{words.passages_title}</b>"]

@@ -1,6 +1,7 @@
 """Every sentence the Telegram bot says on its own, in Indonesian and English, kept in one place.
 
-Answers come from the engine; these are the bot's framing, help and refusals. `pick(lang)` chooses Indonesian
+What an answer says comes from the engine, worded by `bot/answer_words.py` (shared with the console); these
+are the bot's labels, help and refusals. `pick(lang)` chooses Indonesian
 for "id" and English for everything else.
 """
 
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.answering.errors import AnswerError, InvalidQuestionError, ReasonTexts, reason_of
-from store.errors import StoreError
+from bot.answer_words import ReasonTexts
+from bot.answering.types import Failed, InvalidQuestion
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ EN = Texts(
     unavailable="The library is unavailable right now, please try again shortly.",
     not_indexed="The library has not been indexed yet; please try again once an admin has run /reindex.",
     store_failed="The library could not answer right now; the admins can see why in the logs.",
+    llm_failed="The language model could not answer right now; the admins can see why in the logs.",
     apology="Sorry, something went wrong on my side while answering. Please try again.",
     empty="Send me a question in words, e.g. “Why did OpenAI leave Scale AI?”",
     too_long="That message is too long for a question ({length} characters). "
@@ -66,6 +68,7 @@ ID = Texts(
     unavailable="Perpustakaan sedang tidak tersedia, silakan coba lagi sebentar lagi.",
     not_indexed="Perpustakaan belum diindeks; silakan coba lagi setelah admin menjalankan /reindex.",
     store_failed="Perpustakaan tidak dapat menjawab saat ini; admin dapat melihat sebabnya di log.",
+    llm_failed="Model bahasa tidak dapat menjawab saat ini; admin dapat melihat sebabnya di log.",
     apology="Maaf, terjadi kesalahan di pihak saya saat menjawab. Silakan coba lagi.",
     empty="Kirimkan pertanyaan dalam bentuk kata, mis. “Mengapa OpenAI meninggalkan Scale AI?”",
     too_long="Pesan itu terlalu panjang untuk sebuah pertanyaan ({length} karakter). "
@@ -85,11 +88,12 @@ def both(attribute: str) -> str:
     return f"{getattr(EN, attribute)}\n{getattr(ID, attribute)}"
 
 
-def for_error(exc: StoreError | AnswerError) -> str:
-    """What the asker reads when a question could not be answered (both languages); the errors' own
-    messages are for logs, in English."""
-    length, limit = (exc.length, exc.limit) if isinstance(exc, InvalidQuestionError) else (0, 0)
-    return both(reason_of(exc)).format(length=length, limit=limit)
+def refusal(outcome: InvalidQuestion | Failed) -> str:
+    """What the asker reads when a question got no answer (both languages); what went wrong in the store
+    or the model is in the logs, in English."""
+    if isinstance(outcome, InvalidQuestion):
+        return both(outcome.reason).format(length=outcome.length, limit=outcome.limit)
+    return both(outcome.code)
 
 
 HELP = """<b>briefbot</b> answers questions about a curated collection of industry news briefs \

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import os
@@ -19,6 +18,7 @@ from bot.answering.settings import AnswerSettings
 from harness.servers import free_port
 from store.library import open_library
 from store.settings import StoreSettings
+from tests.support.answers import answered
 from tests.support.sample_library import sample_library_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,9 +106,6 @@ def test_declined_answer_lists_the_closest_briefs(answerer: Answerer) -> None:
 
 
 def test_a_terminal_shows_the_answer_phrase_in_bold_and_a_pipe_gets_plain_text() -> None:
-    from bot.answering.types import Answer
-
-    answer = Answer("q?", "From the briefs:\nIt began 6 to 12 months ago. [1]", [], "en", False, "extractive")
-    answer = dataclasses.replace(answer, emphasis=[(answer.text.index("6 to"), answer.text.index(" ago"))])
+    answer = answered("From the briefs:\nIt began 6 to 12 months ago. [1]", [], bold="6 to 12 months")
     assert "\033[1m6 to 12 months\033[0m ago" in console.format_answer(answer, styled=True)
     assert "\033[" not in console.format_answer(answer)

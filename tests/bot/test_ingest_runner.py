@@ -12,23 +12,12 @@ from pathlib import Path
 import pytest
 
 from bot.ingest_runner import IngestError, IngestRunner
-
-SCRIPT = """
-import json, sys, time
-rebuild = "--rebuild" in sys.argv
-print("starting up (not JSON)", flush=True)
-for done in range(3):
-    print(json.dumps({"event": "progress", "done": done, "total": 3, "stage": "embedding"}), flush=True)
-print("{broken json", flush=True)
-print(json.dumps({"event": "summary", "added": ["a"] if rebuild else [], "updated": ["b"], "unchanged": [],
-                  "removed": ["c", "d"], "failed": [["x.md", "empty file"]], "chunks_embedded": 4,
-                  "seconds": 1.5}), flush=True)
-"""
+from tests.support.ingest_job import FAKE_INGEST
 
 
 async def test_progress_and_summary_are_reported(tmp_path: Path) -> None:
     script = tmp_path / "fake_ingest.py"
-    script.write_text(SCRIPT)
+    script.write_text(FAKE_INGEST)
     seen: list[tuple[int, int, str]] = []
 
     async def progress(done: int, total: int, stage: str) -> None:

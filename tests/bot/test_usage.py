@@ -5,11 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from bot.answering.types import Citation
 from bot.usage import UsageLog
-from store.types import BriefInfo, Passage
+from tests.support.citations import cited
 
 
 def test_summary_counts_questions_abstentions_median_and_votes(tmp_path: Path) -> None:
@@ -37,29 +35,10 @@ def test_empty_log_has_no_median(tmp_path: Path) -> None:
     assert UsageLog(tmp_path / "sub" / "u.sqlite3").summary().median_seconds is None
 
 
-def _citation(number: int, quote: str, **brief: Any) -> Citation:
-    info = BriefInfo(
-        id=f"b{number}",
-        title=f"Judul <{number}> & co",
-        source="ZONA GADGET",
-        url=brief.get("url"),
-        published=brief.get("published"),
-        lang="id",
-        scope="data/briefs",
-        origin="data/briefs/x.md",
-        content_hash="abc",
-        chunk_count=4,
-        tags=("telko", "5G"),
-    )
-    text = f"Sebelumnya. {quote} Sesudahnya 😀."
-    passage = Passage(f"b{number}#2", info, text, 100, 100 + len(text), 2, 0.031, 0.87, None)
-    return Citation(number, passage, quote, text.index(quote))
-
-
 def test_citations_come_back_unchanged_after_a_reopen(tmp_path: Path) -> None:
     cites = [
-        _citation(1, "Telkomsel meluncurkan 5G.", url="https://x.id/a?b=1&c=2", published=date(2025, 6, 3)),
-        _citation(2, "Harga naik “tajam”."),
+        cited(1, "Telkomsel meluncurkan 5G.", url="https://x.id/a?b=1&c=2", published=date(2025, 6, 3)),
+        cited(2, "Harga naik “tajam”."),
     ]
     log = UsageLog.in_data_dir(tmp_path)
     answer_id = log.record_answer(
@@ -92,7 +71,7 @@ def test_only_the_newest_citations_are_kept_but_every_answer_stays_counted(tmp_p
             lang="en",
             abstained=False,
             seconds=0.1,
-            citations=[_citation(1, "Q.")],
+            citations=[cited(1, "Q.")],
         )
         for i in range(5)
     ]
@@ -122,6 +101,6 @@ def test_a_usage_file_from_before_saved_citations_opens_and_keeps_its_rows(tmp_p
     log = UsageLog(path)
     assert log.answer_of("old") == ("q", "a") and log.saved_answer("old") is None
     new = log.record_answer(
-        question="q2", answer="a [1]", lang="en", abstained=False, seconds=0.2, citations=[_citation(1, "Q.")]
+        question="q2", answer="a [1]", lang="en", abstained=False, seconds=0.2, citations=[cited(1, "Q.")]
     )
     assert log.saved_answer(new) is not None and log.summary().questions == 2

@@ -17,14 +17,9 @@ from harness.servers import free_port
 from ingest.__main__ import main
 from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
+from tests.support.brief_files import BRIEF_FILES
 
 REPO = Path(__file__).resolve().parents[2]
-BRIEFS = {
-    "nikel.md": "---\ntitle: Kuota nikel dipangkas\nsource: Kabar Tambang\npublished: 2025-06-19\n---\n"
-    "Pemerintah memangkas kuota penambangan bijih nikel tahun ini untuk menjaga cadangan.\n",
-    "bi.txt": "JAKARTA (Reuters) - Bank Indonesia held its benchmark rate on 17 July 2025.\n",
-    "telco.txt": "Operator seluler menambah menara 5G di Sumatra dan Kalimantan semester ini.\n",
-}
 
 
 @pytest.fixture
@@ -32,7 +27,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder of three briefs, made the working directory (source arguments are relative to it)."""
     folder = tmp_path / "briefs"
     folder.mkdir()
-    for name, text in BRIEFS.items():
+    for name, text in BRIEF_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from store.settings import StoreSettings
-from tests.ingest.test_cli import BRIEFS
-from tests.store.test_locks import hold_in_child, kill
+from tests.support.brief_files import BRIEF_FILES
+from tests.support.locks import hold_in_child, kill
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 def workdir(tmp_path: Path) -> Path:
     folder = tmp_path / "briefs"
     folder.mkdir()
-    for name, text in BRIEFS.items():
+    for name, text in BRIEF_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     return tmp_path
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.answering.citations import Statement, assemble, problems, strip_markers
-from bot.answering.types import Answer
+from bot.answering.types import Answered, Line
 from store.sentences import Sentence, split_sentences
 from store.types import BriefInfo, Passage
 
@@ -22,34 +24,38 @@ D = passage("d", "Rivals gained customers.")
 
 
 def test_numbers_are_dense_in_order_of_first_use_and_shared_by_one_passage() -> None:
-    body, citations = assemble(
+    lines, citations = assemble(
         [
             Statement("OpenAI left.", [support(B)]),
             Statement("Meta bought in.", [support(A)]),
             Statement("It wanted other data.", [support(B, 1)]),
         ]
     )
-    assert body.splitlines() == ["OpenAI left. [1]", "Meta bought in. [2]", "It wanted other data. [1]"]
+    assert [line.marked for line in lines] == [
+        "OpenAI left. [1]",
+        "Meta bought in. [2]",
+        "It wanted other data. [1]",
+    ]
     assert [c.passage.chunk_id for c in citations] == ["b#0", "a#0"]
     # Both sentences of B are quoted as one verbatim span.
     assert citations[0].quote == B.text
 
 
 def test_at_most_three_markers_per_statement_and_unsupported_statements_dropped() -> None:
-    body, citations = assemble(
+    lines, citations = assemble(
         [
             Statement("Everything happened.", [support(A), support(B), support(C), support(D)]),
             Statement("Nobody supports this.", []),
         ]
     )
-    assert body == "Everything happened. [1][2][3]"
+    assert "\n".join(line.marked for line in lines) == "Everything happened. [1][2][3]"
     assert len(citations) == 3
 
 
 def test_a_sentence_that_is_not_in_its_passage_is_never_quoted() -> None:
     forged = Sentence("Meta bought all of Scale AI.", 0, 28)
-    body, citations = assemble([Statement("Claim.", [(A, forged)])])
-    assert body == "" and citations == []
+    lines, citations = assemble([Statement("Claim.", [(A, forged)])])
+    assert lines == [] and citations == []
 
 
 def test_markers_are_parsed_in_any_common_form() -> None:
@@ -58,8 +64,8 @@ def test_markers_are_parsed_in_any_common_form() -> None:
 
 
 def test_problems_catches_broken_answers() -> None:
-    body, citations = assemble([Statement("OpenAI left.", [support(B)])])
-    good = Answer("q", body, citations, "en", False, "extractive")
+    lines, citations = assemble([Statement("OpenAI left.", [support(B)])])
+    good = Answered(question="q", lang="en", mode="extractive", lines=tuple(lines), citations=citations)
     assert problems(good) == []
-    dangling = Answer("q", body + " Also [2].", citations, "en", False, "extractive")
+    dangling = replace(good, lines=(*lines, Line("Also.", (2,))))
     assert problems(dangling)

@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
+from bot import console_texts
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
-from bot.answering.errors import InvalidQuestionError
-from bot.answering.types import Answer
+from bot.answering.types import InvalidQuestion
+from tests.support.answers import Shown, ask
 
 pytestmark = pytest.mark.slow
 
@@ -22,9 +23,9 @@ SCALE_STORY = {
 }
 
 
-def assert_verified(answer: Answer) -> None:
+def assert_verified(answer: Shown) -> None:
     """Every marker maps to a citation, numbering is dense by first use, every quote is in its passage."""
-    assert problems(answer) == []
+    assert problems(answer.answer) == []
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.number for c in answer.citations}
     for citation in answer.citations:
@@ -32,7 +33,7 @@ def assert_verified(answer: Answer) -> None:
 
 
 def test_why_openai_left_scale_ai_is_answered_from_that_story(answerer: Answerer) -> None:
-    answer = answerer.answer("why did OpenAI leave Scale AI?")
+    answer = ask(answerer, "why did OpenAI leave Scale AI?")
     assert not answer.abstained
     assert answer.text.startswith("From the briefs:")
     assert answer.citations[0].brief.id in SCALE_STORY
@@ -41,16 +42,16 @@ def test_why_openai_left_scale_ai_is_answered_from_that_story(answerer: Answerer
 
 
 def test_indonesian_question_gets_indonesian_framing(answerer: Answerer) -> None:
-    answer = answerer.answer("Mengapa OpenAI menghentikan kerja sama dengan Scale AI?")
+    answer = ask(answerer, "Mengapa OpenAI menghentikan kerja sama dengan Scale AI?")
     assert answer.lang == "id" and not answer.abstained
     assert answer.text.startswith("Menurut brief:")
     assert answer.citations[0].brief.id in SCALE_STORY
 
 
 def test_sources_in_another_language_are_announced(answerer: Answerer) -> None:
-    answer = answerer.answer("Berapa biaya MDR QRIS untuk usaha mikro?")
+    answer = ask(answerer, "Berapa biaya MDR QRIS untuk usaha mikro?")
     assert not answer.abstained and answer.notice is None  # Indonesian question, Indonesian sources
-    english = answerer.answer("What merchant discount rate do micro businesses pay on QRIS?")
+    english = ask(answerer, "What merchant discount rate do micro businesses pay on QRIS?")
     assert not english.abstained
     if any(c.brief.lang == "id" for c in english.citations):
         assert english.notice is not None and "Indonesian" in english.notice
@@ -66,7 +67,7 @@ def test_sources_in_another_language_are_announced(answerer: Answerer) -> None:
 def test_off_topic_questions_are_declined_with_nearest_briefs(
     answerer: Answerer, question: str, lang: str, phrase: str
 ) -> None:
-    answer = answerer.answer(question)
+    answer = ask(answerer, question)
     assert answer.abstained and answer.citations == []
     assert answer.lang == lang and phrase in answer.text
     assert answer.nearest
@@ -89,7 +90,7 @@ QUESTIONS = [
 def test_every_answer_keeps_its_citation_promises(answerer: Answerer) -> None:
     answered = 0
     for question in QUESTIONS:
-        answer = answerer.answer(question)
+        answer = ask(answerer, question)
         assert_verified(answer)
         if not answer.abstained:
             answered += 1
@@ -98,8 +99,8 @@ def test_every_answer_keeps_its_citation_promises(answerer: Answerer) -> None:
 
 
 def test_latest_prefers_the_newest_brief_and_says_as_of(answerer: Answerer) -> None:
-    plain = answerer.answer("What happened with Scale AI?")
-    latest = answerer.answer("What is the latest on Scale AI?")
+    plain = ask(answerer, "What happened with Scale AI?")
+    latest = ask(answerer, "What is the latest on Scale AI?")
     newest = max(c.brief.published for c in latest.citations if c.brief.published)
     assert latest.citations[0].brief.published == newest
     assert newest >= max(c.brief.published for c in plain.citations if c.brief.published)
@@ -107,7 +108,7 @@ def test_latest_prefers_the_newest_brief_and_says_as_of(answerer: Answerer) -> N
 
 
 def test_a_named_month_restricts_sources_to_it(answerer: Answerer) -> None:
-    answer = answerer.answer("What did Meta announce about Scale AI in June 2025?")
+    answer = ask(answerer, "What did Meta announce about Scale AI in June 2025?")
     assert not answer.abstained
     for citation in answer.citations:
         assert citation.brief.published is not None
@@ -116,9 +117,9 @@ def test_a_named_month_restricts_sources_to_it(answerer: Answerer) -> None:
 
 @pytest.mark.parametrize(("question", "lang"), [("   ", "en"), ("apa " * 400, "id")])
 def test_bad_questions_get_a_polite_message(answerer: Answerer, question: str, lang: str) -> None:
-    with pytest.raises(InvalidQuestionError) as raised:
-        answerer.answer(question)
-    assert str(raised.value)
+    refused = answerer.answer(question)
+    assert isinstance(refused, InvalidQuestion)
+    assert console_texts.refusal(refused, lang)
 
 
 def test_each_answer_logs_its_timings_but_not_the_question(
@@ -126,7 +127,7 @@ def test_each_answer_logs_its_timings_but_not_the_question(
 ) -> None:
     question = "who bought 49% of Scale AI?"
     with caplog.at_level("INFO", logger="bot.answering.engine"):
-        answer = answerer.answer(question)
+        answer = ask(answerer, question)
     [record] = [r for r in caplog.records if r.getMessage() == "answer ready"]
     assert record.total_s > 0  # type: ignore[attr-defined]
     assert record.retrieve_s <= record.total_s  # type: ignore[attr-defined]

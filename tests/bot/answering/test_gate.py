@@ -9,6 +9,7 @@ from bot.answering.evidence import FEATURES, EvidenceGate
 from bot.answering.settings import AnswerSettings
 from store.library import BriefLibrary
 from tests.bot.answering.picks import picks
+from tests.support.answers import ask
 
 
 def test_cross_lingual_evidence_meets_the_same_bar_as_same_language_evidence() -> None:
@@ -54,7 +55,7 @@ def answerer(library: BriefLibrary) -> Answerer:
     ["Berapa pendapatan Scale AI sepanjang tahun 2024?", "Who is the chief executive of XLSmart?"],
 )
 def test_on_topic_questions_the_briefs_cannot_answer_are_declined(answerer: Answerer, question: str) -> None:
-    answer = answerer.answer(question)
+    answer = ask(answerer, question)
     assert answer.abstained and answer.citations == []
     assert answer.nearest  # the user still sees which briefs came closest
     assert set(answer.gate) == set(FEATURES)
@@ -77,7 +78,7 @@ def test_on_topic_questions_the_briefs_cannot_answer_are_declined(answerer: Answ
 def test_answerable_questions_still_get_cited_answers(
     answerer: Answerer, question: str, stories: set[str]
 ) -> None:
-    answer = answerer.answer(question)
+    answer = ask(answerer, question)
     assert not answer.abstained
     assert answer.citations and "[1]" in answer.text
     assert {c.brief.id for c in answer.citations} & stories

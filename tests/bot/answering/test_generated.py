@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering import phrases
+from bot import answer_words
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import AnswerProgress
+from bot.answering.types import AnswerProgress, NoticeCode
 from harness.servers import free_port
 from store.library import BriefLibrary
+from tests.support.answers import ask
 
 pytest.importorskip(
     "llama_index.llms.openai_like",
     reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
 )
 pytestmark = pytest.mark.slow
+UNVERIFIED = answer_words.EN.notices[NoticeCode.LLM_UNVERIFIED]
+"""The notice of quoted sentences shown instead of the model's, as an English question reads it."""
 
 GENERATED = AnswerSettings(mode="generated", passages=4)
 
@@ -38,10 +41,10 @@ def generated(library: BriefLibrary, base_url: str, timeout: float, **extra: obj
 
 def test_dead_endpoint_falls_back_to_a_quoted_answer(library: BriefLibrary) -> None:
     answerer = generated(library, f"http://127.0.0.1:{free_port()}/v1", timeout=5, context_window=4096)
-    answer = answerer.answer("why did OpenAI leave Scale AI?")
+    answer = ask(answerer, "why did OpenAI leave Scale AI?")
     assert answer.mode == "extractive" and not answer.abstained
     assert answer.notice is not None and "language model" in answer.notice
-    assert answer.citations and problems(answer) == []
+    assert answer.citations and problems(answer.answer) == []
 
 
 @pytest.mark.llm
@@ -50,24 +53,24 @@ def test_local_model_streams_a_structured_reply_that_is_verified(library: BriefL
     # schema (llama-cpp-python's json_object form, after refusing json_schema), streams, and whatever is
     # shown at the end is verified or quoted with a notice.
     seen: list[AnswerProgress] = []
-    answer = generated(library, llm_url, timeout=600).answer(
-        "why did OpenAI leave Scale AI?", progress=seen.append
+    answer = ask(
+        generated(library, llm_url, timeout=600), "why did OpenAI leave Scale AI?", progress=seen.append
     )
     assert seen and seen[0].stage == "reading" and seen[0].briefs >= 1
     assert any(p.stage == "writing" and p.text for p in seen), "nothing streamed"
     assert answer.timings["first_token"] > 0
-    assert not answer.abstained and answer.citations and problems(answer) == []
+    assert not answer.abstained and answer.citations and problems(answer.answer) == []
     if answer.mode == "extractive":
-        assert answer.notice is not None and phrases.llm_unverified_notice("en") in answer.notice
+        assert answer.notice is not None and UNVERIFIED in answer.notice
     for citation in answer.citations:
         assert citation.quote in citation.passage.text
 
 
 @pytest.mark.llm
 def test_timeout_falls_back_to_a_quoted_answer_with_a_notice(library: BriefLibrary, llm_url: str) -> None:
-    answer = generated(library, llm_url, timeout=0.05).answer(
-        "Mengapa OpenAI menghentikan kerja sama dengan Scale AI?"
+    answer = ask(
+        generated(library, llm_url, timeout=0.05), "Mengapa OpenAI menghentikan kerja sama dengan Scale AI?"
     )
     assert answer.mode == "extractive" and answer.text.startswith("Menurut brief:")
     assert answer.notice is not None and "Model bahasa" in answer.notice
-    assert problems(answer) == []
+    assert problems(answer.answer) == []

@@ -15,24 +15,27 @@ from typing import Any
 
 import pytest
 
-from bot.answering import phrases
+from bot import answer_words
 from bot.answering.citations import problems
 from bot.answering.engine import Answerer
 from bot.answering.ports import Embedder
 from bot.answering.reading import PassageReader, ReadPassage
 from bot.answering.settings import AnswerSettings, LLMSettings
-from bot.answering.types import AnswerProgress
+from bot.answering.types import AnswerProgress, NoticeCode
 from bot.answering.verify import negated
 from store.library import BriefLibrary
 from store.sentences import split_sentences
 from store.types import BriefInfo, Passage, SearchFilters
 from tests.bot.answering.fake_llm import ChatServer
+from tests.support.answers import ask
 
 pytest.importorskip(
     "llama_index.llms.openai_like",
     reason="llama-index-llms-openai-like is not installed (pip install -e .[llm])",
 )
 pytestmark = pytest.mark.slow
+UNVERIFIED = answer_words.EN.notices[NoticeCode.LLM_UNVERIFIED]
+"""The notice of quoted sentences shown instead of the model's, as an English question reads it."""
 
 # Unmarked, and about the story the real passages tell: the engine has to look for support itself.
 REPLY = "OpenAI stopped working with Scale AI after Meta took a large stake in it."
@@ -84,12 +87,12 @@ def test_reply_without_any_passage_sentence_falls_back_to_quotes(
     answerer = Answerer(
         BlankPassagesFirst(library), AnswerSettings(mode="generated", passages=12, reader=False), llm
     )
-    answer = answerer.answer("why did OpenAI leave Scale AI?")
+    answer = ask(answerer, "why did OpenAI leave Scale AI?")
     assert len(chat_server.chats) == 1  # the model was asked: this is the generated path, not the gate's
     assert not answer.abstained and answer.mode == "extractive"
     assert answer.text.startswith("From the briefs:")
-    assert answer.notice == phrases.llm_unverified_notice("en")
-    assert answer.citations and problems(answer) == []
+    assert answer.notice == UNVERIFIED
+    assert answer.citations and problems(answer.answer) == []
     assert all(not c.passage.chunk_id.endswith("-blank") for c in answer.citations)
 
 
@@ -126,14 +129,14 @@ def test_only_verified_statements_are_shown_and_the_stream_is_followed(library: 
     server = ChatServer(reply)
     try:
         seen: list[AnswerProgress] = []
-        answer = engine(library, server).answer("why did OpenAI leave Scale AI?", progress=seen.append)
+        answer = ask(engine(library, server), "why did OpenAI leave Scale AI?", progress=seen.append)
     finally:
         server.close()
     true, renamed, reversed_ = claims(server.chats[0])
     assert server.chats[0]["stream"] is True and server.chats[0]["response_format"]["type"] == "json_schema"
     assert answer.mode == "generated" and answer.notice is None
     assert answer.text == true + " [1]"  # re-cited to the passage that says it, whatever [3, 9] meant
-    assert true.startswith(answer.citations[0].quote[:20]) and problems(answer) == []
+    assert true.startswith(answer.citations[0].quote[:20]) and problems(answer.answer) == []
     assert seen[0] == AnswerProgress("reading", briefs=seen[0].briefs) and seen[0].briefs >= 1
     streamed = [p.text for p in seen if p.stage == "writing"]
     assert len(streamed) > 5 and streamed[-1].splitlines() == [true, renamed, reversed_]
@@ -150,7 +153,7 @@ def test_a_reply_in_the_wrong_language_is_translated_then_verified(library: Brie
 
     server = ChatServer(reply)
     try:
-        answer = engine(library, server).answer("why did OpenAI leave Scale AI?")
+        answer = ask(engine(library, server), "why did OpenAI leave Scale AI?")
     finally:
         server.close()
     assert len(server.chats) == 2 and indonesian in server.chats[1]["messages"][1]["content"]
@@ -160,7 +163,7 @@ def test_a_reply_in_the_wrong_language_is_translated_then_verified(library: Brie
 def test_a_model_that_finds_no_answer_declines(library: BriefLibrary) -> None:
     server = ChatServer(structured(declined=True))
     try:
-        answer = engine(library, server).answer("why did OpenAI leave Scale AI?")
+        answer = ask(engine(library, server), "why did OpenAI leave Scale AI?")
     finally:
         server.close()
     assert answer.abstained and not answer.citations
@@ -173,11 +176,11 @@ def test_nothing_verifiable_is_quoted_with_a_notice(library: BriefLibrary) -> No
 
     server = ChatServer(reply)
     try:
-        answer = engine(library, server).answer("why did OpenAI leave Scale AI?")
+        answer = ask(engine(library, server), "why did OpenAI leave Scale AI?")
     finally:
         server.close()
     assert answer.mode == "extractive" and answer.text.startswith("From the briefs:")
-    assert answer.notice == phrases.llm_unverified_notice("en") and problems(answer) == []
+    assert answer.notice == UNVERIFIED and problems(answer.answer) == []
     assert "Microsoft" not in answer.text and "It is not true" not in answer.text
 
 
@@ -201,7 +204,7 @@ def test_the_status_comes_before_the_reader_and_the_model(library: BriefLibrary)
     llm = LLMSettings.model_validate({"base_url": server.url, "model": "local", "context_window": 8192})
     answerer = Answerer(library, AnswerSettings(mode="generated"), llm, reader=Watched(events))
     try:
-        answer = answerer.answer("why did OpenAI leave Scale AI?", progress=lambda p: events.append(p.stage))
+        answer = ask(answerer, "why did OpenAI leave Scale AI?", progress=lambda p: events.append(p.stage))
     finally:
         server.close()
     assert answer.abstained and events[:2] == ["reading", "read"]

@@ -18,6 +18,7 @@ from bot.reader.model import Span
 from bot.telegram.render import render_answer
 from store.library import BriefLibrary
 from store.types import BriefInfo, Passage
+from tests.support.answers import ask
 
 # Questions the shipped model gets wrong on the sample briefs (strict: a retrained model that gets one right
 # must drop its mark); each is listed in docs/measurements.md.
@@ -103,19 +104,19 @@ def first_statement(text: str) -> str:
 @pytest.mark.slow
 @KNOWN_MISS
 def test_a_when_question_leads_with_the_sentence_that_says_when(reader_answerer: Answerer) -> None:
-    answer = reader_answerer.answer("When did OpenAI start winding down its work with Scale AI?")
+    answer = ask(reader_answerer, "When did OpenAI start winding down its work with Scale AI?")
     assert not answer.abstained
     lead = first_statement(answer.text).lower()
     assert "twelve months" in lead or "12 bulan" in lead
     assert answer.emphasis
     start, end = answer.emphasis[0]
     assert answer.text.index("\n") < start < end <= len(answer.text.splitlines()[0]) + 1 + len(lead)
-    assert f"<b>{answer.text[start:end]}</b>" in render_answer(answer)
+    assert f"<b>{answer.text[start:end]}</b>" in render_answer(answer.answer)
 
 
 @pytest.mark.slow
 def test_an_indonesian_question_about_an_english_brief_is_answered(reader_answerer: Answerer) -> None:
-    answer = reader_answerer.answer("Siapa CEO sementara Scale AI?")
+    answer = ask(reader_answerer, "Siapa CEO sementara Scale AI?")
     assert not answer.abstained
     assert "Droege" in first_statement(answer.text)
 
@@ -130,7 +131,7 @@ def test_an_indonesian_question_about_an_english_brief_is_answered(reader_answer
     ],
 )
 def test_questions_the_briefs_do_not_answer_are_declined(reader_answerer: Answerer, question: str) -> None:
-    answer = reader_answerer.answer(question)
+    answer = ask(reader_answerer, question)
     assert answer.abstained and not answer.citations
 
 
@@ -143,8 +144,8 @@ def test_without_a_loadable_model_answers_come_as_before_and_it_is_said_once(
     (broken / "reader.json").write_text("{not json", encoding="utf-8")
     answerer = Answerer(library, AnswerSettings(), reader=PassageReader(model_dir=broken))
     with caplog.at_level(logging.WARNING, logger="bot.answering.reading"):
-        first = answerer.answer("why did OpenAI leave Scale AI?")
-        second = answerer.answer("kenapa OpenAI berhenti bekerja sama dengan Scale AI?")
+        first = ask(answerer, "why did OpenAI leave Scale AI?")
+        second = ask(answerer, "kenapa OpenAI berhenti bekerja sama dengan Scale AI?")
     assert not first.abstained and not second.abstained
     assert "read" not in first.timings and "sentences" in first.timings
     assert first.emphasis == []
@@ -176,7 +177,7 @@ def test_a_reader_that_fails_mid_question_still_gets_an_answer(
 ) -> None:
     answerer = Answerer(library, AnswerSettings(), reader=_BreaksWhenRun())
     with caplog.at_level(logging.WARNING, logger="bot.answering.reading"):
-        answer = answerer.answer("why did OpenAI leave Scale AI?")
+        answer = ask(answerer, "why did OpenAI leave Scale AI?")
     assert not answer.abstained and answer.citations
     assert any("reader failed" in r.getMessage() for r in caplog.records)
 
@@ -194,7 +195,7 @@ def test_a_reader_that_fails_mid_question_still_gets_an_answer(
 def test_on_topic_questions_without_an_answer_in_the_briefs_are_declined(
     reader_answerer: Answerer, question: str
 ) -> None:
-    answer = reader_answerer.answer(question)
+    answer = ask(reader_answerer, question)
     assert answer.abstained and answer.citations == [] and answer.nearest
     assert set(answer.gate) == {"reader"}
 
@@ -220,6 +221,6 @@ def test_on_topic_questions_without_an_answer_in_the_briefs_are_declined(
 def test_answerable_questions_are_answered_from_their_story(
     reader_answerer: Answerer, question: str, stories: set[str]
 ) -> None:
-    answer = reader_answerer.answer(question)
+    answer = ask(reader_answerer, question)
     assert not answer.abstained
     assert answer.citations[0].brief.id in stories

@@ -18,7 +18,7 @@ from sqlalchemy import inspect
 from bot.records import migrate
 from bot.usage import RecordsError, UsageLog
 from harness.servers import PostgresServer, free_port
-from tests.bot.test_usage import _citation
+from tests.support.citations import cited
 
 pytestmark = pytest.mark.replicas
 
@@ -51,7 +51,7 @@ def test_votes_and_passages_work_on_the_replica_that_did_not_answer(
     replicas: tuple[UsageLog, UsageLog],
 ) -> None:
     a, b = replicas
-    cites = [_citation(1, "Telkomsel meluncurkan 5G."), _citation(2, "Harga naik “tajam”.")]
+    cites = [cited(1, "Telkomsel meluncurkan 5G."), cited(2, "Harga naik “tajam”.")]
     answer_id = a.record_answer(
         question="Apa kata Telkomsel?",
         answer="Telkomsel meluncurkan 5G [1]. Harga naik [2].",
@@ -92,7 +92,7 @@ def test_concurrent_writers_lose_nothing(replicas: tuple[UsageLog, UsageLog]) ->
                 lang="en",
                 abstained=False,
                 seconds=0.1,
-                citations=[_citation(1, "Q.")],
+                citations=[cited(1, "Q.")],
             )
             log.record_vote(anchor, offset + i, "up")
             assert log.saved_answer(answer_id) is not None
@@ -158,7 +158,7 @@ def test_copy_command_moves_an_existing_usage_file_into_postgres(
         lang="id",
         abstained=False,
         seconds=0.2,
-        citations=[_citation(1, "Q.")],
+        citations=[cited(1, "Q.")],
     )
     with_citations.close()
     before = source.read_bytes()
@@ -178,7 +178,7 @@ def test_copy_command_moves_an_existing_usage_file_into_postgres(
     try:
         assert records.summary().questions == 1501 and records.summary().up_votes == 1
         saved = records.saved_answer(kept)
-        assert saved is not None and saved.citations == [_citation(1, "Q.")]
+        assert saved is not None and saved.citations == [cited(1, "Q.")]
         assert records.record_vote("old3", 10, "down") == "en"  # buttons of old answers keep working
         newer = records.record_answer(
             question="after",
@@ -186,7 +186,7 @@ def test_copy_command_moves_an_existing_usage_file_into_postgres(
             lang="en",
             abstained=False,
             seconds=1,
-            citations=[_citation(1, "Q.")],
+            citations=[cited(1, "Q.")],
         )
         assert records.saved_answer(newer) is not None  # numbered after the copied citations
     finally:

@@ -17,9 +17,10 @@ from typing import Any
 from telegram.error import TelegramError
 from telegram.request import BaseRequest, RequestData
 
-from bot.answering.types import Answer, Citation
+from bot.answering.types import Citation, Failed, FailureCode, Outcome
 from store.errors import StoreUnavailable
 from store.types import Brief, BriefInfo, Passage, StoreStats, SyncReport
+from tests.support.answers import answered, declined
 
 BOT_ID = 666
 BOT_USERNAME = "TestNameBot"
@@ -140,25 +141,23 @@ class FakeAnswerer:
     unavailable: bool = False
     questions: list[tuple[str, str | None]] = field(default_factory=list)
 
-    def answer(self, question: str, *, context: str | None = None, filters: Any = None) -> Answer:
+    def answer(self, question: str, *, context: str | None = None, filters: Any = None) -> Outcome:
         self.questions.append((question, context))
         if self.hold:
             self.gate.wait(10)
         if self.unavailable:
-            raise StoreUnavailable("chroma down")
+            return Failed(FailureCode.UNAVAILABLE)  # what the engine makes of the store's StoreUnavailable
         if question.startswith("nothing"):
-            return Answer(
-                question, "The briefs don't cover this.", [], "en", True, "extractive", [brief_info(3)]
-            )
+            return declined([brief_info(3)], question=question)
         if question.startswith("long"):
             text = " ".join(f"Sentence {i} says <b>x</b> & more [1]." for i in range(300))
-            return Answer(question, text, [citation(1, "Quote one.")], "en", False, "extractive")
+            return answered(text, [citation(1, "Quote one.")], question=question)
         cites = [citation(1, "OpenAI ended its work with <Scale>."), citation(2, "Meta & Scale.")]
         if question.startswith("Mengapa"):
             text = "OpenAI berhenti bekerja dengan Scale AI [1]. Meta membeli saham [2]."
-            return Answer(question, text, cites, "id", False, "extractive", as_of="2025-06-14")
+            return answered(text, cites, "id", question=question, as_of="2025-06-14")
         text = "OpenAI stopped working with Scale AI [1]. Meta bought a stake [2]."
-        return Answer(question, text, cites, "en", False, "extractive", as_of="2025-06-14")
+        return answered(text, cites, question=question, as_of="2025-06-14")
 
 
 @dataclass

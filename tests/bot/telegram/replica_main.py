@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from bot.__main__ import configure_logging
-from bot.answering.types import Answer
+from bot.answering.types import Outcome
 from bot.ingest_runner import IngestRunner
 from bot.settings import BotSettings
 from bot.telegram.app import AnotherPollerError, serve
@@ -33,7 +33,7 @@ NAME = os.environ.get("REPLICA_NAME", "replica")
 
 
 class ScriptedAnswerer(FakeAnswerer):
-    def answer(self, question: str, *, context: str | None = None, filters: Any = None) -> Answer:
+    def answer(self, question: str, *, context: str | None = None, filters: Any = None) -> Outcome:
         logger.info("answer started replica=%s question=%s", NAME, question)
         if "slow" in question:
             time.sleep(float(os.environ.get("REPLICA_SLOW_SECONDS", "5")))

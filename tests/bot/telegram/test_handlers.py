@@ -15,7 +15,7 @@ from bot.ingest_runner import IngestRunner
 from bot.usage import UsageLog
 from tests.bot.telegram.fakes import BOT_ID, BOT_USERNAME
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
-from tests.bot.test_ingest_runner import SCRIPT
+from tests.support.ingest_job import FAKE_INGEST
 from tests.support.telegram import ADMIN, Harness
 
 GROUP = -100500
@@ -266,7 +266,7 @@ async def test_admin_reindex_edits_progress_and_ends_with_summary(
     harness_factory: Any, tmp_path: Path
 ) -> None:
     script = tmp_path / "fake_ingest.py"
-    script.write_text(SCRIPT.replace("for done", "time.sleep(0.6)\nfor done"))
+    script.write_text(FAKE_INGEST.replace("for done", "time.sleep(0.6)\nfor done"))
     h: Harness = await harness_factory(
         runner=IngestRunner(command=[sys.executable, str(script)]), progress_every=0.5
     )

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 
 import pytest
 
-from bot.answering.types import Answer
+from bot.answering.types import Answered, Failed, FailureCode, InvalidQuestion
 from bot.telegram import render
 from bot.telegram.split import split_html, utf16_len
 from tests.bot.telegram.fakes import brief_info, citation
 from tests.bot.telegram.html_check import telegram_html_problems, visible_text
+from tests.support.answers import answered, declined
 
 
-def _answer(text: str, *cites: int, lang: str = "en") -> Answer:
-    return Answer("q?", text, [citation(n, f"Quote <{n}> & more.") for n in cites], lang, False, "extractive")
+def _answer(text: str, *cites: int, lang: str = "en", bold: str | None = None) -> Answered:
+    return answered(text, [citation(n, f"Quote <{n}> & more.") for n in cites], lang, bold=bold)
 
 
 def test_answer_keeps_markers_and_lists_sources_with_link_publisher_and_date() -> None:
@@ -44,7 +44,7 @@ def test_footer_and_buttons_follow_the_question_language() -> None:
 
 
 def test_abstention_shows_nearest_briefs_instead_of_sources() -> None:
-    answer = Answer("q", "The briefs don't cover this.", [], "en", True, "extractive", [brief_info(4)])
+    answer = declined([brief_info(4)])
     html = render.render_answer(answer)
     assert telegram_html_problems(html) == []
     assert "Closest briefs" in visible_text(html) and "Sources" not in visible_text(html)
@@ -115,9 +115,9 @@ def test_a_word_longer_than_a_message_is_cut_without_splitting_an_emoji() -> Non
 
 
 def test_the_answer_phrase_is_bold_and_still_escaped() -> None:
-    answer = _answer("From the briefs:\nThe wind-down began 6 <to> 12 months ago. [1]", 1)
-    start = answer.text.index("6 <to>")
-    answer = dataclasses.replace(answer, emphasis=[(start, start + len("6 <to> 12 months"))])
+    answer = _answer(
+        "From the briefs:\nThe wind-down began 6 <to> 12 months ago. [1]", 1, bold="6 <to> 12 months"
+    )
     html = render.render_answer(answer)
     assert "<b>6 &lt;to&gt; 12 months</b>" in html
     assert telegram_html_problems(html) == []
@@ -143,13 +143,14 @@ def test_admin_summaries_follow_the_admins_app_language() -> None:
 
 
 def test_store_errors_reach_the_chat_in_both_languages_never_raw() -> None:
-    from bot.answering.errors import InvalidQuestionError
+    from bot.answering.errors import failure_of
     from bot.telegram import texts
     from store.errors import EmbeddingMismatch, IndexMissing
 
     raw = "collection briefs_v3 was built with intfloat/e5-base (768)"
-    shown = texts.for_error(EmbeddingMismatch(raw))
+    shown = texts.refusal(Failed(failure_of(EmbeddingMismatch(raw))))
     assert raw not in shown and shown == texts.both("store_failed")
-    assert texts.for_error(IndexMissing("x")) == texts.both("not_indexed")
-    too_long = texts.for_error(InvalidQuestionError("too_long", 5000, 1000))
+    assert texts.refusal(Failed(failure_of(IndexMissing("x")))) == texts.both("not_indexed")
+    assert texts.refusal(Failed(FailureCode.LLM_FAILED)) == texts.both("llm_failed")
+    too_long = texts.refusal(InvalidQuestion("too_long", 5000, 1000))
     assert "5000" in too_long and "1000" in too_long and "terlalu panjang" in too_long
