@@ -210,7 +210,7 @@ def _around(support: list[tuple[PassageSentences, int]]) -> str:
     Alexandr Wang" found Wang there (as Meta's hire). A neighbour on each side keeps a subject named in the
     sentence before ("Jason Droege ... He said ...") within reach.
     """
-    texts = []
+    texts: list[str] = []
     for group, index in support:
         window = group.sentences[max(0, index - NAME_WINDOW) : index + NAME_WINDOW + 1]
         texts.extend(s.text for s in window)
