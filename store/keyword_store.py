@@ -113,8 +113,16 @@ def brief_key(meta: dict[str, Any], chunks: int | None = None) -> BriefKey:
     )
 
 
-def read_briefs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    return [json.loads(meta) for (meta,) in conn.execute("SELECT meta FROM briefs")]
+def read_briefs(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """First-chunk metadata of every brief, or of the briefs `ids` (those held)."""
+    if ids is None:
+        return [json.loads(meta) for (meta,) in conn.execute("SELECT meta FROM briefs")]
+    out = []
+    for start in range(0, len(ids), IN_BATCH):
+        part = list(ids[start : start + IN_BATCH])
+        rows = conn.execute(f"SELECT meta FROM briefs WHERE brief_id IN ({_marks(len(part))})", part)
+        out += [json.loads(meta) for (meta,) in rows]
+    return out
 
 
 def read_postings(conn: sqlite3.Connection, term: str) -> tuple[DocIds, Counts]:

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,8 +176,11 @@ class KeywordView:
             conn = self._refresh()
             return synced_of(conn) if conn is not None else None
 
-    def listing(self, collection: str, version: int) -> list[dict[str, Any]] | None:
-        """Every brief's first-chunk metadata, when the file reflects this very pointer state (else None)."""
+    def listing(
+        self, collection: str, version: int, ids: Sequence[str] | None = None
+    ) -> list[dict[str, Any]] | None:
+        """Every brief's first-chunk metadata (or only that of the briefs `ids` it holds), when the file
+        reflects this very pointer state (else None)."""
         with self._lock:
             conn = self._connection()
             if conn is None:
@@ -185,7 +189,7 @@ class KeywordView:
             try:
                 if synced_of(conn) != (collection, version):
                     return None
-                return read_briefs(conn)
+                return read_briefs(conn, ids)
             finally:
                 conn.execute("COMMIT")
 

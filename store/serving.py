@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +93,10 @@ class Serving:
         logger.info("searcher loaded collection=%s version=%s", state.name, state.version)
         return self._coll, self._searcher
 
-    def listing(self, state: ActiveState) -> list[dict[str, Any]] | None:
-        """Every brief's first-chunk metadata from the keyword file, when it reflects `state` (else None)."""
-        return self._view.listing(state.name, state.version)
+    def listing(self, state: ActiveState, ids: Sequence[str] | None = None) -> list[dict[str, Any]] | None:
+        """Every brief's first-chunk metadata (or that of the briefs `ids`) from the keyword file, when it
+        reflects `state` (else None)."""
+        return self._view.listing(state.name, state.version, ids)
 
     def record_write(self, coll: Any, brief_ids: list[str], touch: Callable[[], ActiveState]) -> ActiveState:
         """Apply this process's write to the keyword file as the pointer moves (see `KeywordSync`)."""
