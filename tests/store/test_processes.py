@@ -6,11 +6,16 @@ import gc
 import os
 import subprocess
 import sys
+import threading
 import weakref
+from typing import Any
 
+import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 
+import store.serving
 from store.library import BriefLibrary
+from store.types import SearchFilters
 from tests.support.briefs import LibraryFactory, briefs
 
 CHILD = """
@@ -76,4 +81,49 @@ def test_the_client_replaced_after_another_process_wrote_is_freed_at_once(
         assert "nickel" in found(library, "nikel Morowali")
         assert old() is None
     finally:
+        gc.enable()
+
+
+def test_a_large_store_answers_from_the_old_client_while_the_new_one_loads_its_vectors(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 10: after another process wrote to a large embedded store, the reopened client's vector index
+    (~2 s at 500k chunks) loads in the background; meanwhile the old client answers, the keyword leg finds
+    the new chunks, removed chunks are not returned, and a filter the stale index cannot answer is asked of
+    the new client."""
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+    release, loading = threading.Event(), []
+    load = store.serving._load_vectors
+
+    def held(coll: Any, dim: int) -> None:
+        loading.append(coll)
+        assert release.wait(120)
+        load(coll, dim)
+
+    monkeypatch.setattr(store.serving, "_load_vectors", held)
+    library = make_library()
+    library.sync([b for b in briefs() if b.id in {"telco-5g", "nickel"}], "folder")
+    assert found(library, "Telkomsel 5G")[0] == "telco-5g"
+    old = weakref.ref(SharedSystemClient._identifier_to_system[library._client._identifier])
+    gc.disable()  # only the store's own collection may free the old client
+    try:
+        child("sync", ["meta-scale", "bri-profit"])  # telco-5g and nickel leave the folder
+
+        top = library.search("Meta Scale AI saham", k=5)
+        assert len(loading) == 1 and old() is not None  # still loading; the old client answered
+        assert top[0].brief.id == "meta-scale" and top[0].keyword_score
+        assert {p.brief.id for p in top} <= {"meta-scale", "bri-profit"}
+        only = SearchFilters(brief_ids=("bri-profit",))
+        with caplog.at_level("INFO", logger="store.search"):
+            (hit,) = {p.brief.id: p for p in library.search("laba bank", k=5, filters=only)}.values()
+        assert hit.brief.id == "bri-profit" and hit.dense_score is not None
+        assert "stale vector index cannot filter" in caplog.text
+
+        release.set()
+        library._serving.wait_idle(120)
+        assert old() is None and library._serving._pending is None
+        _, searcher = library._current()
+        assert [row[2]["brief_id"] for row in searcher.dense("Meta Scale AI", 1, None)] == ["meta-scale"]
+    finally:
+        release.set()
         gc.enable()
