@@ -317,6 +317,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if server is not None:
         out["server_rss_mb"] = server.peak_rss_mb()
         server.stop()
+        copy = keyword_path(work, server.port)  # named after this run's port: no later run opens it
+        for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            path.unlink(missing_ok=True)
     return out
 
 
