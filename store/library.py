@@ -48,6 +48,7 @@ class BriefLibrary:
             self._follow_other_writers,
             keyword_folder=settings.resolved_keyword_path(),
             library_name=keyword_file_name(settings),
+            reload_in_background=settings.reload_in_background,
         )
         self._write_lock = threading.Lock()  # one write at a time in this process...
         # ...and in every process and host writing to this library (see `store.locks`).

@@ -67,11 +67,13 @@ class Serving:
         *,
         keyword_folder: Path,
         library_name: str,
+        reload_in_background: bool = True,
     ) -> None:
         self._collections = collections
         self._embedder = embedder
         self._settings = settings
         self._follow = follow_other_writers
+        self._in_background = reload_in_background
         analyzer = Analyzer()
         path = index_path(keyword_folder, library_name, analyzer)
         self.keyword_sync = KeywordSync(path, analyzer)
@@ -111,6 +113,7 @@ class Serving:
         self.loaded = state
         if (
             replaced
+            and self._in_background
             and not force
             and stale is not None
             and before is not None

@@ -127,3 +127,18 @@ def test_a_large_store_answers_from_the_old_client_while_the_new_one_loads_its_v
     finally:
         release.set()
         gc.enable()
+
+
+def test_with_reload_in_background_off_the_next_question_waits_for_the_new_client(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+    loads: list[Any] = []
+    monkeypatch.setattr(store.serving, "_load_vectors", lambda coll, dim: loads.append(coll))
+    library = make_library(reload_in_background=False)
+    library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
+    assert found(library, "Telkomsel 5G") == ["telco-5g"]
+    child("sync", ["nickel"])
+    _, searcher = library._current()
+    assert loads == [] and library._serving._pending is None
+    assert [row[2]["brief_id"] for row in searcher.dense("nikel Morowali", 1, None)] == ["nickel"]
