@@ -146,9 +146,8 @@ class Serving:
         try:
             _load_vectors(coll, self._embedder.dim)
         except Exception:
-            # The old client keeps serving; the next change of the pointer, or a forced reload, retries.
+            # Serve from the new client all the same: the next question loads its index (or reports why not).
             logger.warning("loading the reopened client's vector index failed", exc_info=True)
-            return
         with self._lock:
             if self._pending is not coll:
                 return  # a newer client (or a forced reload) took over meanwhile

@@ -142,3 +142,23 @@ def test_with_reload_in_background_off_the_next_question_waits_for_the_new_clien
     _, searcher = library._current()
     assert loads == [] and library._serving._pending is None
     assert [row[2]["brief_id"] for row in searcher.dense("nikel Morowali", 1, None)] == ["nickel"]
+
+
+def test_a_failed_background_load_still_moves_the_searcher_to_the_new_client(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+
+    def broken(coll: Any, dim: int) -> None:
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(store.serving, "_load_vectors", broken)
+    library = make_library()
+    library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
+    assert found(library, "Telkomsel 5G") == ["telco-5g"]
+    child("sync", ["nickel"])
+    found(library, "nikel Morowali")
+    library._serving.wait_idle(120)
+    _, searcher = library._current()
+    assert library._serving._pending is None  # not left on the stale client for good
+    assert [row[2]["brief_id"] for row in searcher.dense("nikel Morowali", 1, None)] == ["nickel"]
