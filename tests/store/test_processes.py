@@ -162,3 +162,34 @@ def test_a_failed_background_load_still_moves_the_searcher_to_the_new_client(
     _, searcher = library._current()
     assert library._serving._pending is None  # not left on the stale client for good
     assert [row[2]["brief_id"] for row in searcher.dense("nikel Morowali", 1, None)] == ["nickel"]
+
+
+def test_a_second_write_while_the_first_load_runs_serves_the_newest_client(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+    release, loading = threading.Event(), []
+    load = store.serving._load_vectors
+
+    def held(coll: Any, dim: int) -> None:
+        loading.append(coll)
+        assert release.wait(120)
+        load(coll, dim)
+
+    monkeypatch.setattr(store.serving, "_load_vectors", held)
+    library = make_library()
+    library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
+    assert found(library, "Telkomsel 5G") == ["telco-5g"]
+    try:
+        child("sync", ["telco-5g", "nickel"])
+        assert "nickel" in found(library, "nikel Morowali")
+        child("sync", ["telco-5g", "nickel", "bri-profit"])
+        assert "bri-profit" in found(library, "Bank Rakyat Indonesia quarterly profit")
+        assert len(loading) == 2 and library._serving._pending is loading[1]
+    finally:
+        release.set()
+    library._serving.wait_idle(120)
+    coll, searcher = library._current()
+    assert coll is loading[1] and library._serving._pending is None
+    rows = searcher.dense("Bank Rakyat Indonesia profit nikel Telkomsel", 5, None)
+    assert {row[2]["brief_id"] for row in rows} == {"telco-5g", "nickel", "bri-profit"}
