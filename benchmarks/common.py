@@ -92,7 +92,7 @@ def add_synthetic(
     straight into the serving collection, no embedding model involved; then move the pointer as any writer
     does, so searchers (and the keyword index file) catch up with them. `first`: the number of the first
     chunk, to add to an earlier call's chunks (other numbers, other draws)."""
-    coll = library._serving.current()[0]
+    _, coll = library._collections.active()  # writes go through the newest client
     rng = np.random.default_rng(7 + first)
     vocab = np.asarray(vocabulary, dtype=object)
     dim = library.embedder.dim

@@ -2,6 +2,7 @@
 no-change sync pass, cold answers and the bot process's memory, printed as one JSON object.
 
     python -m benchmarks.scale --chunks N [--real 1000] [--json] [--keep DIR [--reuse]] [--answers 30]
+                               [--server] [--reload background|wait]
 
 `--real` FacQA passages are indexed for real (`sync`, vectors through the embedding cache in `--cache-dir`);
 the rest are synthetic briefs of `--chunks-per-brief` chunks: ~120 words drawn from the real passages' own
@@ -147,14 +148,15 @@ def questions_on(real: set[str], corpus: Path) -> list[str]:
 # -- the bot process -----------------------------------------------------------------------------------------
 
 
-def serve(work: Path, reader: str, port: int | None = None) -> None:
+def serve(work: Path, reader: str, port: int | None = None, reload: str = "background") -> None:
     """The "bot": answers commands from stdin, one JSON object per line, on stdout."""
     from bot.answering.engine import Answerer
     from bot.answering.types import expect_answer
     from bot.settings import BotSettings
 
     started = time.perf_counter()
-    library = open_library(settings_for(work, port))
+    settings = settings_for(work, port).model_copy(update={"reload_in_background": reload == "background"})
+    library = open_library(settings)
     library.search("harga saham")
     say({"first_search_s": round(time.perf_counter() - started, 2)})
     settings = BotSettings()  # type: ignore[call-arg]
@@ -203,11 +205,12 @@ def say(payload: dict[str, Any]) -> None:
 
 
 class Bot:
-    def __init__(self, work: Path, reader: str, port: int | None) -> None:
+    def __init__(self, work: Path, reader: str, port: int | None, reload: str) -> None:
         env = {**os.environ, "BRIEFBOT_LOG_LEVEL": "WARNING"}
         server = ["--server-port", str(port)] if port is not None else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader, *server],
+            [sys.executable, "-m", "benchmarks.scale", "--serve", str(work), "--reader", reader,
+             "--reload", reload, *server],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
 
@@ -282,7 +285,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         shutil.copyfile(embedded_file, keyword_path(work, server.port))
         library = open_library(settings_for(work, server.port))
         library.search("harga saham")
-    bot = Bot(work, args.reader, server.port if server else None)
+    bot = Bot(work, args.reader, server.port if server else None, args.reload)
     out.update(bot.read())  # first_search_s
     bot.send({"do": "search", "questions": questions[: args.queries]})
     out.update(bot.read())
@@ -318,6 +321,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if server is not None:
         out["server_rss_mb"] = server.peak_rss_mb()
         server.stop()
+        copy = keyword_path(work, server.port)  # named after this run's port: no later run opens it
+        for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            path.unlink(missing_ok=True)
     return out
 
 
@@ -335,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=30, help="questions answered (cold)")
     parser.add_argument("--noop", type=int, default=1000, help="unchanged briefs synced")
     parser.add_argument("--reader", choices=["on", "off"], default="on")
+    parser.add_argument(
+        "--reload",
+        choices=["background", "wait"],
+        default="background",
+        help="the bot's BRIEFBOT_STORE__RELOAD_IN_BACKGROUND (embedded Chroma): true, or false (wait)",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="BEIR corpus.jsonl")
     parser.add_argument("--cache-dir", type=Path, default=Path("var/eval-cache"), help="embedding cache")
     parser.add_argument("--keep", type=Path, default=None, help="build the store here and keep it")
@@ -345,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-port", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve is not None:
-        serve(args.serve, args.reader, args.server_port)
+        serve(args.serve, args.reader, args.server_port, args.reload)
         return 0
     if args.reuse and (args.keep is None or not (args.keep / "chroma").is_dir()):
         parser.error("--reuse needs --keep DIR holding a store an earlier --keep run built")

@@ -17,7 +17,7 @@ from chromadb.errors import NotFoundError
 from store.chroma_client import close_client, fresh_client, guard, open_client, read_pages
 from store.collections import ActiveState, Collections
 from store.embedding import Embedder, build_embedder
-from store.indexer import Indexer, Stored, _no_progress, first_chunk_metadatas
+from store.indexer import WRITE_BATCH, Indexer, Stored, _no_progress, first_chunk_metadatas
 from store.locks import Lock, held, open_lock
 from store.rebuild import rebuild_into
 from store.records import brief_info, passage
@@ -48,6 +48,7 @@ class BriefLibrary:
             self._follow_other_writers,
             keyword_folder=settings.resolved_keyword_path(),
             library_name=keyword_file_name(settings),
+            reload_in_background=settings.reload_in_background,
         )
         self._write_lock = threading.Lock()  # one write at a time in this process...
         # ...and in every process and host writing to this library (see `store.locks`).
@@ -56,7 +57,8 @@ class BriefLibrary:
         self._seen: ActiveState | None = None  # the pointer as this client last saw (or wrote) it
         # Every brief's first-chunk metadata, for the pointer state it was read at: one read serves a whole
         # no-change ingestion pass (its listing, then each source's sync) instead of one Chroma scan per call.
-        self._listing: tuple[ActiveState, list[BriefInfo]] | None = None
+        # This process's own writes carry it forward to the state they produce (`_carry_listing`).
+        self._listing: tuple[ActiveState, dict[str, BriefInfo]] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -114,7 +116,7 @@ class BriefLibrary:
         logger.info("search k=%s returned=%s ms=%.0f", k, len(found), (time.perf_counter() - started) * 1000)
         return found
 
-    def _all_briefs(self, coll: Any, state: ActiveState) -> list[BriefInfo]:
+    def _all_briefs(self, coll: Any, state: ActiveState) -> dict[str, BriefInfo]:
         """Every brief `coll` holds at pointer `state`, read once per state (any write moves the pointer)."""
         listing = self._listing
         if listing is None or listing[0] != state:
@@ -122,13 +124,38 @@ class BriefLibrary:
             metas = self._serving.listing(state)
             if metas is None:
                 metas = list(first_chunk_metadatas(coll))
-            listing = (state, [brief_info(m) for m in metas])
+            listing = (state, {info.id: info for info in map(brief_info, metas)})
             self._listing = listing
         return listing[1]
 
-    def _stored(self, coll: Any, state: ActiveState) -> dict[str, Stored]:
-        infos = self._all_briefs(coll, state)
-        return {b.id: Stored(b.content_hash, b.chunk_count, b.scope, b.origin) for b in infos}
+    def _briefs_of(self, coll: Any, state: ActiveState, ids: list[str]) -> dict[str, BriefInfo]:
+        """The briefs among `ids` that `coll` holds at pointer `state`: from the listing when it is read for
+        `state`, else only their rows (a write of a few briefs reads a few, not every brief's metadata)."""
+        listing = self._listing
+        if listing is not None and listing[0] == state:
+            return {i: listing[1][i] for i in ids if i in listing[1]}
+        metas = self._serving.listing(state, ids)
+        if metas is None:
+            metas = []
+            for start in range(0, len(ids), WRITE_BATCH):
+                part = {"brief_id": {"$in": ids[start : start + WRITE_BATCH]}}
+                metas += first_chunk_metadatas(coll, part)
+        return {info.id: info for info in map(brief_info, metas)}
+
+    def _carry_listing(self, before: ActiveState, after: ActiveState, ids: list[str]) -> None:
+        """After this process's write from `before` to `after` of briefs `ids`: a listing read at `before`
+        becomes the listing at `after` by replacing those briefs (read back from the keyword file)."""
+        listing, self._listing = self._listing, None
+        if listing is None or listing[0] != before or after.version != before.version + 1:
+            return
+        metas = self._serving.listing(after, ids)
+        if metas is None:  # the file is not current: the next listing is read whole
+            return
+        infos = dict(listing[1])  # a copy: another thread may be iterating the old one
+        for brief_id in ids:
+            infos.pop(brief_id, None)
+        infos.update((info.id, info) for info in map(brief_info, metas))
+        self._listing = (after, infos)
 
     @contextmanager
     def _recover_on_error(self) -> Iterator[None]:
@@ -146,7 +173,8 @@ class BriefLibrary:
 
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
         coll, _ = self._current()
-        infos = [b for b in self._all_briefs(coll, self._loaded_state()) if scope is None or b.scope == scope]
+        held = self._all_briefs(coll, self._loaded_state()).values()
+        infos = [b for b in held if scope is None or b.scope == scope]
         return sorted(infos, key=lambda b: (b.published or date.min, b.id), reverse=True)
 
     def passages_of(self, brief_id: str) -> list[Passage]:
@@ -195,22 +223,28 @@ class BriefLibrary:
     def _write(
         self, briefs: Iterable[Brief], scope: str | None, remove_missing: bool, progress: Progress | None
     ) -> SyncReport:
+        briefs = list(briefs)
         with self._writing(), self._recover_on_error():
             # The collection only: the searcher is reloaded after the lock is released.
             state, coll = self._collections.active()
+            if scope is not None and remove_missing:  # the scope's briefs missing from `briefs` go
+                held = self._all_briefs(coll, state)
+            else:
+                held = self._briefs_of(coll, state, [b.id for b in briefs])
             report = sync_into(
                 self._indexer,
                 coll,
-                list(briefs),
+                briefs,
                 scope,
                 remove_missing=remove_missing,
                 progress=progress or _no_progress,
-                stored=self._stored(coll, state),
+                stored={i: Stored(b.content_hash, b.chunk_count, b.scope, b.origin) for i, b in held.items()},
             )
             changed = bool(report.added or report.updated or report.removed)
             if changed:
                 ids = [*report.added, *report.updated, *report.removed]
                 self._seen = self._serving.record_write(coll, ids, lambda: self._collections.touch(state))
+                self._carry_listing(state, self._seen, ids)
         if changed:
             self._current()  # reload here, in the writer's thread, rather than in the next question's
         return report
@@ -218,11 +252,12 @@ class BriefLibrary:
     def remove(self, brief_ids: list[str]) -> list[str]:
         with self._writing(), self._recover_on_error():
             state, coll = self._collections.active()
-            wanted = set(brief_ids)
-            present = [b.id for b in self._all_briefs(coll, state) if b.id in wanted] if brief_ids else []
+            held = self._briefs_of(coll, state, list(dict.fromkeys(brief_ids)))
+            present = [b for b in dict.fromkeys(brief_ids) if b in held]
             if present:
                 self._indexer.delete(coll, present)
                 self._seen = self._serving.record_write(coll, present, lambda: self._collections.touch(state))
+                self._carry_listing(state, self._seen, present)
         if present:
             self._current()
         return present

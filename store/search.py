@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from chromadb.errors import InternalError
+
 from store.chroma_client import guard
 from store.embedding.base import Embedder
 from store.fusion import keyword_weight, rrf, score_sum
@@ -19,8 +21,20 @@ logger = logging.getLogger(__name__)
 class HybridSearcher:
     """One serving collection and the keyword index; stateless between calls, so safe to share by threads."""
 
-    def __init__(self, coll: Any, keyword: KeywordView, embedder: Embedder, settings: SearchSettings) -> None:
+    def __init__(
+        self,
+        coll: Any,
+        keyword: KeywordView,
+        embedder: Embedder,
+        settings: SearchSettings,
+        *,
+        fresh: Any = None,
+    ) -> None:
+        """`fresh`: set while `coll` belongs to an embedded client whose vector index predates another
+        process's write (`store.serving`): the same collection through a client that sees that write, asked
+        when the stale index cannot answer a filtered query (it fails on chunks it has not loaded)."""
         self._coll = coll
+        self._fresh = fresh
         self._keyword = keyword
         self._embedder = embedder
         self._settings = settings
@@ -42,18 +56,27 @@ class HybridSearcher:
         if count == 0:
             return []
         vector = self._embedder.embed_queries([query])[0]
+        asked = {
+            "query_embeddings": [vector.tolist()],
+            "n_results": min(n, count),
+            "where": where_clause(filters),
+            "include": ["documents", "metadatas", "distances"],
+        }
         with guard("search"):
-            got = self._coll.query(
-                query_embeddings=[vector.tolist()],
-                n_results=min(n, count),
-                where=where_clause(filters),
-                include=["documents", "metadatas", "distances"],
-            )
+            try:
+                got = self._coll.query(**asked)
+            except InternalError:
+                if self._fresh is None:
+                    raise
+                logger.info("stale vector index cannot filter; asking the reopened client")
+                got = self._fresh.query(**asked)
+        # A stale vector index may still hold chunks removed since: Chroma returns them without metadata.
         return [
-            (cid, doc, meta, 1.0 - float(dist))
+            (cid, doc or "", meta, 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
             )
+            if meta is not None
         ]
 
     def _rows(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:

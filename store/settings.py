@@ -82,6 +82,13 @@ class StoreSettings(BaseModel):
     )
     chunk_size: int = Field(220, ge=40, le=2000, description="Target chunk size in model tokens.")
     chunk_overlap: int = Field(30, ge=0, le=500, description="Tokens shared by neighbouring chunks.")
+    reload_in_background: bool = Field(
+        True,
+        description="Embedded Chroma, stores of 20k chunks or more: after another process wrote, the "
+        "reopened client loads its vector index in a background thread while the old one answers (a new "
+        "brief reaches the dense leg ~2 s later at 500k chunks, the keyword leg at once; memory holds two "
+        "vector indexes meanwhile, +0.8 GB at 500k). false: the next question waits for the load instead.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
 

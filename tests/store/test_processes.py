@@ -6,11 +6,16 @@ import gc
 import os
 import subprocess
 import sys
+import threading
 import weakref
+from typing import Any
 
+import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 
+import store.serving
 from store.library import BriefLibrary
+from store.types import SearchFilters
 from tests.support.briefs import LibraryFactory, briefs
 
 CHILD = """
@@ -77,3 +82,114 @@ def test_the_client_replaced_after_another_process_wrote_is_freed_at_once(
         assert old() is None
     finally:
         gc.enable()
+
+
+def test_a_large_store_answers_from_the_old_client_while_the_new_one_loads_its_vectors(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 10: after another process wrote to a large embedded store, the reopened client's vector index
+    (~2 s at 500k chunks) loads in the background; meanwhile the old client answers, the keyword leg finds
+    the new chunks, removed chunks are not returned, and a filter the stale index cannot answer is asked of
+    the new client."""
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+    release, loading = threading.Event(), []
+    load = store.serving._load_vectors
+
+    def held(coll: Any, dim: int) -> None:
+        loading.append(coll)
+        assert release.wait(120)
+        load(coll, dim)
+
+    monkeypatch.setattr(store.serving, "_load_vectors", held)
+    library = make_library()
+    library.sync([b for b in briefs() if b.id in {"telco-5g", "nickel"}], "folder")
+    assert found(library, "Telkomsel 5G")[0] == "telco-5g"
+    old = weakref.ref(SharedSystemClient._identifier_to_system[library._client._identifier])
+    gc.disable()  # only the store's own collection may free the old client
+    try:
+        child("sync", ["meta-scale", "bri-profit"])  # telco-5g and nickel leave the folder
+
+        top = library.search("Meta Scale AI saham", k=5)
+        assert len(loading) == 1 and old() is not None  # still loading; the old client answered
+        assert top[0].brief.id == "meta-scale" and top[0].keyword_score
+        assert {p.brief.id for p in top} <= {"meta-scale", "bri-profit"}
+        only = SearchFilters(brief_ids=("bri-profit",))
+        with caplog.at_level("INFO", logger="store.search"):
+            (hit,) = {p.brief.id: p for p in library.search("laba bank", k=5, filters=only)}.values()
+        assert hit.brief.id == "bri-profit" and hit.dense_score is not None
+        assert "stale vector index cannot filter" in caplog.text
+
+        release.set()
+        library._serving.wait_idle(120)
+        assert old() is None and library._serving._pending is None
+        _, searcher = library._current()
+        assert [row[2]["brief_id"] for row in searcher.dense("Meta Scale AI", 1, None)] == ["meta-scale"]
+    finally:
+        release.set()
+        gc.enable()
+
+
+def test_with_reload_in_background_off_the_next_question_waits_for_the_new_client(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+    loads: list[Any] = []
+    monkeypatch.setattr(store.serving, "_load_vectors", lambda coll, dim: loads.append(coll))
+    library = make_library(reload_in_background=False)
+    library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
+    assert found(library, "Telkomsel 5G") == ["telco-5g"]
+    child("sync", ["nickel"])
+    _, searcher = library._current()
+    assert loads == [] and library._serving._pending is None
+    assert [row[2]["brief_id"] for row in searcher.dense("nikel Morowali", 1, None)] == ["nickel"]
+
+
+def test_a_failed_background_load_still_moves_the_searcher_to_the_new_client(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+
+    def broken(coll: Any, dim: int) -> None:
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(store.serving, "_load_vectors", broken)
+    library = make_library()
+    library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
+    assert found(library, "Telkomsel 5G") == ["telco-5g"]
+    child("sync", ["nickel"])
+    found(library, "nikel Morowali")
+    library._serving.wait_idle(120)
+    _, searcher = library._current()
+    assert library._serving._pending is None  # not left on the stale client for good
+    assert [row[2]["brief_id"] for row in searcher.dense("nikel Morowali", 1, None)] == ["nickel"]
+
+
+def test_a_second_write_while_the_first_load_runs_serves_the_newest_client(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
+    release, loading = threading.Event(), []
+    load = store.serving._load_vectors
+
+    def held(coll: Any, dim: int) -> None:
+        loading.append(coll)
+        assert release.wait(120)
+        load(coll, dim)
+
+    monkeypatch.setattr(store.serving, "_load_vectors", held)
+    library = make_library()
+    library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
+    assert found(library, "Telkomsel 5G") == ["telco-5g"]
+    try:
+        child("sync", ["telco-5g", "nickel"])
+        assert "nickel" in found(library, "nikel Morowali")
+        child("sync", ["telco-5g", "nickel", "bri-profit"])
+        assert "bri-profit" in found(library, "Bank Rakyat Indonesia quarterly profit")
+        assert len(loading) == 2 and library._serving._pending is loading[1]
+    finally:
+        release.set()
+    library._serving.wait_idle(120)
+    coll, searcher = library._current()
+    assert coll is loading[1] and library._serving._pending is None
+    rows = searcher.dense("Bank Rakyat Indonesia profit nikel Telkomsel", 5, None)
+    assert {row[2]["brief_id"] for row in rows} == {"telco-5g", "nickel", "bri-profit"}
