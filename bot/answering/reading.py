@@ -27,9 +27,10 @@ logger = logging.getLogger(__name__)
 
 # Calibrated on IDK-MRC valid and FacQA valid (Indonesian questions) and the tune split of our English
 # questions over IDK-MRC valid paragraphs (`python -m eval.reader_eval fit`); see docs/measurements.md.
-# A passage answers when the reader's probability reaches the cut-off of its language pair.
-ANSWER_CUTOFF_SAME_LANGUAGE = 0.25
-ANSWER_CUTOFF_CROSS_LANGUAGE = 0.15
+# A passage answers when the reader's probability reaches the cut-off of its language pair: the highest that
+# still answers 90% of that pair's answerable valid questions (refitted for each shipped model).
+ANSWER_CUTOFF_SAME_LANGUAGE = 0.3
+ANSWER_CUTOFF_CROSS_LANGUAGE = 0.25
 # The reader judges a passage it is shown; it was never shown collections with nothing on the subject, and
 # there it can find a plausible "answer" (e.g. "what is the capital of Peru?" over tech briefs). So the
 # question must first be on the collection's topic: its best passage cosine (the dense leg's, e5; corrected
@@ -38,7 +39,7 @@ ANSWER_CUTOFF_CROSS_LANGUAGE = 0.15
 # (IDK-MRC valid, Trans-SQuAD English) at 0.83; 0.82 is kept for margin (88% declined).
 TOPIC_FLOOR = 0.82
 # Logit cost per retrieval rank: retrieval already knows something about relevance.
-RANK_PRIOR = 0.5
+RANK_PRIOR = 0.75
 # On "latest" questions the newest brief gains this many logits: enough to lead among passages that answer,
 # not enough to lift one that does not.
 RECENCY_LOGIT = 2.0
