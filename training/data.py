@@ -223,66 +223,70 @@ def training_mix(root: Path, seed: int = 13) -> list[Example]:
     return mix
 
 
-def refine_mix(root: Path, seed: int = 14) -> list[Example]:
-    """A second stage, started from a first-stage model: weighted towards English questions over Indonesian
-    paragraphs (our IDK-MRC translations, answerable and near-miss unanswerable, with hard negatives), with
-    enough of every first-stage source that nothing is forgotten."""
+@dataclass(frozen=True)
+class _Shares:
+    """How many examples of each source a cross-lingual stage draws (None: all of them, in their order)."""
+
+    x_idk_neg: int
+    idk: int
+    idk_neg: int
+    facqa: int | None
+    facqa_neg: int
+    en_id: int
+    x_neg: int
+    id_en: int
+    squad: int
+    tydi: int
+
+
+def _cross_lingual_mix(root: Path, seed: int, english_limit: int | None, shares: _Shares) -> list[Example]:
+    """Our English IDK-MRC questions (the first `english_limit` rows) with their hard negatives, and a replay
+    of every first-stage source in `shares`; the draws happen in one fixed order, so a seed gives one mix."""
     rng = random.Random(seed)
     take = _sampler(rng)
 
+    def some(items: list[Example], n: int | None) -> list[Example]:
+        return items if n is None else take(items, n)
+
     idk = idk_mrc(root, "train")
-    english_idk = idk_mrc_english(root)
+    english_idk = idk_mrc_english(root, limit=english_limit)
     fac = facqa(root, "train")
     en_id, id_en = trans_squad(root)
     idk_pool = sorted({e.context for e in idk})
     fac_pool = sorted({e.context for e in fac})
     trans_pool = sorted({e.context for e in en_id})
+    twins = _idk_twins(root)
     mix = (
         english_idk
-        + take(hard_negatives(english_idk, idk_pool, "x-idk-neg", query_of=_idk_twins(root)), 1500)
-        + take(idk, 4000)
-        + take(hard_negatives(idk, idk_pool, "idk-neg"), 1500)
-        + fac
-        + take(hard_negatives(fac, fac_pool, "facqa-neg"), 1500)
-        + take(en_id, 4000)
-        + take(hard_negatives(en_id, trans_pool, "x-neg", query_of=_indonesian_twins(root)), 1500)
-        + take(id_en, 1000)
-        + take(squad_train(root), 800)
-        + take(tydi_en_train(root), 800)
+        + take(hard_negatives(english_idk, idk_pool, "x-idk-neg", query_of=twins), shares.x_idk_neg)
+        + take(idk, shares.idk)
+        + take(hard_negatives(idk, idk_pool, "idk-neg"), shares.idk_neg)
+        + some(fac, shares.facqa)
+        + take(hard_negatives(fac, fac_pool, "facqa-neg"), shares.facqa_neg)
+        + take(en_id, shares.en_id)
+        + take(hard_negatives(en_id, trans_pool, "x-neg", query_of=_indonesian_twins(root)), shares.x_neg)
+        + take(id_en, shares.id_en)
+        + take(squad_train(root), shares.squad)
+        + take(tydi_en_train(root), shares.tydi)
     )
     rng.shuffle(mix)
     return mix
+
+
+def refine_mix(root: Path, seed: int = 14) -> list[Example]:
+    """A second stage, started from a first-stage model: weighted towards English questions over Indonesian
+    paragraphs (our IDK-MRC translations, answerable and near-miss unanswerable, with hard negatives), with
+    enough of every first-stage source that nothing is forgotten."""
+    shares = _Shares(1500, 4000, 1500, None, 1500, 4000, 1500, 1000, 800, 800)
+    return _cross_lingual_mix(root, seed, FIRST_BATCH, shares)
 
 
 def english_mix(root: Path, seed: int = 15) -> list[Example]:
     """A third stage, started from the second: every translated IDK-MRC question (the second batch covers the
     paragraphs the first left out, so half the English questions are new to the model), with their hard
     negatives, and a smaller replay of every other source than the refine mix carries."""
-    rng = random.Random(seed)
-    take = _sampler(rng)
-
-    idk = idk_mrc(root, "train")
-    english_idk = idk_mrc_english(root, limit=None)
-    fac = facqa(root, "train")
-    en_id, id_en = trans_squad(root)
-    idk_pool = sorted({e.context for e in idk})
-    fac_pool = sorted({e.context for e in fac})
-    trans_pool = sorted({e.context for e in en_id})
-    mix = (
-        english_idk
-        + take(hard_negatives(english_idk, idk_pool, "x-idk-neg", query_of=_idk_twins(root)), 2500)
-        + take(idk, 2500)
-        + take(hard_negatives(idk, idk_pool, "idk-neg"), 1000)
-        + take(fac, 1500)
-        + take(hard_negatives(fac, fac_pool, "facqa-neg"), 1000)
-        + take(en_id, 2000)
-        + take(hard_negatives(en_id, trans_pool, "x-neg", query_of=_indonesian_twins(root)), 1000)
-        + take(id_en, 500)
-        + take(squad_train(root), 400)
-        + take(tydi_en_train(root), 400)
-    )
-    rng.shuffle(mix)
-    return mix
+    shares = _Shares(2500, 2500, 1000, 1500, 1000, 2000, 1000, 500, 400, 400)
+    return _cross_lingual_mix(root, seed, None, shares)
 
 
 MIXES = {"base": training_mix, "refine": refine_mix, "english": english_mix}

@@ -84,15 +84,11 @@ def test_the_client_replaced_after_another_process_wrote_is_freed_at_once(
         gc.enable()
 
 
-def test_a_large_store_answers_from_the_old_client_while_the_new_one_loads_its_vectors(
-    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Issue 10: after another process wrote to a large embedded store, the reopened client's vector index
-    (~2 s at 500k chunks) loads in the background; meanwhile the old client answers, the keyword leg finds
-    the new chunks, removed chunks are not returned, and a filter the stale index cannot answer is asked of
-    the new client."""
+def _hold_vector_loads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[Any]]:
+    """Every store loads its vectors in the background, and each load waits for `release`; `loading` lists
+    the collections whose load began, in order."""
     monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
-    release, loading = threading.Event(), []
+    release, loading = threading.Event(), list[Any]()
     load = store.serving._load_vectors
 
     def held(coll: Any, dim: int) -> None:
@@ -101,6 +97,17 @@ def test_a_large_store_answers_from_the_old_client_while_the_new_one_loads_its_v
         load(coll, dim)
 
     monkeypatch.setattr(store.serving, "_load_vectors", held)
+    return release, loading
+
+
+def test_a_large_store_answers_from_the_old_client_while_the_new_one_loads_its_vectors(
+    make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 10: after another process wrote to a large embedded store, the reopened client's vector index
+    (~2 s at 500k chunks) loads in the background; meanwhile the old client answers, the keyword leg finds
+    the new chunks, removed chunks are not returned, and a filter the stale index cannot answer is asked of
+    the new client."""
+    release, loading = _hold_vector_loads(monkeypatch)
     library = make_library()
     library.sync([b for b in briefs() if b.id in {"telco-5g", "nickel"}], "folder")
     assert found(library, "Telkomsel 5G")[0] == "telco-5g"
@@ -167,16 +174,7 @@ def test_a_failed_background_load_still_moves_the_searcher_to_the_new_client(
 def test_a_second_write_while_the_first_load_runs_serves_the_newest_client(
     make_library: LibraryFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store.serving, "VECTORS_IN_BACKGROUND_MIN", 0)
-    release, loading = threading.Event(), []
-    load = store.serving._load_vectors
-
-    def held(coll: Any, dim: int) -> None:
-        loading.append(coll)
-        assert release.wait(120)
-        load(coll, dim)
-
-    monkeypatch.setattr(store.serving, "_load_vectors", held)
+    release, loading = _hold_vector_loads(monkeypatch)
     library = make_library()
     library.sync([b for b in briefs() if b.id == "telco-5g"], "folder")
     assert found(library, "Telkomsel 5G") == ["telco-5g"]
