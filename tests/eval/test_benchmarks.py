@@ -80,5 +80,6 @@ def test_scale_through_a_chroma_server_reuses_the_built_keyword_file(
     figures = json.loads(capsys.readouterr().out)
     assert figures["write_one_brief_s"] is not None and figures["noop_sync_briefs"] == 6
     assert figures["server_rss_mb"] > 0 and figures["rss_mb"] > 0
-    # the embedded build's file, and its copy named for the server
-    assert len(list((tmp_path / "store" / "keyword").glob("*.sqlite"))) == 2
+    # the embedded build's file stays; its copy named for this run's server port is removed afterwards (no
+    # later run opens it: 525 MB at 500k chunks)
+    assert len(list((tmp_path / "store" / "keyword").glob("*.sqlite"))) == 1
