@@ -122,7 +122,7 @@ class Serving:
         ):
             # The old client keeps answering (reads see the write) while the new one loads its vector index.
             self._pending = coll
-            self._searcher = HybridSearcher(stale, self._view, self._embedder, self._settings, fresh=coll)
+            self._searcher = self._searcher_over(stale, fresh=coll)
             self._warmer = threading.Thread(target=self._warm, args=(coll,), name="vector-index", daemon=True)
             self._warmer.start()
             freed = False
@@ -130,7 +130,7 @@ class Serving:
             freed = replaced or self._pending is not None
             self._pending = None
             self._coll = coll
-            self._searcher = HybridSearcher(coll, self._view, self._embedder, self._settings)
+            self._searcher = self._searcher_over(coll)
         synced = self._view.synced()
         if synced != (state.name, state.version):
             if synced is None or len(self._view) <= SYNC_RELOAD_MAX:
@@ -139,6 +139,9 @@ class Serving:
                 self._start_builder()
         logger.info("searcher loaded collection=%s version=%s", state.name, state.version)
         return (self._coll, self._searcher), freed
+
+    def _searcher_over(self, coll: Any, fresh: Any = None) -> HybridSearcher:
+        return HybridSearcher(coll, self._view, self._embedder, self._settings, fresh=fresh)
 
     def _warm(self, coll: Any) -> None:
         """Load `coll`'s vector index (its first query does), then serve from it and free the old client."""
@@ -153,7 +156,7 @@ class Serving:
                 return  # a newer client (or a forced reload) took over meanwhile
             self._pending = None
             self._coll = coll
-            self._searcher = HybridSearcher(coll, self._view, self._embedder, self._settings)
+            self._searcher = self._searcher_over(coll)
         _collect()
         logger.info("vector index loaded in background seconds=%.1f", time.perf_counter() - started)
 

@@ -40,7 +40,7 @@ _BOUNDS = [
      r"|nearly|almost|some|circa|an estimated|estimated|sekitaran|kisaran"),
     ("under", r"kurang dari|di bawah|tidak sampai|maksimal|paling banyak|less than|fewer than|under|below|"
      r"up to|at most|no more than"),
-    ("over", r"lebih dari|di atas|setidaknya|paling sedikit|minimal|sedikitnya|lebih dari|more than|over|"
+    ("over", r"lebih dari|di atas|setidaknya|paling sedikit|minimal|sedikitnya|more than|over|"
      r"above|at least|upwards of|in excess of|exceeding"),
 ]  # fmt: skip
 _BOUND_BEFORE = re.compile(
