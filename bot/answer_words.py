@@ -52,6 +52,12 @@ _NOTICES = {  # code: (English, Indonesian)
         "(The language model's answer did not match the briefs; these sentences are quoted instead.)",
         "(Jawaban model bahasa tidak dapat dicocokkan dengan brief; ini kalimat yang dikutip dari brief.)",
     ),
+    NoticeCode.TRANSLATED_QUOTES: (
+        "(The language model's own answer did not match the briefs; these are the briefs' sentences, "
+        "translated by it.)",
+        "(Jawaban model bahasa tidak dapat dicocokkan dengan brief; ini kalimat dari brief, "
+        "diterjemahkan olehnya.)",
+    ),
     NoticeCode.NO_DATED_BRIEFS: (
         "(No brief falls in that period; showing the closest matches instead.)",
         "(Tidak ada brief pada periode itu; ini hasil terdekat.)",

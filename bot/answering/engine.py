@@ -21,13 +21,14 @@ from bot.answering.dates import is_time_sensitive, newest_cited
 from bot.answering.errors import failure_of
 from bot.answering.extractive import score_sentences, select
 from bot.answering.generated import Generator
+from bot.answering.grounding import grounded
 from bot.answering.llm import ChatModel, GenerationError
 from bot.answering.ports import EngineLibrary
 from bot.answering.question import follow_up, invalid, normalise
 from bot.answering.reading import (
+    Choice,
     PassageReader,
     ReadPassage,
-    answers,
     choose,
     confidence,
     on_topic,
@@ -200,14 +201,16 @@ class Answerer:
         if not choices:  # no passage passes the gate with a sentence to quote
             logger.info("abstained reader=%.3f lang=%s", sure, turn.lang)
             return _Draft(sure, signals)
+        picked = [_quoted(c.read.passage, c.sentence, c.emphasis) for c in choices]
         if self._generator is not None:
             answering = [c.read.passage for c in choices] + [r.passage for r in reads]
             groups = self._vectors.of(list({p.chunk_id: p for p in answering}.values()))
-            judged = {r.passage.chunk_id for r in reads if answers(r, turn.lang)}
-            generated = self._generated(turn, groups, sure, judged)
+            generated = self._generated(turn, groups, sure, choices)
             if generated is not None:
                 return _Draft(sure, signals, generated, "generated")
-        picked = [_quoted(c.read.passage, c.sentence, c.emphasis) for c in choices]
+            translated = self._translated(turn, picked, groups)
+            if translated:
+                return _Draft(sure, signals, translated, "generated")
         return _Draft(sure, signals, picked)
 
     def _draft_similar(self, turn: _Turn, judged: str) -> _Draft:
@@ -238,14 +241,14 @@ class Answerer:
         turn: _Turn,
         groups: list[PassageSentences],
         measure: float,
-        answering: set[str] | None = None,
+        choices: list[Choice] | None = None,
     ) -> list[Statement] | None:
         """The LLM's verified statements; None when they are not to be shown (the answer is quoted instead,
         with a notice) and [] when the model declined (the engine abstains).
 
-        `answering`: chunk ids of the passages the reader judged to answer; the kept statements must cite at
-        least one of them, or the answer is quoted instead (a fluent answer built on passages that do not
-        answer the question is what verification exists to stop).
+        `choices`: the sentences the reader found answering; one kept statement must restate one of them
+        (`grounding.py`) and leads, or the answer is quoted instead (a fluent answer built on sentences that
+        do not answer the question is what verification exists to stop).
         """
         assert self._generator is not None
         generator, progress = self._generator, turn.progress
@@ -261,14 +264,31 @@ class Answerer:
             logger.info("generated answer declined evidence=%.3f lang=%s", measure, turn.lang)
             return []
         statements = generation.statements
-        cited = {p.chunk_id for s in statements for p, _ in s.support}
-        if answering is not None and not cited & answering:
-            statements = []
+        if choices is not None:
+            statements = grounded(statements, choices)
         if generation.failed:
             turn.notices.append(Notice(NoticeCode.LLM_FALLBACK))
         elif not statements:
             turn.notices.append(Notice(NoticeCode.LLM_UNVERIFIED))
         return statements or None
+
+    def _translated(
+        self, turn: _Turn, quotes: list[Statement], groups: list[PassageSentences]
+    ) -> list[Statement]:
+        """The quotes in the asker's language when the model answered but its answer did not hold up and the
+        quotes are in another language: the model translates the reader's sentences, each verified against
+        its passage. [] when that does not apply or the first quote's translation fails (quoted as is)."""
+        assert self._generator is not None
+        unverified = Notice(NoticeCode.LLM_UNVERIFIED)
+        if unverified not in turn.notices or all(detect_language(q.text) == turn.lang for q in quotes):
+            return []
+        with turn.timed("translate"):
+            translated = self._generator.translate_quotes(quotes, turn.lang, groups)
+        lead = quotes[0].support[0]
+        if not translated or translated[0].support[0][0].chunk_id != lead[0].chunk_id:
+            return []
+        turn.notices[turn.notices.index(unverified)] = Notice(NoticeCode.TRANSLATED_QUOTES)
+        return translated
 
     def _status(self, turn: _Turn, briefs: set[str]) -> None:
         """Report "reading N briefs" (again only when N changed)."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.answering.citations import Statement
 from bot.answering.llm import ChatModel, GenerationError
+from bot.answering.quantities import repair
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.structured import (
     Draft,
@@ -156,12 +157,41 @@ class Generator:
                 result.append(statement)
                 continue
             text = translated.get(statement.text)
+            if text is not None:
+                text = repair(text, statement.text, lang)
             if text is None or not _same_language(text, lang):
                 generation.dropped["language"] += 1
                 continue
             generation.translated += 1
             result.append(DraftStatement(text, statement.passages))
         return result
+
+    def translate_quotes(
+        self, quotes: list[Statement], lang: str, groups: list[PassageSentences]
+    ) -> list[Statement]:
+        """`quotes` (sentences quoted from `groups`' passages) translated into `lang` in one short call, each
+        kept only when it verifies against the very passage it was quoted from; [] when the call fails.
+
+        The engine shows these when the model's own answer failed verification and the quotes are in
+        another language than the question: the reader chose the sentences, the model only translates them.
+        """
+        texts = [q.text for q in quotes]
+        translated = self._translate(texts, lang)
+        kept: list[Statement] = []
+        for quote in quotes:
+            text = translated.get(quote.text)
+            source = next((g for g in groups if g.passage.chunk_id == quote.support[0][0].chunk_id), None)
+            if text is None or source is None:
+                continue
+            text = repair(text, quote.text, lang)
+            if not _same_language(text, lang):
+                continue
+            verdict = self._verifier.verify(text, [1], [source])
+            if verdict.statement is None:
+                logger.info("dropped a translated quote reason=%s chars=%s", verdict.reason, len(text))
+                continue
+            kept.append(verdict.statement)
+        return kept
 
     def _translate(self, texts: list[str], lang: str) -> dict[str, str]:
         language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]

@@ -10,7 +10,9 @@ A bound written before a number travels with it: "kurang lebih Rp472 triliun" is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
 
 _SCALES = {
     "ribu": 1e3, "rb": 1e3, "thousand": 1e3, "k": 1e3,
@@ -71,6 +73,10 @@ class Quantity:
     text: str
     bound: str | None = None
     """"about", "under" or "over" when words before the number say so; None for a number stated plainly."""
+    number_at: Span = field(default=(0, 0), compare=False)
+    """Where the number is in the text it was read from; the scale word's and bound's places likewise."""
+    scale_at: Span | None = field(default=None, compare=False)
+    bound_at: Span | None = field(default=None, compare=False)
 
 
 def _number(raw: str) -> float:
@@ -98,33 +104,45 @@ def quantities(text: str) -> list[Quantity]:
             continue  # number words count only as quantities ("six months"), not "one of the firms"
         value = _number(raw)
         after = _AFTER.match(text, match.end())
-        scale, unit = 1.0, None
+        scale, unit, scale_at = 1.0, None, None
         if after:
-            for word in (after.group(1), after.group(2)):
-                key = (word or "").lower()
+            for group in (1, 2):
+                key = (after.group(group) or "").lower()
                 if (
                     key in _SCALES
                     and scale == 1.0
                     and unit is None
                     and (len(key) > 1 or _glued(text, match.end()))
                 ):
-                    scale = _SCALES[key]
+                    scale, scale_at = _SCALES[key], after.span(group)
                 elif key in _UNITS and unit is None:
                     unit = _UNITS[key]
                     break
                 elif key and key not in _SCALES:
                     break
         currency = _currency(text[max(0, match.start() - 4) : match.start()])
-        bound = _bound(text[max(0, match.start() - 24) : match.start()])
-        found.append(Quantity(value * scale, unit, currency, raw, bound))
+        window = max(0, match.start() - 24)
+        bound, bound_at = _bound(text[window : match.start()])
+        found.append(
+            Quantity(
+                value * scale,
+                unit,
+                currency,
+                raw,
+                bound,
+                match.span(),
+                scale_at,
+                (bound_at[0] + window, bound_at[1] + window) if bound_at else None,
+            )
+        )
     return found
 
 
-def _bound(before: str) -> str | None:
+def _bound(before: str) -> tuple[str | None, Span | None]:
     match = _BOUND_BEFORE.search(before)
     if match is None:
-        return None
-    return next(name for name, _ in _BOUNDS if match.group(name))
+        return None, None
+    return next(name for name, _ in _BOUNDS if match.group(name)), match.span(1)
 
 
 def _followed_by_unit(text: str, end: int) -> bool:
@@ -166,3 +184,61 @@ def unmatched(statement: str, passage: str) -> list[Quantity]:
     """Quantities the statement states that the passage does not (empty: the numbers agree)."""
     known = quantities(passage)
     return [q for q in quantities(statement) if not any(restates(q, k) for k in known)]
+
+
+_SCALE_WORDS = {
+    "en": {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"},
+    "id": {1e3: "ribu", 1e6: "juta", 1e9: "miliar", 1e12: "triliun"},
+}
+_BOUND_WORDS = {
+    "en": {"about": "about", "under": "less than", "over": "more than"},
+    "id": {"about": "sekitar", "under": "kurang dari", "over": "lebih dari"},
+}
+
+
+def repair(translation: str, source: str, lang: str) -> str:
+    """`translation` of `source` into `lang`, with each number's scale word and bound put back as `source`
+    states them where the translation kept the number but changed those words.
+
+    A small model translating "US$14,3 miliar atau kurang lebih Rp472 triliun" wrote "US$14.3 million or less
+    than Rp472 trillion": digits right, words wrong, the commonest error it makes. The source sentence is
+    known, so the words are restored from it (a number the source states twice with different words, or a
+    changed unit or currency, is left alone: verification then drops the sentence).
+    """
+    known = quantities(source)
+    edits: list[tuple[Span, str]] = []
+    for stated in quantities(translation):
+        if any(restates(stated, k) for k in known):
+            continue
+        number = _number(stated.text)
+        twins = {(k.value, k.bound) for k in known if _number(k.text) == number and _compatible(stated, k)}
+        if len(twins) != 1:
+            continue
+        value, bound = twins.pop()
+        edits += _scale_edit(stated, value / number, lang) + _bound_edit(stated, bound, lang)
+    for (start, end), words in sorted(edits, reverse=True):
+        translation = translation[:start] + words + translation[end:]
+    return re.sub(r"\s{2,}", " ", translation).strip()
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    return (not a.unit or not b.unit or a.unit == b.unit) and (
+        not a.currency or not b.currency or a.currency == b.currency
+    )
+
+
+def _scale_edit(stated: Quantity, scale: float, lang: str) -> list[tuple[Span, str]]:
+    own = stated.value / _number(stated.text)
+    if abs(own - scale) <= 1e-9 * scale:
+        return []
+    word = _SCALE_WORDS[lang].get(scale)
+    if stated.scale_at is not None:
+        return [(stated.scale_at, word or "")]
+    end = stated.number_at[1]
+    return [((end, end), f" {word}")] if word else []
+
+
+def _bound_edit(stated: Quantity, bound: str | None, lang: str) -> list[tuple[Span, str]]:
+    if stated.bound in (None, "about") or stated.bound == bound or stated.bound_at is None:
+        return []  # no bound, or one that restates: nothing to put back
+    return [(stated.bound_at, _BOUND_WORDS[lang][bound] if bound else "")]

@@ -57,6 +57,9 @@ class NoticeCode(StrEnum):
     """The language model did not answer (in time): the statements are quoted instead."""
     LLM_UNVERIFIED = "llm_unverified"
     """The language model's statements did not pass verification: the statements are quoted instead."""
+    TRANSLATED_QUOTES = "translated_quotes"
+    """The language model's statements did not pass verification: the briefs' sentences, translated by it
+    into the question's language (each verified against its passage), are shown instead."""
     NO_DATED_BRIEFS = "no_dated_briefs"
     """No brief falls in the period the question names: the closest matches are shown."""
 

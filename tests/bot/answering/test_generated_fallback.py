@@ -209,3 +209,55 @@ def test_the_status_comes_before_the_reader_and_the_model(library: BriefLibrary)
         server.close()
     assert answer.abstained and events[:2] == ["reading", "read"]
     assert events.count("reading") <= 2 and len(server.chats) == 1
+
+
+TRANSLATED = answer_words.EN.notices[NoticeCode.TRANSLATED_QUOTES]
+
+
+def test_an_unverified_answer_gives_way_to_the_quotes_translated_with_their_numbers_repaired(
+    library: BriefLibrary,
+) -> None:
+    # Only the Indonesian briefs: the reader's sentences are Indonesian and the asker's English. The model's
+    # own answer names a company no brief names (dropped); its translation of the quotes gets the scale and
+    # the bound wrong, as the packaged 1.5B model does, and the engine puts them back from the source.
+    def reply(request: dict[str, Any]) -> str:
+        if "Translate" not in request["messages"][0]["content"]:
+            return structured(([1], "Microsoft invested US$2 billion in Scale AI."))
+        quotes = request["messages"][1]["content"].splitlines()
+        return json.dumps(
+            {
+                "translations": [
+                    "Meta invested less than US$14.3 million in Scale AI."
+                    if "14,3 miliar" in q
+                    else "Nothing."
+                    for q in quotes
+                ]
+            }
+        )
+
+    server = ChatServer(reply)
+    try:
+        answer = ask(
+            engine(library, server),
+            "How much did Meta invest in Scale AI?",
+            filters=SearchFilters(langs=["id"]),
+        )
+    finally:
+        server.close()
+    assert len(server.chats) == 2 and "14,3 miliar" in server.chats[1]["messages"][1]["content"]
+    assert answer.mode == "generated" and answer.notice == TRANSLATED
+    assert "Meta invested about US$14.3 billion in Scale AI. [1]" in answer.text
+    assert "14,3 miliar" in answer.citations[0].quote and problems(answer.answer) == []
+    assert "Nothing" not in answer.text and "Microsoft" not in answer.text
+
+
+def test_same_language_quotes_are_not_sent_for_translation(library: BriefLibrary) -> None:
+    server = ChatServer(structured(([1], "Microsoft menanamkan US$2 miliar di Scale AI.")))
+    try:
+        answer = ask(
+            engine(library, server), "Berapa investasi Meta di Scale AI?", filters=SearchFilters(langs=["id"])
+        )
+    finally:
+        server.close()
+    assert len(server.chats) == 1 and answer.mode == "extractive"
+    assert answer.notice == answer_words.ID.notices[NoticeCode.LLM_UNVERIFIED]

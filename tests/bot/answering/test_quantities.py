@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answering.quantities import quantities, unmatched
+from bot.answering.quantities import quantities, repair, unmatched
 
 SEED = (
     "Meta berinvestasi sebesar US$14,3 miliar atau kurang lebihRp472 triliun serta memegang 49% saham. "
@@ -60,3 +60,36 @@ def test_a_statement_may_drop_or_hedge_a_bound_but_not_turn_it() -> None:
         "Meta memegang kurang dari 49% saham.",
     ):
         assert unmatched(statement, SEED), statement
+
+
+def test_a_translation_gets_back_the_scale_and_bound_words_of_its_source() -> None:
+    # The packaged 1.5B model's translation of the seed's first sentence, as recorded.
+    source = (
+        "Meta berinvestasi sebesar US$14,3 miliar atau kurang lebih Rp472 triliun serta memegang 49% saham."
+    )
+    translated = (
+        "Meta invested a total of US$14.3 million or less than Rp472 trillion and held 49% of the shares."
+    )
+    repaired = repair(translated, source, "en")
+    assert (
+        repaired
+        == "Meta invested a total of US$14.3 billion or about Rp472 trillion and held 49% of the shares."
+    )
+    assert unmatched(repaired, source) == [] and unmatched(translated, source)
+    assert (
+        repair("Meta menanam US$14,3 juta.", "Meta invested US$14.3 billion.", "id")
+        == "Meta menanam US$14,3 miliar."
+    )
+    assert repair("Meta invested US$14.3.", source, "en") == "Meta invested US$14.3 billion."
+
+
+def test_a_translation_is_left_alone_where_the_source_cannot_say_which_words() -> None:
+    # A changed unit, a number the source states with two scales, a number it does not state: verification
+    # judges these, unrepaired.
+    assert (
+        repair("It began 6 to 12 weeks ago.", "Dimulai 6 sampai 12 bulan lalu.", "en")
+        == "It began 6 to 12 weeks ago."
+    )
+    two = "Dana US$5 juta pada 2024 dan US$5 miliar pada 2025."
+    assert repair("It raised US$5 trillion.", two, "en") == "It raised US$5 trillion."
+    assert repair("It raised US$7 million.", two, "en") == "It raised US$7 million."
