@@ -186,6 +186,8 @@ def unmatched(statement: str, passage: str) -> list[Quantity]:
     return [q for q in quantities(statement) if not any(restates(q, k) for k in known)]
 
 
+# "14,3" but not "14,300" (thousands) nor "1,2,3".
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2})(?![\d,])")
 _SCALE_WORDS = {
     "en": {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"},
     "id": {1e3: "ribu", 1e6: "juta", 1e9: "miliar", 1e12: "triliun"},
@@ -218,6 +220,8 @@ def repair(translation: str, source: str, lang: str) -> str:
         edits += _scale_edit(stated, value / number, lang) + _bound_edit(stated, bound, lang)
     for (start, end), words in sorted(edits, reverse=True):
         translation = translation[:start] + words + translation[end:]
+    if lang == "en":  # a decimal comma kept from the Indonesian ("US$14,3 billion") reads oddly in English
+        translation = _DECIMAL_COMMA.sub(r"\1.\2", translation)
     return re.sub(r"\s{2,}", " ", translation).strip()
 
 
