@@ -6,13 +6,13 @@ wrote a true, verifiable statement about Google's plans; asked "When did OpenAI 
 collaboration?" it gave the report's date ("June 2025") from the sentence that says "6 to 12 months ago".
 The reader has already chosen the answering sentences and, where it is sure, the answer phrase inside them, so
 a generated answer is shown only when one of its statements rests on a chosen sentence and carries that
-phrase's numbers and names; that statement leads.
+phrase's numbers and names (one of each, at least); that statement leads.
 """
 
 from __future__ import annotations
 
 from bot.answering.citations import Statement
-from bot.answering.quantities import unmatched
+from bot.answering.quantities import quantities, unmatched
 from bot.answering.reading import Choice
 from bot.answering.verify import missing_names
 
@@ -36,10 +36,11 @@ def _restates(statement: Statement, choice: Choice) -> bool:
     phrase = choice.emphasis
     if phrase is None:
         return True
-    # The phrase's numbers must be stated (with their scale and bound): "6 sampai 12 bulan" answers "when did
-    # it begin?", the report date beside it does not. Of its names, one at least: a title before a name may be
-    # translated ("Presiden" / "President") where the name is not.
-    names = missing_names(phrase, "")
-    return not unmatched(phrase, statement.text) and (
+    # Of the phrase's numbers one at least must be stated (with its scale and bound): "6 sampai 12 bulan"
+    # answers "when did it begin?", the report date beside it does not; "US$14,3 miliar atau kurang lebih
+    # Rp472 triliun" is answered by either amount. Of its names, one at least too: a title before a name may
+    # be translated ("Presiden" / "President") where the name is not.
+    numbers, names = quantities(phrase), missing_names(phrase, "")
+    return (not numbers or len(unmatched(phrase, statement.text)) < len(numbers)) and (
         not names or len(missing_names(phrase, statement.text)) < len(names)
     )

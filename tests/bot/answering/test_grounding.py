@@ -58,6 +58,19 @@ def test_the_answer_phrase_must_be_carried_not_a_date_beside_it() -> None:
     assert grounded([report_date, months], [when]) == [months, report_date]
 
 
+def test_one_amount_of_a_phrase_that_gives_two_is_enough() -> None:
+    text = "Meta berinvestasi US$14,3 miliar atau kurang lebih Rp472 triliun."
+    sentence = split_sentences(text)[0]
+    passage = Passage("b2-0", PASSAGE.brief, text, 0, len(text), 0, 1.0)
+    amounts = Choice(
+        ReadPassage(passage, 0, 0.9, 2.0, []), sentence, "US$14,3 miliar atau kurang lebih Rp472 triliun"
+    )
+    dollars = Statement("Meta invested US$14.3 billion in Scale AI.", [(passage, sentence)])
+    millions = Statement("Meta invested US$14.3 million in Scale AI.", [(passage, sentence)])
+    assert grounded([dollars], [amounts]) == [dollars]
+    assert grounded([millions], [amounts]) == []
+
+
 def test_without_a_confident_phrase_resting_on_the_sentence_is_enough() -> None:
     report_date = statement("OpenAI began ending the collaboration in June 2025.", 0)
     assert grounded([report_date], [choice(0, None)]) == [report_date]
