@@ -40,6 +40,8 @@ class IngestLibrary(Protocol):
 
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]: ...
 
+    def scopes_of(self, brief_ids: list[str]) -> dict[str, str]: ...
+
 
 def load_all(
     sources: Sequence[str], options: IngestOptions, progress: Progress, stop: threading.Event | None = None
@@ -63,8 +65,11 @@ def write(
 ) -> SyncReport:
     """Bring the store in line with the loaded batches. Nothing a failed file or source owned is removed."""
     report = SyncReport()
-    stored = library.list_briefs()
-    claim_ids(batches, {b.id: b.scope for b in stored})
+    # Who owns the ids this run yields (not every stored brief: a no-change pass over one source of a large
+    # store should read that source's briefs only); a rebuild reads them all anyway.
+    stored = library.list_briefs() if rebuild else []
+    yielded = [brief.id for batch in batches for brief in batch.briefs]
+    claim_ids(batches, {b.id: b.scope for b in stored} if rebuild else library.scopes_of(yielded))
     for batch in batches:
         report.failed += batch.failed
         report.skipped += batch.skipped

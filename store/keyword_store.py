@@ -113,8 +113,14 @@ def brief_key(meta: dict[str, Any], chunks: int | None = None) -> BriefKey:
     )
 
 
-def read_briefs(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """First-chunk metadata of every brief, or of the briefs `ids` (those held)."""
+def read_briefs(
+    conn: sqlite3.Connection, ids: Sequence[str] | None = None, scope: str | None = None
+) -> list[dict[str, Any]]:
+    """First-chunk metadata of every brief, of the briefs `ids` (those held), or of one scope's briefs."""
+    if scope is not None:
+        # Filtered inside SQLite: a no-change pass over one source reads its briefs, not 200k JSON rows.
+        rows = conn.execute("SELECT meta FROM briefs WHERE json_extract(meta, '$.scope') = ?", (scope,))
+        return [json.loads(meta) for (meta,) in rows]
     if ids is None:
         return [json.loads(meta) for (meta,) in conn.execute("SELECT meta FROM briefs")]
     out = []

@@ -179,10 +179,10 @@ class KeywordView:
             return synced_of(conn) if conn is not None else None
 
     def listing(
-        self, collection: str, version: int, ids: Sequence[str] | None = None
+        self, collection: str, version: int, ids: Sequence[str] | None = None, scope: str | None = None
     ) -> list[dict[str, Any]] | None:
-        """Every brief's first-chunk metadata (or only that of the briefs `ids` it holds), when the file
-        reflects this very pointer state (else None)."""
+        """Every brief's first-chunk metadata (or only that of the briefs `ids` it holds, or of one scope's),
+        when the file reflects this very pointer state (else None)."""
         with self._lock:
             conn = self._connection()
             if conn is None:
@@ -191,7 +191,7 @@ class KeywordView:
             try:
                 if synced_of(conn) != (collection, version):
                     return None
-                return read_briefs(conn, ids)
+                return read_briefs(conn, ids, scope)
             finally:
                 conn.execute("COMMIT")
 

@@ -142,6 +142,17 @@ class BriefLibrary:
                 metas += first_chunk_metadatas(coll, part)
         return {info.id: info for info in map(brief_info, metas)}
 
+    def _scope_briefs(self, coll: Any, state: ActiveState, scope: str) -> dict[str, BriefInfo]:
+        """The briefs of one scope at pointer `state`: from the listing when it is read for `state`, else only
+        that scope's rows (a no-change pass over one source reads its own briefs, not every brief's)."""
+        listing = self._listing
+        if listing is not None and listing[0] == state:
+            return {i: b for i, b in listing[1].items() if b.scope == scope}
+        metas = self._serving.listing(state, scope=scope)
+        if metas is None:
+            metas = list(first_chunk_metadatas(coll, {"scope": scope}))
+        return {info.id: info for info in map(brief_info, metas)}
+
     def _carry_listing(self, before: ActiveState, after: ActiveState, ids: list[str]) -> None:
         """After this process's write from `before` to `after` of briefs `ids`: a listing read at `before`
         becomes the listing at `after` by replacing those briefs (read back from the keyword file)."""
@@ -173,9 +184,15 @@ class BriefLibrary:
 
     def list_briefs(self, scope: str | None = None) -> list[BriefInfo]:
         coll, _ = self._current()
-        held = self._all_briefs(coll, self._loaded_state()).values()
-        infos = [b for b in held if scope is None or b.scope == scope]
-        return sorted(infos, key=lambda b: (b.published or date.min, b.id), reverse=True)
+        state = self._loaded_state()
+        held = self._all_briefs(coll, state) if scope is None else self._scope_briefs(coll, state, scope)
+        return sorted(held.values(), key=lambda b: (b.published or date.min, b.id), reverse=True)
+
+    def scopes_of(self, brief_ids: list[str]) -> dict[str, str]:
+        """The scope (source) of each of `brief_ids` the store holds: which source owns an id."""
+        coll, _ = self._current()
+        held = self._briefs_of(coll, self._loaded_state(), list(dict.fromkeys(brief_ids)))
+        return {brief_id: info.scope for brief_id, info in held.items()}
 
     def passages_of(self, brief_id: str) -> list[Passage]:
         coll, _ = self._current()
@@ -227,10 +244,9 @@ class BriefLibrary:
         with self._writing(), self._recover_on_error():
             # The collection only: the searcher is reloaded after the lock is released.
             state, coll = self._collections.active()
+            held = self._briefs_of(coll, state, [b.id for b in briefs])
             if scope is not None and remove_missing:  # the scope's briefs missing from `briefs` go
-                held = self._all_briefs(coll, state)
-            else:
-                held = self._briefs_of(coll, state, [b.id for b in briefs])
+                held |= self._scope_briefs(coll, state, scope)
             report = sync_into(
                 self._indexer,
                 coll,

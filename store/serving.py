@@ -160,10 +160,12 @@ class Serving:
         _collect()
         logger.info("vector index loaded in background seconds=%.1f", time.perf_counter() - started)
 
-    def listing(self, state: ActiveState, ids: Sequence[str] | None = None) -> list[dict[str, Any]] | None:
-        """Every brief's first-chunk metadata (or that of the briefs `ids`) from the keyword file, when it
-        reflects `state` (else None)."""
-        return self._view.listing(state.name, state.version, ids)
+    def listing(
+        self, state: ActiveState, ids: Sequence[str] | None = None, scope: str | None = None
+    ) -> list[dict[str, Any]] | None:
+        """Every brief's first-chunk metadata (or that of the briefs `ids`, or of one scope's) from the
+        keyword file, when it reflects `state` (else None)."""
+        return self._view.listing(state.name, state.version, ids, scope)
 
     def record_write(self, coll: Any, brief_ids: list[str], touch: Callable[[], ActiveState]) -> ActiveState:
         """Apply this process's write to the keyword file as the pointer moves (see `KeywordSync`)."""
