@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 # A passage answers when the reader's probability reaches the cut-off of its language pair: the highest that
 # still answers 90% of that pair's answerable valid questions (refitted for each shipped model).
 ANSWER_CUTOFF_SAME_LANGUAGE = 0.3
-ANSWER_CUTOFF_CROSS_LANGUAGE = 0.25
+ANSWER_CUTOFF_CROSS_LANGUAGE = 0.3
 # The reader judges a passage it is shown; it was never shown collections with nothing on the subject, and
 # there it can find a plausible "answer" (e.g. "what is the capital of Peru?" over tech briefs). So the
 # question must first be on the collection's topic: its best passage cosine (the dense leg's, e5; corrected
