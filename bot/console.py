@@ -57,6 +57,10 @@ class Streamer:
             self.used = True
             print(texts.pick(self._lang).reading_briefs(progress.briefs), file=self._out)
             return
+        if progress.stage == "translating":
+            print("\n" + texts.pick(self._lang).translating, file=self._out)
+            self._shown = ""
+            return
         text = progress.text
         new = text[len(self._shown) :] if text.startswith(self._shown) else "\n" + text
         self._shown = text

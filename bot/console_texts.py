@@ -24,6 +24,7 @@ class Words(ReasonTexts):
     closest: str
     as_of: str
     reading: str
+    translating: str
     apology: str
     logged: str
 
@@ -39,6 +40,10 @@ _TEXTS = {  # field: (English, Indonesian)
     "closest": ("Closest briefs:", "Brief terdekat:"),
     "as_of": ("As of", "Per"),
     "reading": ("… reading {n} brief{s}", "… membaca {n} brief"),
+    "translating": (
+        "… that draft did not match the briefs; translating their own sentences",
+        "… draf itu tidak cocok dengan brief; menerjemahkan kalimat brief",
+    ),
     "unavailable": (
         "The library is unavailable right now; please try again shortly.",
         "Perpustakaan sedang tidak tersedia; silakan coba lagi sebentar lagi.",

@@ -282,6 +282,8 @@ class Answerer:
         unverified = Notice(NoticeCode.LLM_UNVERIFIED)
         if unverified not in turn.notices or all(detect_language(q.text) == turn.lang for q in quotes):
             return []
+        if turn.progress is not None:
+            turn.progress(AnswerProgress("translating"))
         with turn.timed("translate"):
             translated = self._generator.translate_quotes(quotes, turn.lang, groups)
         lead = quotes[0].support[0]

@@ -34,9 +34,10 @@ class Citation:
 class AnswerProgress:
     """What a front end may show while a generated answer is on its way (the final outcome replaces it)."""
 
-    stage: Literal["reading", "writing"]
+    stage: Literal["reading", "writing", "translating"]
     """reading: the model reads `briefs` briefs; writing: `text` holds the sentences streamed so far
-    (unverified: the final answer keeps only those that pass verification)."""
+    (unverified: the final answer keeps only those that pass verification); translating: what streamed did
+    not hold up and the model translates the briefs' own sentences instead (what streamed is to go)."""
     briefs: int = 0
     text: str = ""
 

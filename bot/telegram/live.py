@@ -33,6 +33,8 @@ def status_html(progress: AnswerProgress, lang: str) -> str:
     if progress.stage == "reading":
         template = texts.pick(lang).reading
         return render.escape(template.format(n=progress.briefs, s="" if progress.briefs == 1 else "s"))
+    if progress.stage == "translating":  # replaces the streamed text that did not hold up
+        return render.escape(texts.pick(lang).translating)
     return render.escape(progress.text) + " …"
 
 

@@ -28,6 +28,7 @@ class Texts(ReasonTexts):
     apology: str
     not_text: str
     reading: str
+    translating: str
 
 
 EN = Texts(
@@ -52,6 +53,7 @@ EN = Texts(
     no_words="I can only answer questions written in words, e.g. “What did Telkomsel announce?”",
     not_text="I can only read text messages. Please type your question.",
     reading="⏳ Reading {n} brief{s}…",
+    translating="⏳ That draft did not match the briefs; translating their own sentences…",
 )
 
 ID = Texts(
@@ -76,6 +78,7 @@ ID = Texts(
     no_words="Saya hanya bisa menjawab pertanyaan berupa kata, mis. “Apa yang diumumkan Telkomsel?”",
     not_text="Saya hanya bisa membaca pesan teks. Silakan ketik pertanyaan Anda.",
     reading="⏳ Membaca {n} brief…",
+    translating="⏳ Draf itu tidak cocok dengan brief; menerjemahkan kalimat brief…",
 )
 
 

@@ -109,3 +109,21 @@ def test_a_terminal_shows_the_answer_phrase_in_bold_and_a_pipe_gets_plain_text()
     answer = answered("From the briefs:\nIt began 6 to 12 months ago. [1]", [], bold="6 to 12 months")
     assert "\033[1m6 to 12 months\033[0m ago" in console.format_answer(answer, styled=True)
     assert "\033[" not in console.format_answer(answer)
+
+
+def test_a_draft_that_did_not_hold_up_is_followed_by_a_line_saying_so() -> None:
+    from bot.answering.types import AnswerProgress
+
+    out = io.StringIO()
+    streamer = console.Streamer(out, "en")
+    for progress in (
+        AnswerProgress("reading", briefs=2),
+        AnswerProgress("writing", text="Meta invested"),
+        AnswerProgress("writing", text="Meta invested US$2 billion."),
+        AnswerProgress("translating"),
+    ):
+        streamer(progress)
+    streamer.finish()
+    lines = out.getvalue().splitlines()
+    translating = "… that draft did not match the briefs; translating their own sentences"
+    assert lines[:3] == ["… reading 2 briefs", "Meta invested US$2 billion.", translating]

@@ -236,14 +236,18 @@ def test_an_unverified_answer_gives_way_to_the_quotes_translated_with_their_numb
         )
 
     server = ChatServer(reply)
+    seen: list[AnswerProgress] = []
     try:
         answer = ask(
             engine(library, server),
             "How much did Meta invest in Scale AI?",
             filters=SearchFilters(langs=["id"]),
+            progress=seen.append,
         )
     finally:
         server.close()
+    stages = [p.stage for p in seen]
+    assert stages[0] == "reading" and "writing" in stages and stages[-1] == "translating"  # the draft goes
     assert len(server.chats) == 2 and "14,3 miliar" in server.chats[1]["messages"][1]["content"]
     assert answer.mode == "generated" and answer.notice == TRANSLATED
     assert "Meta invested about US$14.3 billion in Scale AI. [1]" in answer.text

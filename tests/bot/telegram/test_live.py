@@ -71,3 +71,9 @@ async def test_groups_get_one_placeholder_edited_at_the_group_pace(monkeypatch: 
 
 def test_streamed_text_is_escaped() -> None:
     assert status_html(AnswerProgress("writing", text="a < b & c"), "en") == "a &lt; b &amp; c …"
+
+
+def test_a_draft_that_did_not_hold_up_gives_way_to_a_status_in_the_asker_s_language() -> None:
+    assert "translating" in status_html(AnswerProgress("translating", text="unverified draft"), "en")
+    assert "menerjemahkan" in status_html(AnswerProgress("translating"), "id")
+    assert "unverified draft" not in status_html(AnswerProgress("translating", text="unverified draft"), "en")
