@@ -22,7 +22,7 @@ would. The query and write paths are the real ones:
 - `write_one_brief_s`: this process upserts one new brief while the running bot child searches for its words;
   from the upsert's start to the bot's keyword leg returning it.
 - `noop_sync_s`: this process runs what `python -m ingest` runs for a folder of the 1,000 unchanged real
-  briefs (`list_briefs`, then `sync` of the scope).
+  briefs (`scopes_of` the ids it yields, then `sync` of the scope).
 
 `--server`: the build writes through embedded Chroma as above; then a `chroma run` server is started on the
 same folder and everything after the build (the bot, the write, the sync) goes through it, as a host of
@@ -306,7 +306,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
     noop = briefs[: args.noop]
     mark = time.perf_counter()
-    library.list_briefs()
+    library.scopes_of([b.id for b in noop])  # as `ingest.runner.write`: who owns the ids, then the sync
     report = library.sync(noop, SCOPE, remove_missing=len(noop) == len(briefs))
     out["noop_sync_s"] = round(time.perf_counter() - mark, 2)
     out["noop_sync_briefs"] = len(report.unchanged)
