@@ -22,7 +22,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import peak_rss_mb  # noqa: E402
 from bot.answering.engine import Answerer  # noqa: E402
 from bot.answering.types import expect_answer  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
@@ -105,7 +105,7 @@ def main() -> None:
                     "p50_s": round(percentile(totals, 50), 3),
                     "p95_s": round(percentile(totals, 95), 3),
                     "max_s": round(max(totals), 3),
-                    "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                    "rss_mb": peak_rss_mb(),
                 }
             ),
             flush=True,

@@ -113,3 +113,20 @@ def add_synthetic(
             metas.append(chunk_metadata(brief, chunk, per_brief))
         coll.add(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)  # type: ignore[arg-type]
     library._collections.touch(library._serving.loaded)  # type: ignore[arg-type]
+
+
+def peak_rss_mb(pid: int | str = "self") -> int:
+    """A process's peak resident memory (VmHWM), in MB; 0 where /proc cannot say.
+
+    Not `getrusage().ru_maxrss`: Linux keeps that across exec, so a child started by a large parent reports
+    the parent's size at the fork (the scale benchmark's "bot" reported its 2.6-3.1 GB parent so); VmHWM
+    belongs to the address space, which exec replaces.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0

@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import socket
 import subprocess
@@ -45,7 +44,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DEFAULT_CORPUS, add_synthetic, read_records
+from benchmarks.common import DEFAULT_CORPUS, add_synthetic, peak_rss_mb, read_records
 from eval.metrics import percentile
 from store.analysis import Analyzer
 from store.keyword_sync import index_path
@@ -101,10 +100,7 @@ class ChromaServer:
         raise SystemExit("chroma run did not listen within 120 s")
 
     def peak_rss_mb(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024)
-        return 0
+        return peak_rss_mb(self.process.pid)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -191,7 +187,7 @@ def serve(work: Path, reader: str, port: int | None = None, reload: str = "backg
             say({"answer_cold_p50_s": round(percentile(totals, 50), 3),
                  "answer_cold_p95_s": round(percentile(totals, 95), 3), "answered_as": modes})  # fmt: skip
         elif command["do"] == "quit":
-            say({"rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
+            say({"rss_mb": peak_rss_mb()})
             return
 
 
