@@ -65,11 +65,12 @@ def write(
 ) -> SyncReport:
     """Bring the store in line with the loaded batches. Nothing a failed file or source owned is removed."""
     report = SyncReport()
-    # Who owns the ids this run yields (not every stored brief: a no-change pass over one source of a large
-    # store should read that source's briefs only); a rebuild reads them all anyway.
-    stored = library.list_briefs() if rebuild else []
-    yielded = [brief.id for batch in batches for brief in batch.briefs]
-    claim_ids(batches, {b.id: b.scope for b in stored} if rebuild else library.scopes_of(yielded))
+    if rebuild:  # it reads every stored brief anyway
+        stored = library.list_briefs()
+        owners = {b.id: b.scope for b in stored}
+    else:  # the owners of the ids this run yields: a pass over one source reads its own briefs, not all
+        owners = library.scopes_of([brief.id for batch in batches for brief in batch.briefs])
+    claim_ids(batches, owners)
     for batch in batches:
         report.failed += batch.failed
         report.skipped += batch.skipped

@@ -286,11 +286,10 @@ class Answerer:
             turn.progress(AnswerProgress("translating"))
         with turn.timed("translate"):
             translated = self._generator.translate_quotes(quotes, turn.lang, groups)
-        lead = quotes[0].support[0]
-        if not translated or translated[0].support[0][0].chunk_id != lead[0].chunk_id:
+        if translated[0] is None:  # the answering sentence itself must come through
             return []
         turn.notices[turn.notices.index(unverified)] = Notice(NoticeCode.TRANSLATED_QUOTES)
-        return translated
+        return [t for t in translated if t is not None]
 
     def _status(self, turn: _Turn, briefs: set[str]) -> None:
         """Report "reading N briefs" (again only when N changed)."""

@@ -168,30 +168,29 @@ class Generator:
 
     def translate_quotes(
         self, quotes: list[Statement], lang: str, groups: list[PassageSentences]
-    ) -> list[Statement]:
-        """`quotes` (sentences quoted from `groups`' passages) translated into `lang` in one short call, each
-        kept only when it verifies against the very passage it was quoted from; [] when the call fails.
+    ) -> list[Statement | None]:
+        """`quotes` (sentences quoted from `groups`' passages) translated into `lang` in one short call, in
+        order; None for each that did not come back or does not verify against the passage it was quoted from.
 
         The engine shows these when the model's own answer failed verification and the quotes are in
         another language than the question: the reader chose the sentences, the model only translates them.
         """
-        texts = [q.text for q in quotes]
-        translated = self._translate(texts, lang)
-        kept: list[Statement] = []
-        for quote in quotes:
-            text = translated.get(quote.text)
-            source = next((g for g in groups if g.passage.chunk_id == quote.support[0][0].chunk_id), None)
-            if text is None or source is None:
-                continue
-            text = repair(text, quote.text, lang)
-            if not _same_language(text, lang):
-                continue
-            verdict = self._verifier.verify(text, [1], [source])
-            if verdict.statement is None:
-                logger.info("dropped a translated quote reason=%s chars=%s", verdict.reason, len(text))
-                continue
-            kept.append(verdict.statement)
-        return kept
+        translated = self._translate([q.text for q in quotes], lang)
+        return [self._verified_translation(q, translated.get(q.text), lang, groups) for q in quotes]
+
+    def _verified_translation(
+        self, quote: Statement, text: str | None, lang: str, groups: list[PassageSentences]
+    ) -> Statement | None:
+        source = next((g for g in groups if g.passage.chunk_id == quote.support[0][0].chunk_id), None)
+        if text is None or source is None:
+            return None
+        text = repair(text, quote.text, lang)
+        if not _same_language(text, lang):
+            return None
+        verdict = self._verifier.verify(text, [1], [source])
+        if verdict.statement is None:
+            logger.info("dropped a translated quote reason=%s chars=%s", verdict.reason, len(text))
+        return verdict.statement
 
     def _translate(self, texts: list[str], lang: str) -> dict[str, str]:
         language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]

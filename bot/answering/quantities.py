@@ -159,14 +159,19 @@ def _glued(text: str, end: int) -> bool:
 
 def same(a: Quantity, b: Quantity) -> bool:
     """The same quantity: equal value (to rounding), and no contradicting unit or currency."""
-    if a.unit and b.unit and a.unit != b.unit:
-        return False
-    if a.currency and b.currency and a.currency != b.currency:
+    if not _compatible(a, b):
         return False
     if (a.unit == "percent") != (b.unit == "percent") and (a.unit or b.unit) == "percent":
         return False
     big = max(abs(a.value), abs(b.value))
     return abs(a.value - b.value) <= max(0.011 * big, 1e-9)
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    """No contradicting unit or currency (either may be unstated)."""
+    return (not a.unit or not b.unit or a.unit == b.unit) and (
+        not a.currency or not b.currency or a.currency == b.currency
+    )
 
 
 def restates(stated: Quantity, known: Quantity) -> bool:
@@ -213,6 +218,8 @@ def repair(translation: str, source: str, lang: str) -> str:
         if any(restates(stated, k) for k in known):
             continue
         number = _number(stated.text)
+        if number == 0:
+            continue  # no scale to read off a zero
         twins = {(k.value, k.bound) for k in known if _number(k.text) == number and _compatible(stated, k)}
         if len(twins) != 1:
             continue
@@ -223,12 +230,6 @@ def repair(translation: str, source: str, lang: str) -> str:
     if lang == "en":  # a decimal comma kept from the Indonesian ("US$14,3 billion") reads oddly in English
         translation = _DECIMAL_COMMA.sub(r"\1.\2", translation)
     return re.sub(r"\s{2,}", " ", translation).strip()
-
-
-def _compatible(a: Quantity, b: Quantity) -> bool:
-    return (not a.unit or not b.unit or a.unit == b.unit) and (
-        not a.currency or not b.currency or a.currency == b.currency
-    )
 
 
 def _scale_edit(stated: Quantity, scale: float, lang: str) -> list[tuple[Span, str]]:
