@@ -203,8 +203,11 @@ class Answerer:
             return _Draft(sure, signals)
         picked = [_quoted(c.read.passage, c.sentence, c.emphasis) for c in choices]
         if self._generator is not None:
-            answering = [c.read.passage for c in choices] + [r.passage for r in reads]
-            groups = self._vectors.of(list({p.chunk_id: p for p in answering}.values()))
+            # Only the answering passages: the statement shown must restate one of their chosen sentences
+            # anyway, and every passage more is seconds of prompt on two cores and one more place for a small
+            # model to find a sentence that is merely on the topic.
+            answering = {c.read.passage.chunk_id: c.read.passage for c in choices}
+            groups = self._vectors.of(list(answering.values()))
             generated = self._generated(turn, groups, sure, choices)
             if generated is not None:
                 return _Draft(sure, signals, generated, "generated")
@@ -256,7 +259,7 @@ class Answerer:
             shown = generator.passages(groups)
             self._status(turn, {g.passage.brief.id for g in shown})
             on_text = (lambda text: progress(AnswerProgress("writing", text=text))) if progress else None
-            generation = generator.generate(turn.question, turn.lang, shown, on_text)
+            generation = generator.generate(turn.question, turn.lang, shown, on_text, choices)
         if generation.first_token is not None:
             turn.timings["first_token"] = generation.first_token
         if generation.declined:

@@ -19,10 +19,12 @@ from typing import Any
 from bot.answering.citations import Statement
 from bot.answering.llm import ChatModel, GenerationError
 from bot.answering.quantities import repair
+from bot.answering.reading import Choice
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from bot.answering.structured import (
     Draft,
     DraftStatement,
+    Lead,
     build_prompt,
     parse,
     partial_sentences,
@@ -70,6 +72,15 @@ def fitting(groups: list[PassageSentences], context_window: int, max_tokens: int
     return max(1, count)
 
 
+def _leads(choices: list[Choice], groups: list[PassageSentences]) -> list[Lead]:
+    numbers = {group.passage.chunk_id: number for number, group in enumerate(groups, 1)}
+    return [
+        Lead(numbers[c.read.passage.chunk_id], c.sentence.text, c.emphasis)
+        for c in choices
+        if c.read.passage.chunk_id in numbers
+    ]
+
+
 def _same_language(text: str, lang: str) -> bool:
     found = detect_language(text)
     return lang not in ("id", "en") or found in (lang, "und")
@@ -91,10 +102,13 @@ class Generator:
         lang: str,
         groups: list[PassageSentences],
         on_text: Callable[[str], None] | None = None,
+        answering: list[Choice] | None = None,
     ) -> Generation:
-        """`groups` as shown to the model (see `passages`); `on_text` gets the sentences so far."""
+        """`groups` as shown to the model (see `passages`); `on_text` gets the sentences so far;
+        `answering`: the reader's answering sentences, pointed out to the model where their passage is
+        shown."""
         generation = Generation()
-        system, user = build_prompt(question, lang, groups)
+        system, user = build_prompt(question, lang, groups, _leads(answering or [], groups))
         try:
             reply = self._stream(system, user, schema(lang, len(groups)), on_text, generation)
         except GenerationError:

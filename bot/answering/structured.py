@@ -78,8 +78,23 @@ def schema(lang: str, passages: int) -> dict[str, Any]:
     }
 
 
-def build_prompt(question: str, lang: str, groups: list[PassageSentences]) -> tuple[str, str]:
-    """(system, user) messages: numbered passages with their brief's title, publisher and date."""
+@dataclass(frozen=True)
+class Lead:
+    """A sentence the reader found answering the question, pointed out to the model."""
+
+    passage: int
+    """1-based number of its passage in the prompt."""
+    sentence: str
+    phrase: str | None = None
+    """The answer phrase inside it, where the reader is confident."""
+
+
+def build_prompt(
+    question: str, lang: str, groups: list[PassageSentences], leads: list[Lead] | None = None
+) -> tuple[str, str]:
+    """(system, user) messages: numbered passages with their brief's title, publisher and date, and the
+    sentences the reader found answering (`leads`): a small model told where the answer is restates it
+    instead of the first sentence on the topic."""
     language = _LANGUAGE_NAMES.get(lang, "the language of the question")
     key = sentence_key(lang)
     system = (
@@ -96,12 +111,18 @@ def build_prompt(question: str, lang: str, groups: list[PassageSentences]) -> tu
         brief = group.passage.brief
         meta = ", ".join(x for x in (brief.title, brief.source, str(brief.published or "")) if x)
         blocks.append(f"[{number}] ({meta})\n{group.passage.text.strip()}")
+    pointers = "".join(f"\n{_pointer(lead)}" for lead in leads or [])
     user = (
         "Passages:\n\n"
         + "\n\n".join(blocks)
-        + f"\n\nQuestion: {question}\nAnswer in {language}, as JSON with the passage numbers."
+        + f"\n\nQuestion: {question}{pointers}\nAnswer in {language}, as JSON with the passage numbers."
     )
     return system, user
+
+
+def _pointer(lead: Lead) -> str:
+    said = f'Passage [{lead.passage}] answers it in this sentence: "{lead.sentence.strip()}"'
+    return said + (f' (the answer: "{lead.phrase}").' if lead.phrase else ".")
 
 
 def is_refusal(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -265,3 +266,19 @@ def test_same_language_quotes_are_not_sent_for_translation(library: BriefLibrary
         server.close()
     assert len(server.chats) == 1 and answer.mode == "extractive"
     assert answer.notice == answer_words.ID.notices[NoticeCode.LLM_UNVERIFIED]
+
+
+def test_the_model_reads_only_the_answering_passages_and_is_told_the_sentence(library: BriefLibrary) -> None:
+    # A small model shown five passages wrote about the first sentence on the topic; shown the passages the
+    # reader found answering, with the answering sentence pointed out, it restates that sentence.
+    server = ChatServer(structured(declined=True))
+    try:
+        question = "How much did Meta invest in Scale AI?"
+        ask(engine(library, server), question, filters=SearchFilters(langs=["id"]))
+    finally:
+        server.close()
+    prompt = server.chats[0]["messages"][1]["content"]
+    pointed = dict(re.findall(r'Passage \[(\d)\] answers it in this sentence: "([^"]+)"', prompt))
+    shown = re.findall(r"^\[(\d)\] \(", prompt, re.M)
+    assert pointed and set(shown) == set(pointed)  # every passage shown is one that answers
+    assert "14,3 miliar" in pointed["1"] and pointed["1"] in prompt.split("Question:")[0]

@@ -7,6 +7,8 @@ import json
 
 from bot.answering.structured import (
     DraftStatement,
+    Lead,
+    build_prompt,
     is_refusal,
     parse,
     partial_sentences,
@@ -78,3 +80,12 @@ def test_the_schema_names_the_sentence_by_language_and_bounds_passage_numbers() 
 def test_translations_are_read_in_order() -> None:
     assert translations('{"translations": ["One.", "Two."]}') == ["One.", "Two."]
     assert translations("nothing here") == []
+
+
+def test_the_prompt_points_at_the_answering_sentence_and_its_phrase() -> None:
+    lead = Lead(2, "Dimulai 6 bulan lalu.", "6 bulan lalu")
+    _, user = build_prompt("When did it start?", "en", [], [lead])
+    said = 'Passage [2] answers it in this sentence: "Dimulai 6 bulan lalu." (the answer: "6 bulan lalu").'
+    assert said in user
+    _, bare = build_prompt("When did it start?", "en", [])
+    assert "answers it in this sentence" not in bare
