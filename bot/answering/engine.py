@@ -288,7 +288,7 @@ class Answerer:
         if turn.progress is not None:
             turn.progress(AnswerProgress("translating"))
         with turn.timed("translate"):
-            translated = self._generator.translate_quotes(quotes, turn.lang, groups)
+            translated = self._generator.translate_quotes(quotes, turn.question, turn.lang, groups)
         if translated[0] is None:  # the answering sentence itself must come through
             return []
         turn.notices[turn.notices.index(unverified)] = Notice(NoticeCode.TRANSLATED_QUOTES)

@@ -119,7 +119,7 @@ class Generator:
         if draft.declined:
             generation.declined = True
             return generation
-        statements = self._in_language(draft, lang, generation)
+        statements = self._in_language(draft, question, lang, generation)
         for statement in statements:
             verdict = self._verifier.verify(statement.text, statement.passages, groups)
             if verdict.statement is None:
@@ -159,12 +159,14 @@ class Generator:
                     on_text(text)
         return buffer
 
-    def _in_language(self, draft: Draft, lang: str, generation: Generation) -> list[DraftStatement]:
+    def _in_language(
+        self, draft: Draft, question: str, lang: str, generation: Generation
+    ) -> list[DraftStatement]:
         """The draft's statements in the asker's language: others translated in one short call, or dropped."""
         foreign = [s for s in draft.statements if not _same_language(s.text, lang)]
         if not foreign:
             return draft.statements
-        translated = self._translate([s.text for s in foreign], lang)
+        translated = self._translate([s.text for s in foreign], lang, question)
         result = []
         for statement in draft.statements:
             if statement not in foreign:
@@ -181,7 +183,7 @@ class Generator:
         return result
 
     def translate_quotes(
-        self, quotes: list[Statement], lang: str, groups: list[PassageSentences]
+        self, quotes: list[Statement], question: str, lang: str, groups: list[PassageSentences]
     ) -> list[Statement | None]:
         """`quotes` (sentences quoted from `groups`' passages) translated into `lang` in one short call, in
         order; None for each that did not come back or does not verify against the passage it was quoted from.
@@ -189,7 +191,7 @@ class Generator:
         The engine shows these when the model's own answer failed verification and the quotes are in
         another language than the question: the reader chose the sentences, the model only translates them.
         """
-        translated = self._translate([q.text for q in quotes], lang)
+        translated = self._translate([q.text for q in quotes], lang, question)
         return [self._verified_translation(q, translated.get(q.text), lang, groups) for q in quotes]
 
     def _verified_translation(
@@ -206,12 +208,16 @@ class Generator:
             logger.info("dropped a translated quote reason=%s chars=%s", verdict.reason, len(text))
         return verdict.statement
 
-    def _translate(self, texts: list[str], lang: str) -> dict[str, str]:
+    def _translate(self, texts: list[str], lang: str, question: str) -> dict[str, str]:
+        """`texts` in `lang`. The question they answer is given as context: alone, the 1.5B model rendered
+        "mencabut kemitraannya" (to end its partnership) as "taking a stake"; the asker's own words for the
+        same thing anchor the translation."""
         language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]
         system = (
             f"Translate each sentence into {language}. Keep names and numbers exactly; translate scale "
-            "words (juta = million, miliar = billion, triliun = trillion). Reply with JSON: "
-            '{"translations": [...]}, one translation per sentence, in order.'
+            "words (juta = million, miliar = billion, triliun = trillion). The sentences answer the question "
+            f'"{question}": where a sentence means what the question says, use the question\'s words. Reply '
+            'with JSON: {"translations": [...]}, one translation per sentence, in order.'
         )
         user = "\n".join(f"{n}. {t}" for n, t in enumerate(texts, 1))
         shape = {
