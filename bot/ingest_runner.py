@@ -14,7 +14,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from store.types import SyncReport
+from store.types import EXIT_SOURCES_UNREADABLE, SyncReport
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def summary_from_event(event: Mapping[str, Any]) -> SyncReport:
         unchanged=list(event.get("unchanged", [])),
         removed=list(event.get("removed", [])),
         failed=[(str(what), str(why)) for what, why in event.get("failed", [])],
+        unreadable=[str(source) for source in event.get("unreadable", [])],
         chunks_embedded=int(event.get("chunks_embedded", 0)),
         seconds=float(event.get("seconds", 0.0)),
     )
@@ -87,7 +88,8 @@ class IngestRunner:
                     process.kill()
                 stderr_task.cancel()
                 raise
-            if code != 0 or summary is None:
+            # Exit code 3: the run completed without some whole source (their reasons are in the summary).
+            if code not in (0, EXIT_SOURCES_UNREADABLE) or summary is None:
                 reason = _last_line(stderr) or f"exit code {code}"
                 logger.warning("ingest failed code=%s reason=%s", code, reason)
                 raise IngestError(reason)

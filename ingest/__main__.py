@@ -1,8 +1,9 @@
 """`python -m ingest SOURCE... [--rebuild] [--dry-run] [--json] [--every SECONDS]`: the ingestion job's CLI.
 
 The only place that builds settings, configures logging, opens the store and turns errors into messages.
-Exit code 0 when the run completed (even with failed files), 1 when it could not run (store unavailable,
-another run in progress), 2 when the settings are bad.
+Exit code 0 when the run completed (even with failed files), 3 when it completed but a whole source could
+not be read (a missing folder, a feed that did not answer: its briefs are kept), 1 when it could not run
+(store unavailable, another run in progress), 2 when the settings are bad.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ingest.schedule import KeptOpen, install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
-from store.types import Progress
+from store.types import EXIT_SOURCES_UNREADABLE, Progress
 
 logger = logging.getLogger("ingest")
 
@@ -129,7 +130,7 @@ def _run_once(
         print(summary_line(report, dry_run=args.dry_run), flush=True)
     else:
         print(human_summary(report, dry_run=args.dry_run), flush=True)
-    return EXIT_OK
+    return EXIT_SOURCES_UNREADABLE if report.unreadable else EXIT_OK
 
 
 def _open_library(settings: IngestSettings, *, dry_run: bool) -> Any:

@@ -27,6 +27,7 @@ def summary_line(report: SyncReport, *, dry_run: bool = False) -> str:
         "removed": report.removed,
         "failed": [[what, why] for what, why in report.failed],
         "skipped": [[what, why] for what, why in report.skipped],
+        "unreadable": report.unreadable,
         "chunks_embedded": report.chunks_embedded,
         "seconds": report.seconds,
     }
@@ -56,6 +57,8 @@ def human_summary(report: SyncReport, *, dry_run: bool = False) -> str:
     if report.skipped:
         lines.append(f"  {'skipped':<10} {len(report.skipped):>6}")
         lines += [f"    - {what}: {why}" for what, why in report.skipped]
+    if report.unreadable:
+        lines.append(f"  Not read at all, their briefs kept as they were: {', '.join(report.unreadable)}")
     lines.append(f"  {report.chunks_embedded} chunks embedded in {report.seconds:.1f} s")
     return "\n".join(lines)
 

@@ -74,6 +74,7 @@ def write(
     for batch in batches:
         report.failed += batch.failed
         report.skipped += batch.skipped
+        report.unreadable += [] if batch.complete else [batch.source]
     if rebuild:
         # Sources that could not be read are left out of `scopes`, so the store carries their briefs over.
         scopes = [b.scope for b in batches if b.complete]
@@ -106,6 +107,7 @@ def compare(library: IngestLibrary | None, batches: list[SourceBatch]) -> SyncRe
     for batch in batches:
         report.failed += batch.failed
         report.skipped += batch.skipped
+        report.unreadable += [] if batch.complete else [batch.source]
         if not batch.complete:
             continue
         for brief in batch.briefs:

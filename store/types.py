@@ -118,6 +118,11 @@ class SearchFilters:
         return not (self.since or self.until or self.sources or self.langs or self.brief_ids)
 
 
+# The ingestion job's exit code when it ran but a whole source could not be read: a scheduler or CI sees it,
+# and the bot's /reindex (which reads the job's summary) still reports what the run did.
+EXIT_SOURCES_UNREADABLE = 3
+
+
 @dataclass
 class SyncReport:
     """What an indexing run did, brief by brief."""
@@ -130,6 +135,9 @@ class SyncReport:
     """(what, why) pairs: a file path or brief id and a reason a curator can act on."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(what, why) pairs left out on purpose (a symbolic link out of a source folder): not failures."""
+    unreadable: list[str] = field(default_factory=list)
+    """Sources that could not be read at all (a missing folder, a feed that did not answer); their stored
+    briefs were kept, and their reasons are among `failed`."""
     chunks_embedded: int = 0
     seconds: float = 0.0
 
@@ -140,6 +148,7 @@ class SyncReport:
         self.removed += other.removed
         self.failed += other.failed
         self.skipped += other.skipped
+        self.unreadable += other.unreadable
         self.chunks_embedded += other.chunks_embedded
         self.seconds += other.seconds
 

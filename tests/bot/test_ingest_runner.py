@@ -50,3 +50,17 @@ async def test_a_summary_line_listing_thousands_of_briefs_is_read(tmp_path: Path
     )
     summary = await IngestRunner(command=[sys.executable, str(script)]).run()
     assert len(summary.unchanged) == 5000 and summary.unchanged[-1] == "briefs/industry-brief-04999.md"
+
+
+async def test_a_run_without_one_whole_source_is_still_a_report(tmp_path: Path) -> None:
+    # Exit code 3: the job ran, but a feed did not answer; /reindex shows what it did and why, not "failed".
+    script = tmp_path / "partial.py"
+    script.write_text(
+        "import json, sys\n"
+        'print(json.dumps({"event": "summary", "added": ["a"], "unreadable": ["https://feed.example/rss"],'
+        ' "failed": [["https://feed.example/rss", "feed did not answer"]]}), flush=True)\n'
+        "sys.exit(3)\n"
+    )
+    summary = await IngestRunner(command=[sys.executable, str(script)]).run()
+    assert summary.added == ["a"] and summary.unreadable == ["https://feed.example/rss"]
+    assert summary.failed == [("https://feed.example/rss", "feed did not answer")]

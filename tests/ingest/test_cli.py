@@ -84,11 +84,12 @@ def test_sync_lifecycle_add_unchanged_update_remove(workdir: Path, cli: Cli) -> 
         "removed",
         "failed",
         "skipped",
+        "unreadable",
         "chunks_embedded",
         "seconds",
     }
     assert sorted(added["added"]) == ["bi.txt", "nikel.md", "telco.txt"]
-    assert added["failed"] == [] and added["chunks_embedded"] >= 3
+    assert added["failed"] == added["unreadable"] == [] and added["chunks_embedded"] >= 3
 
     again = summary(cli, "briefs")
     assert sorted(again["unchanged"]) == ["bi.txt", "nikel.md", "telco.txt"]
@@ -159,6 +160,27 @@ def test_human_summary_lists_counts_and_failure_reasons(workdir: Path, cli: Cli)
     assert "added           3" in out
     assert "empty.txt: empty file" in out
     assert not out.lstrip().startswith("{")
+
+
+@pytest.mark.model
+def test_a_source_that_cannot_be_read_exits_3_and_keeps_its_briefs(workdir: Path, cli: Cli) -> None:
+    # A cron job or CI must see that a source was not read; the run itself still did the rest.
+    summary(cli, "briefs")
+    (workdir / "more").mkdir()
+    (workdir / "more" / "kopi.txt").write_text("Ekspor kopi Lampung naik 12 persen tahun ini.\n")
+    (workdir / "briefs").rename(workdir / "moved")
+    code, out, err = cli("briefs", "more", "--json")
+    assert code == 3, err
+    result = events(out)[-1]
+    assert result["unreadable"] == ["briefs"] and result["added"] == ["kopi.txt"]
+    assert [what for what, _ in result["failed"]] == ["briefs"] and result["removed"] == []
+    code, out, _ = cli("briefs")
+    assert code == 3 and "Not read at all, their briefs kept as they were: briefs" in out
+    library = open_store(workdir)
+    try:
+        assert sorted(b.id for b in library.list_briefs("briefs")) == ["bi.txt", "nikel.md", "telco.txt"]
+    finally:
+        library.close()
 
 
 def test_store_unavailable_exits_1_with_a_message(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
