@@ -26,9 +26,9 @@ from bot.answering.structured import (
     DraftStatement,
     Lead,
     build_prompt,
-    curly_quotes,
     parse,
     partial_sentences,
+    plain_quotes,
     schema,
     translations,
 )
@@ -220,7 +220,7 @@ class Generator:
             f'"{question}": where a sentence means what the question says, use the question\'s words. Reply '
             'with JSON: {"translations": [...]}, one translation per sentence, in order.'
         )
-        user = "\n".join(f"{n}. {curly_quotes(t)}" for n, t in enumerate(texts, 1))
+        user = "\n".join(f"{n}. {plain_quotes(t)}" for n, t in enumerate(texts, 1))
         shape = {
             "type": "object",
             "properties": {

@@ -20,8 +20,7 @@ from bot.answering.sentence_vectors import PassageSentences
 from store.sentences import split_sentences
 
 MAX_STATEMENTS = 4
-_QUOTED = re.compile(r'"([^"\n]*)"')
-_STRAIGHT_QUOTE = re.compile(r'"')
+_DOUBLE_QUOTE = re.compile('["\u201c\u201d\u201e]')
 _LANGUAGE_NAMES = {"id": "Indonesian (Bahasa Indonesia)", "en": "English"}
 _SENTENCE_KEYS = {"en": "sentence_in_english", "id": "kalimat_dalam_bahasa_indonesia"}
 _REFUSAL = re.compile(
@@ -112,7 +111,7 @@ def build_prompt(
     for number, group in enumerate(groups, 1):
         brief = group.passage.brief
         meta = ", ".join(x for x in (brief.title, brief.source, str(brief.published or "")) if x)
-        blocks.append(f"[{number}] ({meta})\n{curly_quotes(group.passage.text.strip())}")
+        blocks.append(f"[{number}] ({meta})\n{plain_quotes(group.passage.text.strip())}")
     pointers = "".join(f"\n{_pointer(lead)}" for lead in leads or [])
     user = (
         "Passages:\n\n"
@@ -123,15 +122,17 @@ def build_prompt(
 
 
 def _pointer(lead: Lead) -> str:
-    said = f'Passage [{lead.passage}] answers it in this sentence: "{curly_quotes(lead.sentence.strip())}"'
-    return said + (f' (the answer: "{curly_quotes(lead.phrase)}").' if lead.phrase else ".")
+    said = f'Passage [{lead.passage}] answers it in this sentence: "{plain_quotes(lead.sentence.strip())}"'
+    return said + (f' (the answer: "{plain_quotes(lead.phrase)}").' if lead.phrase else ".")
 
 
-def curly_quotes(text: str) -> str:
-    """`text` with straight double quotes made typographic. A small model copying `divisi "superintelligence"`
-    into a JSON string wrote the quote unescaped, which ends the string there (the grammar then closes the
-    reply): the sentence arrived cut off at the name that answered the question."""
-    return _STRAIGHT_QUOTE.sub("\u201d", _QUOTED.sub("\u201c\\1\u201d", text))
+def plain_quotes(text: str) -> str:
+    """`text` with double quotes (straight or typographic) made single. A small model copying
+    `divisi "superintelligence"` into a JSON string wrote the quote unescaped, which ends the string there
+    (the grammar then closes the reply): the sentence arrived cut off at the name that answered the question.
+    Typographic quotes did not help: translating, the model made them straight again; single ones it keeps.
+    """
+    return _DOUBLE_QUOTE.sub("'", text)
 
 
 def is_refusal(text: str) -> bool:

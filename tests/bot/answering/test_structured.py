@@ -9,10 +9,10 @@ from bot.answering.structured import (
     DraftStatement,
     Lead,
     build_prompt,
-    curly_quotes,
     is_refusal,
     parse,
     partial_sentences,
+    plain_quotes,
     schema,
     sentence_key,
     translations,
@@ -92,12 +92,9 @@ def test_the_prompt_points_at_the_answering_sentence_and_its_phrase() -> None:
     assert "answers it in this sentence" not in bare
 
 
-def test_quotes_the_model_would_copy_into_a_json_string_are_typographic() -> None:
-    assert (
-        curly_quotes('divisi "superintelligence" terbarunya')
-        == "divisi \u201csuperintelligence\u201d terbarunya"
-    )
-    assert '"' not in curly_quotes('a "b" c "d')
+def test_quotes_the_model_would_copy_into_a_json_string_are_single() -> None:
+    assert plain_quotes('divisi "superintelligence" terbarunya') == "divisi 'superintelligence' terbarunya"
+    assert '"' not in plain_quotes('a \u201cb\u201d c "d')
     lead = Lead(1, 'Wang memimpin divisi "superintelligence".', '"superintelligence"')
     _, user = build_prompt("Which division?", "en", [], [lead])
     assert user.count('"') == 4  # the pointer's own quotes only
