@@ -71,6 +71,9 @@ _NOT_NAMES = frozenset(
     here yes no some many most all each other earlier later today meanwhile although because if so then than
     to of not only even yet still now recently previously first second third one two three four five finally
     moreover furthermore overall instead despite during under over about into such several another based
+    outside beyond besides apart aside amid among against through following regarding unlike along within
+    without across toward towards upon until whereas whether nevertheless nonetheless therefore thus hence
+    indeed again last next due given thanks together where whose once soon just
     ai ceo us usd idr rp ri pt tbk
     menurut selain namun tetapi dan atau di ke dari pada dalam untuk dengan yang ini itu ia mereka sebelumnya
     setelah sebelum sejak saat ketika hal para sementara kemudian lalu juga bahkan adapun sedangkan meskipun

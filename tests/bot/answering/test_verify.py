@@ -61,6 +61,9 @@ def test_a_name_respelt_by_a_translation_gets_its_source_spelling_back() -> None
     assert restore_names("Meta hired Alexander Wang, reported in Indonesian media.", source) == (
         "Meta hired Alexandr Wang, reported in Indonesian media."  # an inflection is not a respelling
     )
+    # "Outside" starts the sentence ("Di luar ..."): a capitalised word, not a name to look for
+    translated = "Outside of the investment, Meta hired Alexander Wang."
+    assert missing_names(restore_names(translated, source), source) == []
     # a name that is simply not there stays missing (verification drops it), as does one near two names
     assert restore_names("Microsoft hired Wang.", source) == "Microsoft hired Wang."
     assert restore_names("Alexander met them.", "Alexandr dan Alexandra.") == "Alexander met them."
