@@ -2,6 +2,7 @@
 CitationQueryEngine on the same LLM and passages, and the extractive mode; one brief file or folder alone.
 
     python -m eval.generated compare --out-dir var/eval/gen/run   # all three; starts llama.cpp (2 threads)
+    python -m eval.generated compare --systems generated,extractive --before ../old-checkout --out-dir ...
     python -m eval.generated compare --systems generated --replay var/eval/gen/run/generated.jsonl ...
     python -m eval.generated run --system extractive --out var/eval/gen/extractive.jsonl
     python -m eval.generated run --system generated  --llm-url http://127.0.0.1:8080/v1 --out .../new.jsonl
@@ -39,6 +40,7 @@ import json
 import re
 import signal
 import statistics
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,14 +86,23 @@ def compare(args: argparse.Namespace) -> None:
     library = open_work_library(work)
     rows = read_jsonl(args.questions)[: args.limit or None]
     paths = [out_dir / f"{system}.jsonl" for system in args.systems]
+    before = [out_dir / "generated-before.jsonl"] if args.before else []
     with contextlib.ExitStack() as stack:
-        if not args.llm_url and set(args.systems) - {"extractive"}:
+        if not args.llm_url and (set(args.systems) - {"extractive"} or before):
             log = out_dir / "llama-server.log"
             args.llm_url = stack.enter_context(llama_server(args.model, log, threads=args.threads))
+        for path in before:  # another checkout's engine needs its own process (`--code`), on the same server
+            print(f"== generated ({args.before}) -> {path}", file=sys.stderr)
+            command = [sys.executable, "-m", "eval.generated", "run", "--system", "generated",
+                       "--code", str(args.before), "--llm-url", args.llm_url, "--out", str(path),
+                       "--work", str(out_dir / "library-before"), "--briefs", str(args.briefs),
+                       "--questions", str(args.questions), "--limit", str(args.limit),
+                       "--timeout", str(args.timeout)]  # fmt: skip
+            subprocess.run(command, cwd=ROOT, check=True)
         for system, path in zip(args.systems, paths, strict=True):
             print(f"== {system} -> {path}", file=sys.stderr)
             _ask_all(library, argparse.Namespace(**{**vars(args), "system": system}), rows, path)
-    score(paths, review=out_dir / "review.md")
+    score(before + paths, review=out_dir / "review.md")
 
 
 def _llm_settings(args: argparse.Namespace) -> Any:
@@ -320,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         "--systems", type=lambda v: v.split(","), default=["generated", "citation", "extractive"]
     )
     both.add_argument("--model", type=Path, default=MODEL)
+    both.add_argument(
+        "--before", type=Path, help="also generate with the engine of this checkout (e.g. a worktree of main)"
+    )
     both.add_argument("--threads", type=int, default=2)
     for sub_parser in (ran, both):
         sub_parser.add_argument("--briefs", type=Path, default=SEED)
