@@ -131,6 +131,7 @@ def restore_names(translation: str, source: str) -> str:
     for missing in set(missing_names(translation, source)):
         near = {s for s in spelled if _respelling(missing, s)}
         if len(near) == 1:
+            # (a name of `_NAME` holds no backslash, so it is a literal replacement)
             translation = re.sub(rf"\b{re.escape(missing)}\b", near.pop(), translation)
     return translation
 
