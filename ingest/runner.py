@@ -71,10 +71,7 @@ def write(
     else:  # the owners of the ids this run yields: a pass over one source reads its own briefs, not all
         owners = library.scopes_of([brief.id for batch in batches for brief in batch.briefs])
     claim_ids(batches, owners)
-    for batch in batches:
-        report.failed += batch.failed
-        report.skipped += batch.skipped
-        report.unreadable += [] if batch.complete else [batch.source]
+    _tally(report, batches)
     if rebuild:
         # Sources that could not be read are left out of `scopes`, so the store carries their briefs over.
         scopes = [b.scope for b in batches if b.complete]
@@ -96,6 +93,14 @@ def write(
     return report
 
 
+def _tally(report: SyncReport, batches: list[SourceBatch]) -> None:
+    """What loading found, whatever is written: failed and skipped files, sources not read at all."""
+    for batch in batches:
+        report.failed += batch.failed
+        report.skipped += batch.skipped
+        report.unreadable += [] if batch.complete else [batch.source]
+
+
 def compare(library: IngestLibrary | None, batches: list[SourceBatch]) -> SyncReport:
     """What `write` would do, without writing (for --dry-run). `library` is None when no store exists yet."""
     report = SyncReport()
@@ -104,10 +109,8 @@ def compare(library: IngestLibrary | None, batches: list[SourceBatch]) -> SyncRe
     stored = {b.id: b for b in library.list_briefs()} if library else {}
     claim_ids(batches, {i: b.scope for i, b in stored.items()})
     yielded = {brief.id for b in batches if b.complete for brief in b.briefs}
+    _tally(report, batches)
     for batch in batches:
-        report.failed += batch.failed
-        report.skipped += batch.skipped
-        report.unreadable += [] if batch.complete else [batch.source]
         if not batch.complete:
             continue
         for brief in batch.briefs:

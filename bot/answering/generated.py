@@ -82,6 +82,12 @@ def _leads(choices: list[Choice], groups: list[PassageSentences]) -> list[Lead]:
     ]
 
 
+def _mended(translation: str, source: str, lang: str) -> str:
+    """A translation with what the small model gets wrong put back from its source: numbers' scale and
+    bound words, decimal points, names respelt by a letter or two."""
+    return restore_names(repair(translation, source, lang), source)
+
+
 def _same_language(text: str, lang: str) -> bool:
     found = detect_language(text)
     return lang not in ("id", "en") or found in (lang, "und")
@@ -175,7 +181,7 @@ class Generator:
                 continue
             text = translated.get(statement.text)
             if text is not None:
-                text = restore_names(repair(text, statement.text, lang), statement.text)
+                text = _mended(text, statement.text, lang)
             if text is None or not _same_language(text, lang):
                 generation.dropped["language"] += 1
                 continue
@@ -201,7 +207,7 @@ class Generator:
         source = next((g for g in groups if g.passage.chunk_id == quote.support[0][0].chunk_id), None)
         if text is None or source is None:
             return None
-        text = restore_names(repair(text, quote.text, lang), quote.text)
+        text = _mended(text, quote.text, lang)
         if not _same_language(text, lang):
             return None
         verdict = self._verifier.verify(text, [1], [source])

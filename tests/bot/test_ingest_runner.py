@@ -15,6 +15,13 @@ from bot.ingest_runner import IngestError, IngestRunner
 from tests.support.ingest_job import FAKE_INGEST
 
 
+def fake_job(tmp_path: Path, source: str) -> IngestRunner:
+    """A runner whose job is the Python script `source`."""
+    script = tmp_path / "job.py"
+    script.write_text(source)
+    return IngestRunner(command=[sys.executable, str(script)])
+
+
 async def test_progress_and_summary_are_reported(tmp_path: Path) -> None:
     script = tmp_path / "fake_ingest.py"
     script.write_text(FAKE_INGEST)
@@ -32,35 +39,34 @@ async def test_progress_and_summary_are_reported(tmp_path: Path) -> None:
 
 
 async def test_a_job_that_cannot_run_raises_with_its_last_error_line(tmp_path: Path) -> None:
-    script = tmp_path / "broken.py"
-    script.write_text(
-        "import sys\nprint('noise', file=sys.stderr)\nsys.exit('The library is unavailable.')\n"
+    job = fake_job(
+        tmp_path, "import sys\nprint('noise', file=sys.stderr)\nsys.exit('The library is unavailable.')\n"
     )
     with pytest.raises(IngestError, match=r"The library is unavailable\."):
-        await IngestRunner(command=[sys.executable, str(script)]).run()
+        await job.run()
 
 
 async def test_a_summary_line_listing_thousands_of_briefs_is_read(tmp_path: Path) -> None:
     # An incremental run over a big library lists every unchanged brief on one summary line (~170 KB here).
-    script = tmp_path / "big_summary.py"
-    script.write_text(
+    job = fake_job(
+        tmp_path,
         "import json\n"
         'ids = ["briefs/industry-brief-%05d.md" % i for i in range(5000)]\n'
-        'print(json.dumps({"event": "summary", "unchanged": ids, "seconds": 2.0}), flush=True)\n'
+        'print(json.dumps({"event": "summary", "unchanged": ids, "seconds": 2.0}), flush=True)\n',
     )
-    summary = await IngestRunner(command=[sys.executable, str(script)]).run()
+    summary = await job.run()
     assert len(summary.unchanged) == 5000 and summary.unchanged[-1] == "briefs/industry-brief-04999.md"
 
 
 async def test_a_run_without_one_whole_source_is_still_a_report(tmp_path: Path) -> None:
     # Exit code 3: the job ran, but a feed did not answer; /reindex shows what it did and why, not "failed".
-    script = tmp_path / "partial.py"
-    script.write_text(
+    job = fake_job(
+        tmp_path,
         "import json, sys\n"
         'print(json.dumps({"event": "summary", "added": ["a"], "unreadable": ["https://feed.example/rss"],'
         ' "failed": [["https://feed.example/rss", "feed did not answer"]]}), flush=True)\n'
-        "sys.exit(3)\n"
+        "sys.exit(3)\n",
     )
-    summary = await IngestRunner(command=[sys.executable, str(script)]).run()
+    summary = await job.run()
     assert summary.added == ["a"] and summary.unreadable == ["https://feed.example/rss"]
     assert summary.failed == [("https://feed.example/rss", "feed did not answer")]
