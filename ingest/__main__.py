@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from ingest.lock import one_run_at_a_time
 from ingest.logs import configure_logging
 from ingest.report import BarProgress, JsonProgress, error_line, human_summary, silent_progress, summary_line
 from ingest.runner import run
-from ingest.schedule import KeptOpen, install_stop_handlers, repeat
+from ingest.schedule import KeptOpen, StopRequest, install_stop_handlers, repeat
 from ingest.settings import IngestSettings
 from store.errors import StoreError
 from store.settings_errors import EXIT_BAD_SETTINGS, BadSettings, load_settings
@@ -75,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_SETTINGS
     configure_logging(settings)
     sources = list(args.sources or settings.ingest.sources)
-    stop = threading.Event()
+    stop = StopRequest()
     # One library for every pass of a schedule: the embedding model is loaded once, not once per pass.
     library: KeptOpen[Any] = KeptOpen(lambda: _open_library(settings, dry_run=args.dry_run))
 
@@ -93,13 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return repeat(one_pass, args.every, stop)
     finally:
         library.drop()
+        stop.close()
 
 
 def _run_once(
     settings: IngestSettings,
     sources: list[str],
     args: argparse.Namespace,
-    stop: threading.Event,
+    stop: StopRequest,
     library: KeptOpen[Any],
 ) -> int:
     progress = _progress(args.json)

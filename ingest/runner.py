@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
@@ -43,8 +42,14 @@ class IngestLibrary(Protocol):
     def scopes_of(self, brief_ids: list[str]) -> dict[str, str]: ...
 
 
+class StopFlag(Protocol):
+    """Asks a run to end early (a scheduled job told to stop); `threading.Event` is one."""
+
+    def is_set(self) -> bool: ...
+
+
 def load_all(
-    sources: Sequence[str], options: IngestOptions, progress: Progress, stop: threading.Event | None = None
+    sources: Sequence[str], options: IngestOptions, progress: Progress, stop: StopFlag | None = None
 ) -> list[SourceBatch]:
     """Load and clean every source; stops early (returning what it has) when `stop` is set."""
     batches: list[SourceBatch] = []
@@ -139,7 +144,7 @@ def run(
     rebuild: bool = False,
     dry_run: bool = False,
     progress: Progress,
-    stop: threading.Event | None = None,
+    stop: StopFlag | None = None,
 ) -> SyncReport:
     """Load, then write (or compare); `seconds` is the wall time of the whole run."""
     started = time.perf_counter()

@@ -7,9 +7,11 @@ so the next pass starts from a fresh connection (a Chroma server that went away 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import select
 import signal
-import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import Generic, Protocol, TypeVar
@@ -49,18 +51,54 @@ class KeptOpen(Generic[T]):
             logger.warning("closing the library failed", exc_info=True)
 
 
-def install_stop_handlers(stop: threading.Event) -> None:
+class StopRequest:
+    """A stop flag a signal handler may set, and a wait that such a set ends at once.
+
+    `threading.Event` will not do: a handler runs in the main thread between two bytecodes, and `Event.set`
+    takes the lock that the main thread's own `Event.wait` holds for a moment as its timeout ends. A SIGTERM
+    landing in that moment blocked the process for good. Here `set` takes no lock: it flips a flag and writes
+    a byte to a pipe, and `wait` sleeps in `select` on that pipe.
+    """
+
+    def __init__(self) -> None:
+        self._requested = False
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_write, False)
+
+    def set(self) -> None:
+        self._requested = True
+        # A full pipe (many signals) or a closed one (after `close`) changes nothing: the flag is what counts.
+        with contextlib.suppress(OSError):
+            os.write(self._wake_write, b"!")
+
+    def is_set(self) -> bool:
+        return self._requested
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to `timeout` seconds, less if a stop is requested meanwhile; True when one is."""
+        if not self._requested:
+            # An interrupted select runs the handler, then resumes with the time left (PEP 475); the handler's
+            # byte makes that resumed select return at once.
+            select.select([self._wake_read], [], [], timeout)
+        return self._requested
+
+    def close(self) -> None:
+        for fd in (self._wake_read, self._wake_write):
+            os.close(fd)
+
+
+def install_stop_handlers(stop: StopRequest) -> None:
     """SIGTERM and SIGINT set `stop`: the running pass finishes its current source, then the loop ends."""
 
     def _handle(signum: int, _frame: FrameType | None) -> None:
+        stop.set()  # first, and lock-free: see StopRequest
         logger.info("stop requested signal=%s", signal.Signals(signum).name)
-        stop.set()
 
     signal.signal(signal.SIGTERM, _handle)
     signal.signal(signal.SIGINT, _handle)
 
 
-def repeat(job: Callable[[], int], interval: float, stop: threading.Event) -> int:
+def repeat(job: Callable[[], int], interval: float, stop: StopRequest) -> int:
     """Call `job` now and then every `interval` seconds (measured from the end of a pass)."""
     status = 0
     passes = 0
@@ -73,7 +111,7 @@ def repeat(job: Callable[[], int], interval: float, stop: threading.Event) -> in
             status = 1
         passes += 1
         logger.info("scheduled pass done passes=%s status=%s next_in_s=%s", passes, status, interval)
-        # Event.wait wakes at once when a signal sets `stop`, unlike time.sleep.
+        # wakes at once when a signal sets `stop`, unlike time.sleep
         if stop.wait(interval):
             break
     logger.info("scheduled ingestion stopped passes=%s", passes)

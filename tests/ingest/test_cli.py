@@ -209,16 +209,22 @@ def test_default_sources_come_from_settings(cli: Cli, monkeypatch: pytest.Monkey
 @pytest.mark.model
 def test_child_process_resyncs_every_interval_until_sigterm(workdir: Path) -> None:
     """The way /reindex and deployments run it: a child process whose stdout carries JSON lines."""
-    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    # PYTHONFAULTHANDLER: a child that does not stop is sent SIGABRT, and its stderr then shows where each
+    # thread stood, instead of a bare timeout.
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"}
     summaries = []
-    with subprocess.Popen(  # leaving the block closes the pipe and reaps the child
-        [sys.executable, "-m", "ingest", "briefs", "--json", "--every", "0.2"],
-        cwd=workdir,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    ) as proc:
+    stderr_path = workdir / "child-stderr.log"
+    with (
+        stderr_path.open("w") as stderr,
+        subprocess.Popen(  # leaving the block closes the pipe and reaps the child
+            [sys.executable, "-m", "ingest", "briefs", "--json", "--every", "0.2"],
+            cwd=workdir,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        ) as proc,
+    ):
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
@@ -228,7 +234,13 @@ def test_child_process_resyncs_every_interval_until_sigterm(workdir: Path) -> No
                     if len(summaries) == 2:
                         break
             proc.send_signal(signal.SIGTERM)
-            assert proc.wait(timeout=60) == 0
+            try:
+                code = proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGABRT)
+                proc.wait(timeout=30)
+                pytest.fail("no exit within 60 s of SIGTERM:\n" + stderr_path.read_text()[-6000:])
+            assert code == 0
         finally:
             if proc.poll() is None:
                 proc.kill()

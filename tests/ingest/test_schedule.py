@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from harness.chroma import ChromaServer, running_chroma
-from ingest.schedule import repeat
+from ingest.schedule import StopRequest, install_stop_handlers, repeat
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -181,8 +181,14 @@ def test_a_pass_that_loses_the_server_does_not_end_the_schedule_and_reopens(
     assert built == 2  # kept while healthy, reopened once after the failure
 
 
-def test_a_failing_pass_does_not_end_the_schedule() -> None:
-    stop = threading.Event()
+@pytest.fixture
+def stop() -> Iterator[StopRequest]:
+    request = StopRequest()
+    yield request
+    request.close()
+
+
+def test_a_failing_pass_does_not_end_the_schedule(stop: StopRequest) -> None:
     calls: list[float] = []
 
     def job() -> int:
@@ -196,9 +202,28 @@ def test_a_failing_pass_does_not_end_the_schedule() -> None:
     assert len(calls) == 2
 
 
-def test_stop_interrupts_the_wait() -> None:
-    stop = threading.Event()
+def test_stop_interrupts_the_wait(stop: StopRequest) -> None:
     threading.Timer(0.2, stop.set).start()
     started = time.monotonic()
     assert repeat(lambda: 0, 60.0, stop) == 0
     assert time.monotonic() - started < 5
+
+
+def test_sigterm_during_the_wait_ends_the_schedule(stop: StopRequest) -> None:
+    """The handler runs in the waiting main thread: it must neither block on a lock nor be slept through."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    install_stop_handlers(stop)
+    try:
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        started = time.monotonic()
+        assert repeat(lambda: 0, 60.0, stop) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def test_a_stop_requested_twice_still_reads_as_one(stop: StopRequest) -> None:
+    for _ in range(100_000):  # more wake-up bytes than a pipe holds: the extra ones are dropped, not raised
+        stop.set()
+    assert stop.is_set() and stop.wait(60.0)
