@@ -2,12 +2,14 @@
 
     python -m eval.verifier [--pairs eval/data/verifier_pairs.jsonl] [--in-context]
 
-Each pair is a passage and a statement labelled `supported` (a true paraphrase, same or other language) or
+Each pair is a passage and a statement labelled `supported` (a true paraphrase, same or other language),
 `number` / `name` / `negation` (the same statement with a quantity, scale or unit, a name, or the polarity
-swapped). "today" keeps a statement when a passage sentence reaches the cosine floor (the generated path
-before structured answers); "verifier" is `bot.answering.verify.Verifier`. Prints kept rates per label and
-the pairs each check got wrong. `--in-context`: each statement against the whole chunk its passage sentence
-sits in (the seed article's and the sample briefs'), as the model is shown passages, not single sentences.
+swapped) or `reason` (a true statement with a reason or purpose added that the passage does not give: right
+when it is shown without that part). "today" keeps a statement when a passage sentence reaches the cosine
+floor (the generated path before structured answers); "verifier" is `bot.answering.verify.Verifier`. Prints
+kept rates per label and the pairs each check got wrong. `--in-context`: each statement against the whole
+chunk its passage sentence sits in (the seed article's and the sample briefs'), as the model is shown
+passages, not single sentences.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = in_context(rows, embedder)
     vectors = SentenceVectors(embedder)
     verifier = Verifier(vectors)
-    kept: dict[str, Counter[str]] = {"today": Counter(), "verifier": Counter()}
+    kept: dict[str, Counter[str]] = {"today": Counter(), "verifier": Counter(), "shortened": Counter()}
     totals: Counter[str] = Counter()
     wrong: list[str] = []
     for number, row in enumerate(rows):
@@ -86,15 +88,21 @@ def main(argv: list[str] | None = None) -> int:
         label = row["label"]
         totals[label] += 1
         kept["today"][label] += today
-        kept["verifier"][label] += verdict.statement is not None
-        if (verdict.statement is not None) != (label == "supported"):
-            wrong.append(
-                f"  {label:9} kept={verdict.statement is not None} ({verdict.reason}): {row['statement']}"
-            )
-    print("| label | pairs | kept by today's cosine floor | kept by the verifier |")
-    print("|---|---|---|---|")
-    for label in ("supported", "number", "name", "negation"):
-        print(f"| {label} | {totals[label]} | {kept['today'][label]} | {kept['verifier'][label]} |")
+        shown = verdict.statement is not None and not verdict.shortened
+        kept["verifier"][label] += shown
+        kept["shortened"][label] += verdict.shortened
+        # supported: shown as written; reason: shown without its reason; the swaps: not shown at all
+        right = {"supported": shown, "reason": verdict.shortened}.get(label, verdict.statement is None)
+        if not right:
+            outcome = "shortened" if verdict.shortened else f"kept={shown} ({verdict.reason})"
+            wrong.append(f"  {label:9} {outcome}: {row['statement']}")
+    print("| label | pairs | kept by today's cosine floor | kept by the verifier | kept without its reason |")
+    print("|---|---|---|---|---|")
+    for label in ("supported", "number", "name", "negation", "reason"):
+        print(
+            f"| {label} | {totals[label]} | {kept['today'][label]} | {kept['verifier'][label]} "
+            f"| {kept['shortened'][label]} |"
+        )
     print("\nverifier mistakes:\n" + "\n".join(wrong))
     return 0
 

@@ -135,6 +135,8 @@ class Generator:
                     "dropped a generated statement reason=%s chars=%s", verdict.reason, len(statement.text)
                 )
             else:
+                if verdict.shortened:
+                    logger.info("cut a reason its passage does not give from a generated statement")
                 generation.statements.append(verdict.statement)
         logger.info(
             "generated statements=%s kept=%s dropped=%s structured=%s",

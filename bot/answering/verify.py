@@ -7,7 +7,9 @@ contradict. So a statement is kept only when, against the passage(s) it rests on
 - every quantity it states is there with the same value, scale, unit and currency (`quantities.py`);
 - every name it uses is there (cross-lingual: names, months and days are compared, not translated);
 - its polarity agrees clause by clause with the passage sentence it aligns to (negation words of both
-  languages, "not only" excepted) and it does not flip before/after, most/few, rise/fall.
+  languages, "not only" excepted) and it does not flip before/after, most/few, rise/fall;
+- a reason or purpose it gives ("because...", "karena...") has one beside it in the passage; where none is,
+  the statement is shown without that part (`without_invented_reason`).
 `eval/verifier.py` measures these checks on constructed pairs (true paraphrases vs. swaps, both languages).
 """
 
@@ -80,6 +82,24 @@ _NOT_NAMES = frozenset(
     karena jika bila oleh tidak tak bukan belum akan telah sudah sedang masih hanya beberapa banyak semua
     kini saat sekitar lebih kurang tersebut berdasarkan sebagai salah satu pertama kedua ketiga""".split()  # noqa: SIM905
 )
+# A statement that gives a reason or a purpose. Small models add one the passage never gives: "Meta will not
+# receive access to other customers' data due to the company's privacy concerns" restated a sentence that
+# says only that Scale AI promised so. Bare "since", "as", "for", "to" and "untuk" are left out: they are as
+# often time, comparison or direction as cause.
+_GIVES_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result of|thanks to|caused by|for fear of|out of concern|citing|"
+    r"in order to|so that|in an effort to|karena|sebab|disebabkan|akibat|lantaran|berkat|gara-gara|demi|"
+    r"agar|supaya|sehingga|mengingat|dengan alasan|guna)\b",
+    re.I,
+)
+# A passage gives a reason when it has one of those, or says so in other words. Which reason is not compared:
+# a passage that gives some reason lets any through (the check catches reasons made up from nothing).
+_HAS_REASON = re.compile(
+    _GIVES_REASON.pattern[:-3]
+    + r"|reasons?|causes?|led to|leads to|therefore|hence|as a result|alasan(?:nya)?|menyebabkan|"
+    r"oleh karena itu|dalam rangka|maka|dipicu|memicu)\b",
+    re.I,
+)
 _NAME = re.compile(r"\b[A-Z][\w&-]*")
 _WORD = re.compile(r"\w+(?:'t)?", re.UNICODE)
 
@@ -89,7 +109,9 @@ class Verdict:
     statement: Statement | None
     """The statement with its verified support, or None when it was dropped."""
     reason: str | None
-    """Why it was dropped: unsupported, numbers, names, negation, opposite."""
+    """Why it was dropped: unsupported, numbers, names, negation, opposite, reason."""
+    shortened: bool = False
+    """Kept without a reason or purpose the passage does not give."""
 
 
 def _words(text: str) -> list[str]:
@@ -167,6 +189,23 @@ def opposite(statement: str, sentence: str) -> bool:
     return False
 
 
+def without_invented_reason(statement: str, evidence: str) -> str:
+    """`statement` without the reason or purpose it gives when `evidence` gives none; "" when nothing of
+    substance would be left. Unchanged when it gives none, or when the evidence gives one."""
+    match = _GIVES_REASON.search(statement)
+    if match is None or _HAS_REASON.search(evidence):
+        return statement
+    head = statement[: match.start()].rstrip(" ,;:-\u2013\u2014")
+    if len(_words(head)) >= MIN_CLAUSE_WORDS:
+        return head + "."
+    # The reason leads ("Due to pressure from regulators, Scale AI said..."): what follows its comma stays.
+    comma = statement.find(",", match.end())
+    tail = statement[comma + 1 :].strip() if comma >= 0 else ""
+    if len(_words(tail)) >= MIN_CLAUSE_WORDS and not _GIVES_REASON.search(tail):
+        return tail[0].upper() + tail[1:]
+    return ""
+
+
 class Verifier:
     """Ties each generated statement to the passage sentence it rests on, or drops it with the reason."""
 
@@ -185,13 +224,31 @@ class Verifier:
         attempts.append(self._support(vectors[0], [g for g in groups if g.sentences])[:1])
         attempts.append(self._stating(text, vectors[0], groups)[:1])
         first: str | None = None
+        shortened: tuple[str, list[tuple[PassageSentences, int]]] | None = None
         for support in attempts:
             if not support:
                 continue
             reason = self._check(text, parts, vectors, support)
             if reason is None:
-                return Verdict(Statement(text, [(g.passage, g.sentences[i]) for g, i in support]), None)
+                kept = without_invented_reason(text, _around(support))
+                if kept == text:
+                    return Verdict(Statement(text, [(g.passage, g.sentences[i]) for g, i in support]), None)
+                # A later attempt may rest it on a sentence that gives the reason; failing that, this one
+                # shows what the passage does support.
+                shortened = shortened or (kept, support)
+                reason = "reason"
             first = first or reason
+        if shortened is not None and shortened[0]:
+            kept, support = shortened
+            statement = Statement(kept, [(g.passage, g.sentences[i]) for g, i in support])
+            return Verdict(statement, None, shortened=True)
+        # A reason that drew the statement away from its passage ("...because of rising prices" under the
+        # attribution floor): what it says without the reason may still be verified, and shown alone.
+        head = without_invented_reason(text, "")
+        if shortened is None and head and head != text:
+            verdict = self.verify(head, cited, groups)
+            if verdict.statement is not None:
+                return Verdict(verdict.statement, None, shortened=True)
         return Verdict(None, first or "unsupported")
 
     def _check(

