@@ -11,7 +11,11 @@ CitationQueryEngine on the same LLM and passages, and the extractive mode; one b
     python -m eval.generated score var/eval/gen/*.jsonl        # the table (markdown)
 
 Defaults: the seed article (`../shared/seeds/000_59da566471c7c808.txt`) ingested alone, the 22 questions of
-`eval/data/seed_questions_22.jsonl` (17 answerable, English and Indonesian). `--code DIR` imports `bot` and
+`eval/data/seed_questions_22.jsonl` (17 answerable, English and Indonesian). `--pool facqa-en --data
+../shared/data/facqa`: our English questions over all 1,369 FacQA passages; `--pool idk-en --data
+../shared/data/idk_mrc`: our English *tune* questions over the IDK-MRC valid paragraphs (answerable and not);
+`--pool idk`: IDK-MRC's own valid questions over them. `--limit N` takes every question up to N in an even
+spread over the set (`--limit` on the seed: the first N). `--code DIR` imports `bot` and
 `store` from DIR (e.g. a worktree of an older commit) to measure that engine under the same harness.
 
 Scoring (with this checkout's code): fact anywhere / first = a gold string in the shown answer / its first
@@ -54,13 +58,44 @@ _MARKERS = re.compile(r"\s*\[(\d+)\]")
 
 
 def run(args: argparse.Namespace) -> None:
-    from eval.answers import index_briefs, open_work_library, read_jsonl
-
-    work = args.work or ROOT / "var" / "eval" / f"generated-{args.briefs.stem}"
-    index_briefs(args.briefs, work)
-    library = open_work_library(work)
-    rows = read_jsonl(args.questions)[: args.limit or None]
+    default = f"generated-{args.pool}" if args.pool else f"generated-{args.briefs.stem}"
+    library, rows = _library_and_rows(args, args.work or ROOT / "var" / "eval" / default)
     _ask_all(library, args, rows, args.out)
+
+
+def _library_and_rows(args: argparse.Namespace, work: Path) -> tuple[Any, list[dict[str, object]]]:
+    """The library the questions are asked over and the questions (`question`, `answerable`, `answers`)."""
+    from eval.answers import beir_library, index_briefs, open_work_library, read_jsonl
+
+    if not args.pool:
+        index_briefs(args.briefs, work)
+        return open_work_library(work), read_jsonl(args.questions)[: args.limit or None]
+    from eval.reader_eval import items_for
+
+    if args.pool == "facqa-en":
+        queries = {str(r["_id"]): r for r in read_jsonl(args.data / "queries.jsonl")}
+        rows: list[dict[str, object]] = [
+            {
+                "question": r["text"],
+                "answerable": True,
+                "answers": [queries[str(r["source_query_id"])]["answer"]],
+            }
+            for r in read_jsonl(ROOT / "eval" / "data" / "facqa_en_questions.jsonl")
+        ]
+        pool = {str(r["_id"]) for r in read_jsonl(args.data / "corpus.jsonl")}
+    else:
+        lookup = argparse.Namespace(
+            set=args.pool, data=args.data, split="valid", subset="tune",
+            questions=ROOT / "eval" / "data" / "idkmrc_en_questions.jsonl",
+        )  # fmt: skip
+        items, pool = items_for(lookup)
+        rows = [
+            {"question": i.question, "answerable": i.answerable, "answers": i.gold_answers} for i in items
+        ]
+    if args.limit and args.limit < len(rows):
+        # An even spread, not the head: the sets are ordered by paragraph, their first questions share one.
+        rows = [rows[n * len(rows) // args.limit] for n in range(args.limit)]
+    return beir_library(args.data, work, pool), rows
 
 
 def _ask_all(library: Any, args: argparse.Namespace, rows: list[dict[str, object]], out_path: Path) -> None:
@@ -75,16 +110,12 @@ def _ask_all(library: Any, args: argparse.Namespace, rows: list[dict[str, object
 
 def compare(args: argparse.Namespace) -> None:
     """Every system in turn over one library, a local llama.cpp server started for the LLM ones; the table."""
-    from eval.answers import index_briefs, open_work_library, read_jsonl
     from harness.llm import llama_server
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
     out_dir = args.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    work = out_dir / "library"
-    index_briefs(args.briefs, work)
-    library = open_work_library(work)
-    rows = read_jsonl(args.questions)[: args.limit or None]
+    library, rows = _library_and_rows(args, out_dir / "library")
     paths = [out_dir / f"{system}.jsonl" for system in args.systems]
     before = [out_dir / "generated-before.jsonl"] if args.before else []
     with contextlib.ExitStack() as stack:
@@ -98,6 +129,8 @@ def compare(args: argparse.Namespace) -> None:
                        "--work", str(out_dir / "library-before"), "--briefs", str(args.briefs),
                        "--questions", str(args.questions), "--limit", str(args.limit),
                        "--timeout", str(args.timeout)]  # fmt: skip
+            if args.pool:
+                command += ["--pool", args.pool, "--data", str(args.data)]
             subprocess.run(command, cwd=ROOT, check=True)
         for system, path in zip(args.systems, paths, strict=True):
             print(f"== {system} -> {path}", file=sys.stderr)
@@ -338,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     for sub_parser in (ran, both):
         sub_parser.add_argument("--briefs", type=Path, default=SEED)
         sub_parser.add_argument("--questions", type=Path, default=QUESTIONS)
+        sub_parser.add_argument("--pool", choices=["facqa-en", "idk-en", "idk"], help="a data set's passages")
+        sub_parser.add_argument("--data", type=Path, help="--pool: the data set's folder in ../shared/data")
         sub_parser.add_argument("--llm-url", default="", help="compare: an already running server instead")
         sub_parser.add_argument("--timeout", type=float, default=300.0)
         sub_parser.add_argument("--limit", type=int, default=0)
@@ -348,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     scored.add_argument("records", type=Path, nargs="+")
     scored.add_argument("--review", type=Path, help="write every shown statement with its verdict here")
     args = parser.parse_args(argv)
+    if getattr(args, "pool", None) and not args.data:
+        parser.error("--pool needs --data (the data set's folder)")
     if args.command == "run":
         args.out.parent.mkdir(parents=True, exist_ok=True)
         run(args)

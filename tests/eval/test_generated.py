@@ -65,3 +65,46 @@ def test_compare_runs_every_system_then_replays_the_replies(
                     "--replay", str(tmp_path / "first" / "generated.jsonl"), *common])  # fmt: skip
     again = records(tmp_path / "again" / "generated.jsonl")[0]
     assert again["text"] == first["text"] and again["replayed"] and again["seconds"] == first["seconds"]
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_data_sets_pool_is_indexed_and_its_questions_spread_evenly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--pool idk` over two paragraphs in IDK-MRC's layout; `--limit 2` takes the 1st and 3rd of four."""
+    monkeypatch.delenv("BRIEFBOT_STORE__CHROMA_PATH")
+    data = tmp_path / "idk_mrc"
+    data.mkdir()
+    dekker = (
+        "Douwes Dekker lahir di Pasuruan, Jawa Timur, pada tanggal 8 Oktober 1879. Ia kemudian belajar di "
+        "Universitas Zurich."
+    )
+    gps = (
+        "GPS adalah singkatan dari Global Positioning System, sistem navigasi satelit milik Amerika Serikat."
+    )
+    write_jsonl(data / "corpus.jsonl", [{"_id": "p-dekker", "text": dekker}, {"_id": "p-gps", "text": gps}])
+    question = {"answer_start": [0], "split": "valid"}
+    write_jsonl(data / "queries-valid.jsonl", [
+        {**question, "_id": "q1", "text": "Di kota mana Douwes Dekker lahir?", "answers": ["Pasuruan"],
+         "is_impossible": False, "context_id": "p-dekker"},
+        {**question, "_id": "q2", "text": "Kapan Douwes Dekker lahir?", "answers": ["8 Oktober 1879"],
+         "is_impossible": False, "context_id": "p-dekker"},
+        {**question, "_id": "q3", "text": "Siapa istri pertama Douwes Dekker?", "answers": [],
+         "is_impossible": True, "context_id": "p-dekker"},
+        {**question, "_id": "q4", "text": "Apa kepanjangan dari GPS?",
+         "answers": ["Global Positioning System"], "is_impossible": False, "context_id": "p-gps"},
+    ])  # fmt: skip
+    out = tmp_path / "run"
+    generated.main(["compare", "--pool", "idk", "--data", str(data), "--systems", "extractive",
+                    "--limit", "2", "--out-dir", str(out)])  # fmt: skip
+    asked = records(out / "extractive.jsonl")
+    assert [r["question"] for r in asked] == [
+        "Di kota mana Douwes Dekker lahir?",
+        "Siapa istri pertama Douwes Dekker?",
+    ]
+    assert "Pasuruan" in asked[0]["text"]
+    table = capsys.readouterr().out
+    assert "| fact anywhere / first statement (of answerable) | 1 / 1 (of 1) |" in table
