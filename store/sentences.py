@@ -54,7 +54,11 @@ def _next_starts_sentence(text: str, pos: int) -> bool:
     if not rest:
         return True
     first = rest[0]
-    return first.isupper() or first.isdigit() or first in "\"'“‘([-–—•*"
+    if first in "-–—•*":
+        # A bullet starts a sentence when its text does: "(lahir: 14?? - wafat: 1478)" is one sentence.
+        after = rest[1:].lstrip()
+        return not after or after[0].isupper() or after[0].isdigit() or after[0] in "\"'“‘(["
+    return first.isupper() or first.isdigit() or first in "\"'“‘(["
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

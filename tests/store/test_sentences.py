@@ -47,6 +47,19 @@ def test_indonesian_abbreviations_stay_whole_and_a_sentence_ending_in_nomor_stil
     ]
 
 
+def test_a_dash_starts_a_sentence_only_when_its_text_does() -> None:
+    # IDK-MRC: "(lahir: 14?? - wafat: 1478)" was cut after "14??", and the answer led with "- wafat: 1478)".
+    text = (
+        "Prabu Brawijaya (lahir: 14?? - wafat: 1478) adalah raja terakhir Majapahit. Langkahnya:\n"
+        "- Pertama, menyerang Kadiri. - Kedua, pulang."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "Prabu Brawijaya (lahir: 14?? - wafat: 1478) adalah raja terakhir Majapahit.",
+        "Langkahnya:\n- Pertama, menyerang Kadiri.",
+        "- Kedua, pulang.",
+    ]
+
+
 def test_a_fragment_too_short_to_be_a_statement_joins_its_neighbour() -> None:
     text = "Sanctions. Fines reach 2% of annual revenue."
     assert sentence_spans(text) == [(0, 10), (11, 44)]
