@@ -86,18 +86,17 @@ _NOT_NAMES = frozenset(
 # receive access to other customers' data due to the company's privacy concerns" restated a sentence that
 # says only that Scale AI promised so. Bare "since", "as", "for", "to" and "untuk" are left out: they are as
 # often time, comparison or direction as cause.
-_GIVES_REASON = re.compile(
-    r"\b(?:because|due to|owing to|as a result of|thanks to|caused by|for fear of|out of concern|citing|"
-    r"in order to|so that|in an effort to|karena|sebab|disebabkan|akibat|lantaran|berkat|gara-gara|demi|"
-    r"agar|supaya|sehingga|mengingat|dengan alasan|guna)\b",
-    re.I,
+_REASON_WORDS = (
+    "because|due to|owing to|as a result of|thanks to|caused by|for fear of|out of concern|citing|"
+    "in order to|so that|in an effort to|karena|sebab|disebabkan|akibat|lantaran|berkat|gara-gara|demi|agar|"
+    "supaya|sehingga|mengingat|dengan alasan|guna"
 )
+_GIVES_REASON = re.compile(rf"\b(?:{_REASON_WORDS})\b", re.I)
 # A passage gives a reason when it has one of those, or says so in other words. Which reason is not compared:
 # a passage that gives some reason lets any through (the check catches reasons made up from nothing).
 _HAS_REASON = re.compile(
-    _GIVES_REASON.pattern[:-3]
-    + r"|reasons?|causes?|led to|leads to|therefore|hence|as a result|alasan(?:nya)?|menyebabkan|"
-    r"oleh karena itu|dalam rangka|maka|dipicu|memicu)\b",
+    rf"\b(?:{_REASON_WORDS}|reasons?|causes?|led to|leads to|therefore|hence|as a result|alasan(?:nya)?|"
+    r"menyebabkan|oleh karena itu|dalam rangka|maka|dipicu|memicu)\b",
     re.I,
 )
 _NAME = re.compile(r"\b[A-Z][\w&-]*")
