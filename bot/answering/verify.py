@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.citations import Statement
-from bot.answering.name_forms import SAME_PLACE, same_loanword
 from bot.answering.quantities import quantities, unmatched
 from bot.answering.sentence_vectors import PassageSentences, SentenceVectors
 from store.months import NAMES
@@ -69,7 +68,7 @@ _DAYS = [
     ("friday", "jumat"), ("saturday", "sabtu"), ("sunday", "minggu"),
 ]  # fmt: skip
 _NAMES = [(en.lower(), id_.lower()) for en, id_ in zip(NAMES["en"], NAMES["id"], strict=True)] + _DAYS
-_SAME_NAME = {a: {a, b} for a, b in _NAMES} | {b: {a, b} for a, b in _NAMES} | SAME_PLACE
+_SAME_NAME = {a: {a, b} for a, b in _NAMES} | {b: {a, b} for a, b in _NAMES}
 # Capitalised words that start sentences or are shared abbreviations, not names to look for.
 _NOT_NAMES = frozenset(
     """the a an in on at this that these those it its they he she we i you our their his her however according
@@ -131,9 +130,8 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
 
 
-def missing_names(statement: str, passage: str, loanwords: bool = True) -> list[str]:
-    """Names the statement uses that the passage does not contain; `loanwords`: a name the passage spells as
-    an Indonesian loanword ("Demography" / "Demografi") counts as contained."""
+def missing_names(statement: str, passage: str) -> list[str]:
+    """Names the statement uses that the passage does not contain."""
     present = set(_words(passage))
     missing = []
     for match in _NAME.finditer(statement):
@@ -143,8 +141,6 @@ def missing_names(statement: str, passage: str, loanwords: bool = True) -> list[
             continue
         forms = _SAME_NAME.get(name, {name})
         if any(f in present for f in forms) or any(len(name) >= 4 and w.startswith(name) for w in present):
-            continue
-        if loanwords and same_loanword(name, present):
             continue
         missing.append(match.group(0))
     return missing
@@ -156,7 +152,7 @@ def restore_names(translation: str, source: str) -> str:
     verification however right the sentence is. Inflections ("Indonesian" for "Indonesia") are not
     respellings and stay; a name near two source names stays too."""
     spelled = {m.group(0) for m in _NAME.finditer(source) if len(m.group(0)) >= 4}
-    for missing in set(missing_names(translation, source, loanwords=False)):
+    for missing in set(missing_names(translation, source)):
         near = {s for s in spelled if _respelling(missing, s)}
         if len(near) == 1:
             # (a name of `_NAME` holds no backslash, so it is a literal replacement)
