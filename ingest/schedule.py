@@ -55,9 +55,10 @@ class StopRequest:
     """A stop flag a signal handler may set, and a wait that such a set ends at once.
 
     `threading.Event` will not do: a handler runs in the main thread between two bytecodes, and `Event.set`
-    takes the lock that the main thread's own `Event.wait` holds for a moment as its timeout ends. A SIGTERM
-    landing in that moment blocked the process for good. Here `set` takes no lock: it flips a flag and writes
-    a byte to a pipe, and `wait` sleeps in `select` on that pipe.
+    takes the lock that the main thread's own `Event.wait` holds for a moment as it starts and ends. A SIGTERM
+    landing in that moment blocks the process for good (the likely cause of a CI run whose child never
+    exited). Here `set` takes no lock: it flips a flag and writes a byte to a pipe, and `wait` sleeps in
+    `select` on that pipe.
     """
 
     def __init__(self) -> None:
