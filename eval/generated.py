@@ -14,8 +14,8 @@ Defaults: the seed article (`../shared/seeds/000_59da566471c7c808.txt`) ingested
 `eval/data/seed_questions_22.jsonl` (17 answerable, English and Indonesian). `--pool facqa-en --data
 ../shared/data/facqa`: our English questions over all 1,369 FacQA passages; `--pool idk-en --data
 ../shared/data/idk_mrc`: our English *tune* questions over the IDK-MRC valid paragraphs (answerable and not);
-`--pool idk`: IDK-MRC's own valid questions over them. `--limit N` takes every question up to N in an even
-spread over the set (`--limit` on the seed: the first N). `--code DIR` imports `bot` and
+`--pool idk`: IDK-MRC's own valid questions over them. With a pool, `--limit N` takes N questions spread
+evenly over the set (on the seed: the first N). `--code DIR` imports `bot` and
 `store` from DIR (e.g. a worktree of an older commit) to measure that engine under the same harness.
 
 Scoring (with this checkout's code): fact anywhere / first = a gold string in the shown answer / its first
