@@ -109,7 +109,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
             )  # type: ignore[call-overload]
             for r in rows
         ], set()
-    if args.set == "facqa":
+    if args.set in ("facqa", "facqa-en"):
         rows = [r for r in read_jsonl(data / "queries.jsonl") if r.get("split") == args.split]
         qrels = {}
         for line in (data / "qrels.tsv").read_text(encoding="utf-8").splitlines():
@@ -117,6 +117,15 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
             if len(parts) >= 2 and parts[0] != "query-id":
                 qrels[parts[0]] = parts[1]
         pool = {str(r["_id"]) for r in read_jsonl(data / "corpus.jsonl")}
+        if args.set == "facqa-en":  # our English questions (`--questions`), over the same passages
+            by_id = {str(r["_id"]): r for r in read_jsonl(data / "queries.jsonl")}
+            ours = read_jsonl(args.questions)
+            items = []
+            for r in ours:
+                source_id = str(r["source_query_id"])
+                answer = str(by_id[source_id]["answer"])
+                items.append(Item(str(r["text"]), True, [answer], qrels.get(source_id), "en"))
+            return items, pool
         items = [Item(str(r["text"]), True, [str(r["answer"])], qrels.get(str(r["_id"])), "id") for r in rows]
         return items, pool
     source = read_jsonl(data / f"queries-{args.split}.jsonl")
@@ -202,7 +211,13 @@ def run(args: argparse.Namespace) -> list[Record]:
         library: BriefLibrary = open_work_library(work)
     else:
         # As eval/answers.py: FacQA's pool is every passage, IDK-MRC's the split's paragraphs.
-        name = "facqa" if args.set == "facqa" else "idk" if args.split == "test" else f"idk-{args.split}"
+        name = (
+            "facqa"
+            if args.set.startswith("facqa")
+            else "idk"
+            if args.split == "test"
+            else f"idk-{args.split}"
+        )
         work = args.work or ROOT / "var" / "eval" / name
         library = beir_library(args.data, work, pool)
     settings = AnswerSettings()
@@ -297,12 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("set", choices=["idk", "idk-en", "facqa", "briefs", "fit"])
+    parser.add_argument("set", choices=["idk", "idk-en", "facqa", "facqa-en", "briefs", "fit"])
     parser.add_argument("--briefs", type=Path, help="briefs: a file or folder ingested alone")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--split", default="test")
     parser.add_argument(
-        "--questions", type=Path, default=ROOT / "eval" / "data" / "idkmrc_en_questions.jsonl"
+        "--questions",
+        type=Path,
+        help="idk-en / facqa-en: our English questions (default: eval/data/idkmrc_en_questions.jsonl / "
+        "facqa_en_questions.jsonl); briefs: the questions file",
     )
     parser.add_argument("--subset", help="idk-en: tune or heldout")
     parser.add_argument("--range", help="FIRST:LAST questions, 1-based inclusive")
@@ -317,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
         help="reads: only the reader's raw output (for fit); answers: only the engine's answers",
     )
     args = parser.parse_args(argv)
+    if args.questions is None and args.set in ("idk-en", "facqa-en"):
+        name = "idkmrc_en_questions.jsonl" if args.set == "idk-en" else "facqa_en_questions.jsonl"
+        args.questions = ROOT / "eval" / "data" / name
     if args.set == "fit":
         fit(args.records)
         return 0

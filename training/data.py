@@ -9,6 +9,8 @@ Sources, all train/valid material (see each set's SOURCE.md):
   Our own English translations of a sample of IDK-MRC train questions (`training/data/idk_mrc_train_en.jsonl`,
   answerable and unanswerable alike) over their Indonesian paragraphs: the set's unanswerable questions are
   near-misses written against the very paragraph, which Trans-SQuAD's English questions lack.
+  Our English translations of FacQA train questions (`training/data/facqa_train_en.jsonl`) over their
+  Indonesian news passages: the only English questions over news, the kind of text briefbot holds.
 Hard negatives: for answerable questions, the best BM25 passage (the store's own analyser and keyword index)
 of the same set's training passages that is not the gold one and does not contain the answer string.
 """
@@ -101,21 +103,40 @@ def _idk_twins(root: Path, translations: Path = ENGLISH_IDK_QUESTIONS) -> dict[s
     return {row["text_en"]: original[row["_id"]] for row in _translations(translations, None)}
 
 
-def facqa(root: Path, split: str) -> list[Example]:
+ENGLISH_FACQA_QUESTIONS = Path(__file__).resolve().parent / "data" / "facqa_train_en.jsonl"
+
+
+def facqa(
+    root: Path, split: str, *, questions: dict[str, str] | None = None, source: str = "facqa"
+) -> list[Example]:
+    """FacQA examples; with `questions` (id -> other text), only those ids, asked with that text."""
     corpus = _corpus(root / "facqa" / "corpus.jsonl")
-    questions = {row["_id"]: row["text"] for row in _jsonl(root / "facqa" / "queries.jsonl")}
+    if questions is None:
+        questions = {row["_id"]: row["text"] for row in _jsonl(root / "facqa" / "queries.jsonl")}
     out = []
     for row in _jsonl(root / "facqa" / "answers.jsonl"):
-        if row["split"] != split:
+        if row["split"] != split or row["_id"] not in questions:
             continue
         context = corpus[row["corpus_id"]]
         spans = row["spans"]
         answers = [row["answer"]] + [s["text"] for s in spans]
         starts = [row["answer_start"]] + [s["start"] for s in spans]
-        example = _example(questions[row["_id"]], context, answers, starts, "facqa")
+        example = _example(questions[row["_id"]], context, answers, starts, source)
         if example.answer is not None:
             out.append(example)
     return out
+
+
+def facqa_english(root: Path, translations: Path = ENGLISH_FACQA_QUESTIONS) -> list[Example]:
+    """FacQA train questions we translated into English, over their (Indonesian) news passages."""
+    english = {row["_id"]: row["text_en"] for row in _jsonl(translations)}
+    return facqa(root, "train", questions=english, source="x-facqa-en")
+
+
+def _facqa_twins(root: Path, translations: Path = ENGLISH_FACQA_QUESTIONS) -> dict[str, str]:
+    """English translation -> the Indonesian original (BM25 searches with the original)."""
+    original = {row["_id"]: row["text"] for row in _jsonl(root / "facqa" / "queries.jsonl")}
+    return {row["text_en"]: original[row["_id"]] for row in _jsonl(translations)}
 
 
 def squad_train(root: Path) -> list[Example]:
@@ -237,6 +258,8 @@ class _Shares:
     id_en: int
     squad: int
     tydi: int
+    english: int | None = None
+    """Our English IDK-MRC questions drawn (None: every one; the refine and english mixes draw none)."""
 
 
 def _cross_lingual_mix(root: Path, seed: int, english_limit: int | None, shares: _Shares) -> list[Example]:
@@ -257,7 +280,7 @@ def _cross_lingual_mix(root: Path, seed: int, english_limit: int | None, shares:
     trans_pool = sorted({e.context for e in en_id})
     twins = _idk_twins(root)
     mix = (
-        english_idk
+        some(english_idk, shares.english)
         + take(hard_negatives(english_idk, idk_pool, "x-idk-neg", query_of=twins), shares.x_idk_neg)
         + take(idk, shares.idk)
         + take(hard_negatives(idk, idk_pool, "idk-neg"), shares.idk_neg)
@@ -289,7 +312,21 @@ def english_mix(root: Path, seed: int = 15) -> list[Example]:
     return _cross_lingual_mix(root, seed, None, shares)
 
 
-MIXES = {"base": training_mix, "refine": refine_mix, "english": english_mix}
+def news_mix(root: Path, seed: int = 16) -> list[Example]:
+    """A fourth stage, started from the shipped weights: every translated FacQA train question (English over
+    Indonesian news) with a hard negative each from the news pool, and a replay of the english mix's sources
+    (its English IDK-MRC questions, answerable and not, among them) so the gate's calibration holds."""
+    shares = _Shares(800, 1200, 600, 800, 500, 800, 500, 500, 300, 300, english=2500)
+    rng = random.Random(seed)
+    english = facqa_english(root)
+    pool = sorted({e.context for e in facqa(root, "train")})
+    negatives = hard_negatives(english, pool, "x-facqa-neg", query_of=_facqa_twins(root))
+    mix = _cross_lingual_mix(root, seed, None, shares) + english + _sampler(rng)(negatives, 1500)
+    rng.shuffle(mix)
+    return mix
+
+
+MIXES = {"base": training_mix, "refine": refine_mix, "english": english_mix, "news": news_mix}
 
 
 def _indonesian_twins(root: Path) -> dict[str, str]:

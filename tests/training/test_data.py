@@ -1,7 +1,7 @@
-"""The reader's training examples: our English IDK-MRC questions join the set's paragraphs and answers.
+"""The reader's training examples: our English IDK-MRC and FacQA questions meet their sets' passages, answers.
 
-A tiny set in the BEIR layout of `../shared/data/idk_mrc` is written to a temp folder (the suite never reads
-the shared data).
+Tiny sets in the BEIR layout of `../shared/data/idk_mrc` and `../shared/data/facqa` are written to a temp
+folder (the suite never reads the shared data).
 """
 
 from __future__ import annotations
@@ -9,7 +9,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from training.data import ENGLISH_IDK_QUESTIONS, idk_mrc, idk_mrc_english
+from training.data import (
+    ENGLISH_FACQA_QUESTIONS,
+    ENGLISH_IDK_QUESTIONS,
+    facqa,
+    facqa_english,
+    hard_negatives,
+    idk_mrc,
+    idk_mrc_english,
+)
 
 PARAGRAPH = "Museum Rudana dibangun pada tahun 1990 di Ubud, Bali."
 
@@ -82,3 +90,63 @@ def test_shipped_translations_are_well_formed() -> None:
     assert all(row["text_en"].strip().endswith("?") for row in rows)
     # Unanswerable ids carry "unans": without them the reader would learn nothing about declining.
     assert sum("unans" in i for i in ids) > len(ids) // 3
+
+
+NEWS = "Menteri Perdagangan Mari Pangestu mengunjungi Bangalore , India , pada Senin ( 12 / 9 ) ."
+OTHER_NEWS = "Menteri Perdagangan Mari Pangestu membuka pameran di Jakarta pada Selasa ."
+
+
+def _tiny_facqa(root: Path) -> None:
+    folder = root / "facqa"
+    folder.mkdir(parents=True)
+    _write(folder / "corpus.jsonl", [{"_id": "n1", "text": NEWS}, {"_id": "n2", "text": OTHER_NEWS}])
+    _write(
+        folder / "queries.jsonl",
+        [
+            {"_id": "facqa-train-1", "text": "Kota apakah yang dikunjungi Mari Pangestu ?", "split": "train"},
+            {"_id": "facqa-valid-1", "text": "Negara apakah yang dikunjungi Mari ?", "split": "valid"},
+        ],
+    )
+    _write(
+        folder / "answers.jsonl",
+        [
+            {"_id": "facqa-train-1", "corpus_id": "n1", "split": "train", "answer": "Bangalore",
+             "answer_start": 46, "spans": [{"text": "Bangalore", "start": 46}]},
+            {"_id": "facqa-valid-1", "corpus_id": "n1", "split": "valid", "answer": "India",
+             "answer_start": 58, "spans": [{"text": "India", "start": 58}]},
+        ],
+    )  # fmt: skip
+
+
+def test_english_news_questions_keep_the_indonesian_answer_span(tmp_path: Path) -> None:
+    _tiny_facqa(tmp_path)
+    translations = tmp_path / "facqa-en.jsonl"
+    _write(translations, [{"_id": "facqa-train-1", "text_en": "Which city did Mari Pangestu visit?"}])
+    [example] = facqa_english(tmp_path, translations)
+    assert (example.question, example.answer, example.source) == (
+        "Which city did Mari Pangestu visit?",
+        "Bangalore",
+        "x-facqa-en",
+    )
+    assert example.answer_start is not None
+    assert example.context[example.answer_start :].startswith("Bangalore")
+    # The Indonesian originals are unchanged, and a split other than train is never read.
+    assert [e.question for e in facqa(tmp_path, "train")] == ["Kota apakah yang dikunjungi Mari Pangestu ?"]
+    # Its hard negative: the other news passage, found by searching with the Indonesian twin.
+    twin = {example.question: "Kota apakah yang dikunjungi Mari Pangestu ?"}
+    [negative] = hard_negatives([example], [NEWS, OTHER_NEWS], "x-facqa-neg", query_of=twin)
+    assert (negative.context, negative.answer) == (OTHER_NEWS, None)
+
+
+def test_shipped_news_translations_are_train_questions_only() -> None:
+    rows = [json.loads(line) for line in ENGLISH_FACQA_QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    ids = [row["_id"] for row in rows]
+    assert len(rows) > 2000
+    assert len(set(ids)) == len(ids)
+    # Valid and test questions are never trained on, nor the questions of our English FacQA evaluation set.
+    assert all(i.startswith("facqa-train-") for i in ids)
+    evaluation = ENGLISH_IDK_QUESTIONS.parents[2] / "eval" / "data" / "facqa_en_questions.jsonl"
+    lines = evaluation.read_text(encoding="utf-8").splitlines()
+    held = {json.loads(line)["source_query_id"] for line in lines}
+    assert not held & set(ids)
+    assert all(row["text_en"].strip() for row in rows)
