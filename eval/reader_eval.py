@@ -125,6 +125,11 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
                 source_id = str(r["source_query_id"])
                 answer = str(by_id[source_id]["answer"])
                 items.append(Item(str(r["text"]), True, [answer], qrels.get(source_id), "en"))
+            # ... and our English near-misses over valid-split passages, which those passages do not answer.
+            if args.unanswerable is not None and args.unanswerable.exists():
+                items.extend(
+                    Item(str(r["text_en"]), False, [], None, "en") for r in read_jsonl(args.unanswerable)
+                )
             return items, pool
         items = [Item(str(r["text"]), True, [str(r["answer"])], qrels.get(str(r["_id"])), "id") for r in rows]
         return items, pool
@@ -321,6 +326,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="idk-en / facqa-en: our English questions (default: eval/data/idkmrc_en_questions.jsonl / "
         "facqa_en_questions.jsonl); briefs: the questions file",
+    )
+    parser.add_argument(
+        "--unanswerable",
+        type=Path,
+        default=ROOT / "eval" / "data" / "facqa_en_unanswerable.jsonl",
+        help="facqa-en: our English questions that their FacQA passages do not answer",
     )
     parser.add_argument("--subset", help="idk-en: tune or heldout")
     parser.add_argument("--range", help="FIRST:LAST questions, 1-based inclusive")

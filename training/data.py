@@ -10,7 +10,9 @@ Sources, all train/valid material (see each set's SOURCE.md):
   answerable and unanswerable alike) over their Indonesian paragraphs: the set's unanswerable questions are
   near-misses written against the very paragraph, which Trans-SQuAD's English questions lack.
   Our English translations of FacQA train questions (`training/data/facqa_train_en.jsonl`) over their
-  Indonesian news passages: the only English questions over news, the kind of text briefbot holds.
+  Indonesian news passages: the only English questions over news, the kind of text briefbot holds; and
+  English near-miss questions we wrote over FacQA passages of the train split only
+  (`training/data/facqa_train_en_unanswerable.jsonl`), which those passages do not answer.
 Hard negatives: for answerable questions, the best BM25 passage (the store's own analyser and keyword index)
 of the same set's training passages that is not the gold one and does not contain the answer string.
 """
@@ -131,6 +133,18 @@ def facqa_english(root: Path, translations: Path = ENGLISH_FACQA_QUESTIONS) -> l
     """FacQA train questions we translated into English, over their (Indonesian) news passages."""
     english = {row["_id"]: row["text_en"] for row in _jsonl(translations)}
     return facqa(root, "train", questions=english, source="x-facqa-en")
+
+
+ENGLISH_FACQA_UNANSWERABLE = Path(__file__).resolve().parent / "data" / "facqa_train_en_unanswerable.jsonl"
+
+
+def facqa_english_unanswerable(root: Path, questions: Path = ENGLISH_FACQA_UNANSWERABLE) -> list[Example]:
+    """English near-miss questions over FacQA news passages that do not answer them."""
+    corpus = _corpus(root / "facqa" / "corpus.jsonl")
+    return [
+        Example(row["text_en"], corpus[row["corpus_id"]], None, None, "x-facqa-unans")
+        for row in _jsonl(questions)
+    ]
 
 
 def _facqa_twins(root: Path, translations: Path = ENGLISH_FACQA_QUESTIONS) -> dict[str, str]:
@@ -314,14 +328,18 @@ def english_mix(root: Path, seed: int = 15) -> list[Example]:
 
 def news_mix(root: Path, seed: int = 16) -> list[Example]:
     """A fourth stage, started from the shipped weights: every translated FacQA train question (English over
-    Indonesian news) with a hard negative each from the news pool, and a replay of the english mix's sources
-    (its English IDK-MRC questions, answerable and not, among them) so the gate's calibration holds."""
+    Indonesian news) with a hard negative each from the news pool, our English near-miss questions over news
+    passages that do not answer them, and a replay of the english mix's sources (its English IDK-MRC
+    questions, answerable and not, among them) so the gate's calibration holds."""
     shares = _Shares(800, 1200, 600, 800, 500, 800, 500, 500, 300, 300, english=2500)
     rng = random.Random(seed)
     english = facqa_english(root)
     pool = sorted({e.context for e in facqa(root, "train")})
     negatives = hard_negatives(english, pool, "x-facqa-neg", query_of=_facqa_twins(root))
-    mix = _cross_lingual_mix(root, seed, None, shares) + english + _sampler(rng)(negatives, 1500)
+    near_misses = facqa_english_unanswerable(root)
+    mix = (
+        _cross_lingual_mix(root, seed, None, shares) + english + _sampler(rng)(negatives, 1500) + near_misses
+    )
     rng.shuffle(mix)
     return mix
 

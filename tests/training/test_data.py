@@ -11,9 +11,11 @@ from pathlib import Path
 
 from training.data import (
     ENGLISH_FACQA_QUESTIONS,
+    ENGLISH_FACQA_UNANSWERABLE,
     ENGLISH_IDK_QUESTIONS,
     facqa,
     facqa_english,
+    facqa_english_unanswerable,
     hard_negatives,
     idk_mrc,
     idk_mrc_english,
@@ -136,6 +138,31 @@ def test_english_news_questions_keep_the_indonesian_answer_span(tmp_path: Path) 
     twin = {example.question: "Kota apakah yang dikunjungi Mari Pangestu ?"}
     [negative] = hard_negatives([example], [NEWS, OTHER_NEWS], "x-facqa-neg", query_of=twin)
     assert (negative.context, negative.answer) == (OTHER_NEWS, None)
+
+
+def test_english_near_misses_are_unanswerable_examples_over_their_news_passage(tmp_path: Path) -> None:
+    _tiny_facqa(tmp_path)
+    near_misses = tmp_path / "unanswerable.jsonl"
+    _write(near_misses, [{"corpus_id": "n1", "text_en": "Which city did Mari Pangestu visit on Friday?"}])
+    [example] = facqa_english_unanswerable(tmp_path, near_misses)
+    assert (example.context, example.answer, example.answer_start, example.source) == (
+        NEWS,
+        None,
+        None,
+        "x-facqa-unans",
+    )
+
+
+def test_shipped_news_near_misses_avoid_the_evaluation_passages() -> None:
+    rows = [json.loads(line) for line in ENGLISH_FACQA_UNANSWERABLE.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 500
+    assert all(row["text_en"].strip() for row in rows)
+    evaluation = ENGLISH_IDK_QUESTIONS.parents[2] / "eval" / "data"
+    held = set()
+    for name in ("facqa_en_questions.jsonl", "facqa_en_unanswerable.jsonl"):
+        lines = (evaluation / name).read_text(encoding="utf-8").splitlines()
+        held |= {json.loads(line)["corpus_id"] for line in lines}
+    assert not held & {row["corpus_id"] for row in rows}
 
 
 def test_shipped_news_translations_are_train_questions_only() -> None:
