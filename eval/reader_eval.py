@@ -286,6 +286,10 @@ def fit(paths: list[Path]) -> None:
         best = [max((float(x["answerable"]) for x in r.reads), default=0.0) for r in group]  # type: ignore[arg-type]
         pos = [b for b, r in zip(best, group, strict=True) if r.item.answerable]
         neg = [b for b, r in zip(best, group, strict=True) if not r.item.answerable]
+        # Threshold-free: how well the best passage's answerability separates answerable from unanswerable.
+        if pos and neg:
+            auc = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+            print(json.dumps({"lang": lang, "roc_auc": round(auc, 4)}))
         curve = []
         for step in range(1, 20):
             cut = step / 20
