@@ -273,7 +273,8 @@ class _Shares:
     squad: int
     tydi: int
     english: int | None = None
-    """Our English IDK-MRC questions drawn (None: every one; the refine and english mixes draw none)."""
+    """How many of our English IDK-MRC questions are drawn (None: every one, as the refine and english mixes
+    take them)."""
 
 
 def _cross_lingual_mix(root: Path, seed: int, english_limit: int | None, shares: _Shares) -> list[Example]:
