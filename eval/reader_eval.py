@@ -110,7 +110,8 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
             for r in rows
         ], set()
     if args.set in ("facqa", "facqa-en"):
-        rows = [r for r in read_jsonl(data / "queries.jsonl") if r.get("split") == args.split]
+        queries = read_jsonl(data / "queries.jsonl")
+        rows = [r for r in queries if r.get("split") == args.split]
         qrels = {}
         for line in (data / "qrels.tsv").read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
@@ -118,7 +119,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
                 qrels[parts[0]] = parts[1]
         pool = {str(r["_id"]) for r in read_jsonl(data / "corpus.jsonl")}
         if args.set == "facqa-en":  # our English questions (`--questions`), over the same passages
-            by_id = {str(r["_id"]): r for r in read_jsonl(data / "queries.jsonl")}
+            by_id = {str(r["_id"]): r for r in queries}
             ours = read_jsonl(args.questions)
             items = []
             for r in ours:
