@@ -28,6 +28,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.answering.citations import strip_markers
 from bot.answering.engine import Answerer
 from bot.answering.reading import RANK_PRIOR, PassageReader
 from bot.answering.settings import AnswerSettings
@@ -74,7 +75,10 @@ def normalise(text: str) -> str:
 
 def contains_answer(statement: str, answers: list[str]) -> bool:
     shown = normalise(statement)
-    return any(normalise(a) and normalise(a) in shown for a in answers)
+    # Gold answers copied from Wikipedia keep its footnotes ("gadis,[3][4][5] yang"); a statement shows the
+    # sentence without them (engine._quoted), so the gold is compared the same way.
+    golds = (normalise(strip_markers(a)[0]) for a in answers)
+    return any(gold and gold in shown for gold in golds)
 
 
 def first_statement(answer: Answer) -> str:

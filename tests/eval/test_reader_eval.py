@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from eval.reader_eval import items_for
+from eval.reader_eval import contains_answer, items_for
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> None:
@@ -49,3 +49,10 @@ def test_english_news_questions_keep_the_gold_passage_and_answer_and_add_the_nea
         ("Which city did Mari visit?", True, ["Bangalore"], "n1", "en"),
         ("Which city did Mari visit in 1999?", False, [], None, "en"),
     ]
+
+
+def test_a_gold_answer_with_wikipedia_footnotes_matches_the_statement_that_shows_it_without_them() -> None:
+    gold = ["seorang pelajar yang jatuh cinta kepada seorang gadis,[3][4][5] yang kemudian pergi"]
+    shown = "Hua Pi: seorang pelajar yang jatuh cinta kepada seorang gadis, yang kemudian pergi. [1]"
+    assert contains_answer(shown, gold)
+    assert not contains_answer("Hua Pi adalah sebuah cerita dari Tiongkok. [1]", gold)
