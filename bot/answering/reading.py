@@ -193,11 +193,15 @@ def _choice(read: ReadPassage) -> Choice | None:
     if not sentences:
         return None
     for span in read.spans:
-        # A span across a sentence break counts where it starts; the phrase shown stops at the sentence end.
-        sentence = next((s for s in sentences if s.start <= span.start < s.end), None)
+        # A span across a sentence break counts where it ends, where the asked phrase tends to be
+        # ("... sejak 1986 sampai 1996. Fasilitas ini berhenti beroperasi pada 23 Maret 2001"): on the valid
+        # sets the end's sentence held the gold answer in 5 of 7 such spans, the start's in 1. The phrase
+        # shown starts at that sentence's start.
+        last = max(span.start, span.end - 1)
+        sentence = next((s for s in sentences if s.start <= last < s.end), None)
         if sentence is None:
             continue
-        phrase = read.passage.text[span.start : min(span.end, sentence.end)].strip()
+        phrase = read.passage.text[max(span.start, sentence.start) : span.end].strip()
         confident = span.probability >= EMPHASIS_MIN and 0 < len(phrase) < 0.8 * len(sentence.text)
         return Choice(read, sentence, phrase if confident else None)
     return None

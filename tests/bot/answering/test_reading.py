@@ -60,6 +60,16 @@ def test_the_sentence_holding_the_best_span_leads_not_the_first_sentence() -> No
     assert choice.emphasis == "six to twelve months"
 
 
+def test_a_span_across_a_sentence_break_picks_the_sentence_where_it_ends() -> None:
+    text = (
+        "Mir was assembled in orbit from 1986 to 1996. On 23 March 2001, after fifteen years and many "
+        "crews, it was brought down over the Pacific Ocean. Nothing of it is left in orbit today."
+    )
+    [choice] = choose([read(text, "1996. On 23 March 2001", p=0.5)], "en", 4)
+    assert choice.sentence.text.startswith("On 23 March 2001, after fifteen years")
+    assert choice.emphasis == "On 23 March 2001"
+
+
 def test_an_unsure_span_still_picks_the_sentence_but_is_not_emphasised() -> None:
     [choice] = choose([read(p=EMPHASIS_MIN / 2)], "en", 4)
     assert choice.sentence.text.startswith("The company said") and choice.emphasis is None
