@@ -159,7 +159,12 @@ def test_shipped_news_near_misses_avoid_the_evaluation_passages() -> None:
     assert all(row["text_en"].strip() for row in rows)
     evaluation = ENGLISH_IDK_QUESTIONS.parents[2] / "eval" / "data"
     held = set()
-    for name in ("facqa_en_questions.jsonl", "facqa_en_unanswerable.jsonl"):
+    for name in (
+        "facqa_en_questions.jsonl",
+        "facqa_en_unanswerable.jsonl",
+        "facqa_en_valid_questions.jsonl",
+        "facqa_en_valid_unanswerable.jsonl",
+    ):
         lines = (evaluation / name).read_text(encoding="utf-8").splitlines()
         held |= {json.loads(line)["corpus_id"] for line in lines}
     assert not held & {row["corpus_id"] for row in rows}
@@ -177,3 +182,12 @@ def test_shipped_news_translations_are_train_questions_only() -> None:
     held = {json.loads(line)["source_query_id"] for line in lines}
     assert not held & set(ids)
     assert all(row["text_en"].strip() for row in rows)
+
+
+def test_the_clean_news_check_asks_valid_questions_only() -> None:
+    # Valid questions only (on passages no train question uses, checked when the set was drawn from FacQA).
+    evaluation = ENGLISH_IDK_QUESTIONS.parents[2] / "eval" / "data"
+    lines = (evaluation / "facqa_en_valid_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) > 80
+    assert all(row["source_query_id"].startswith("facqa-valid-") and row["text"].strip() for row in rows)
