@@ -5,7 +5,8 @@ A cosine between a statement and a passage sentence measures topic: "Meta invest
 contradict. So a statement is kept only when, against the passage(s) it rests on:
 - it is about that passage at all (a passage sentence at cosine >= ATTRIBUTION_FLOOR: the old, topical bar);
 - every quantity it states is there with the same value, scale, unit and currency (`quantities.py`);
-- every name it uses is there (cross-lingual: names, months and days are compared, not translated);
+- every name it uses is there (cross-lingual: names, months and days are compared, not translated), and a
+  name taken from a neighbouring sentence does not stand in for the company its own sentence means;
 - its polarity agrees clause by clause with the passage sentence it aligns to (negation words of both
   languages, "not only" excepted) and it does not flip before/after, most/few, rise/fall;
 - a reason or purpose it gives ("because...", "karena...") has one beside it in the passage; where none is,
@@ -103,6 +104,17 @@ _HAS_REASON = re.compile(
     re.I,
 )
 _NAME = re.compile(r"\b[A-Z][\w&-]*")
+# Companies as news introduce them: "Scale AI, perusahaan yang ...", "Meta (perusahan induk Facebook)",
+# "Acme, a Japanese logistics company, ...". A name of capitalised words right before the apposition.
+_COMPANY_INTRO = re.compile(
+    r"([A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*)*)\s*[,(]\s*(?:sebuah |suatu |(?:the|a|an) (?:[\w-]+ ){0,3}?)?"
+    r"(?:perusahaan|perusahan|perseroan|company|firm|startup)\b"
+)
+_NAME_GROUP = re.compile(r"[A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*)*")
+# Words that make a name a company's.
+_CORPORATE = frozenset({"ai", "pt", "tbk", "inc", "corp", "ltd", "llc", "plc", "group", "holdings"})
+# The words a sentence uses for a company it has named: "perusahaan (tersebut)", "the company".
+_THE_COMPANY = re.compile(r"\b(?:perusahaan|perusahan|perseroan|the company|the firm)\b", re.I)
 _WORD = re.compile(r"\w+(?:'t)?", re.UNICODE)
 
 
@@ -144,6 +156,66 @@ def missing_names(statement: str, passage: str) -> list[str]:
             continue
         missing.append(match.group(0))
     return missing
+
+
+def company_names(passage: str) -> set[str]:
+    """The words of the names a passage shows to be companies (lower case): introduced as one ("Scale AI,
+    perusahaan yang ..."), or carrying a corporate word ("PT Telkom", "Scale AI", "Acme Inc")."""
+    found: set[str] = set()
+    for match in _COMPANY_INTRO.finditer(passage):
+        found |= _name_words(match.group(1))
+    for group in _NAME_GROUP.findall(passage):
+        words = _name_words(group)
+        if {w.lower() for w in group.split()} & _CORPORATE:
+            found |= words
+    return found
+
+
+def company_meant(sentence: str, companies: set[str]) -> set[str]:
+    """The company a sentence's "perusahaan" / "the company" stands for when the sentence names one before
+    those words (the last such name, as its words); empty when it names none there."""
+    match = _THE_COMPANY.search(sentence)
+    if match is None:
+        return set()
+    named = [_name_words(g) for g in _NAME_GROUP.findall(sentence[: match.start()])]
+    named = [words for words in named if words & companies]
+    return named[-1] if named else set()
+
+
+def borrows_another_company(statement: str, sentences: list[str], around: str, passage: str) -> bool:
+    """Whether the statement takes a name from a neighbouring sentence where its own sentence says "the
+    company" of a company it names itself.
+
+    Names from the sentence before are allowed so that "He said ..." keeps its subject. But in "... clients
+    have started leaving Scale AI, an indicator that the company must rethink its strategy" the company is
+    Scale AI; a 1.5B model wrote "... that Meta must reevaluate its strategy", Meta taken from the sentence
+    before. "Alexandr Wang will not take part in the company's daily work" names no company before "the
+    company": there a neighbour's Scale AI is what it means, and it stays allowed; so does a person's name
+    from a neighbour ("Jason Droege said the company ...").
+    """
+    own = set(missing_names(statement, " ".join(sentences)))
+    borrowed = {_bare(n) for n in own - set(missing_names(statement, around))}
+    if not borrowed:
+        return False
+    companies = company_names(passage)
+    meant = set().union(*(company_meant(s, companies) for s in sentences))
+    people = set().union(*(_name_words(g) for g in _NAME_GROUP.findall(around) if _person_shaped(g)))
+    return bool(meant) and any(name not in meant and name not in people for name in borrowed)
+
+
+def _name_words(group: str) -> set[str]:
+    return {w.lower() for w in _NAME.findall(group)} - _NOT_NAMES - _CORPORATE
+
+
+def _person_shaped(group: str) -> bool:
+    """Two or three title-case words with no corporate word: "Alexandr Wang", "Jason Droege"."""
+    words = group.split()
+    return 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words)
+
+
+def _bare(name: str) -> str:
+    name = name.lower()
+    return name[:-2] if name.endswith(("'s", "’s")) else name
 
 
 def restore_names(translation: str, source: str) -> str:
@@ -260,6 +332,9 @@ class Verifier:
         if unmatched(text, passages):
             return "numbers"
         if missing_names(text, _around(support)):
+            return "names"
+        sentences = [g.sentences[i].text for g, i in support]
+        if borrows_another_company(text, sentences, _around(support), passages):
             return "names"
         return _polarity(parts or [text], vectors[1:] if parts else vectors[:1], [g for g, _ in support])
 

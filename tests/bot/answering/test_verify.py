@@ -11,7 +11,10 @@ from bot.answering.sentence_vectors import SentenceVectors
 from bot.answering.verify import (
     Verdict,
     Verifier,
+    borrows_another_company,
     clauses,
+    company_meant,
+    company_names,
     missing_names,
     negated,
     opposite,
@@ -55,6 +58,41 @@ def test_names_are_looked_up_across_languages() -> None:
     assert missing_names("Meta hired Alexandr Wang in June.", "Meta menarik Alexandr Wang pada Juni.") == []
     assert missing_names("Google hired Alexandr Wang.", "Meta menarik Alexandr Wang.") == ["Google"]
     assert missing_names("The deal closed. Scale AI's CEO left.", "Scale AI kehilangan CEO.") == []
+
+
+LEAVING = (
+    "Akan tetapi, fakta bahwa beberapa klien utama sudah mulai meninggalkan Scale AI menjadi indikator "
+    "penting bahwa perusahaan harus merombak strateginya."
+)
+
+
+def test_companies_are_those_the_text_introduces_or_names_corporately() -> None:
+    intro = "OpenAI, perusahaan di balik ChatGPT, berhenti. Meta (perusahan induk Facebook) membeli saham."
+    assert company_names(intro) == {"openai", "meta"}
+    assert company_names("Globex, a Japanese logistics company, hired staff.") == {"globex"}
+    assert company_names("PT Telkom dan Scale AI bekerja sama dengan Alexandr Wang.") == {"telkom", "scale"}
+
+
+def test_the_company_a_sentence_means_is_the_one_it_names_before_saying_so() -> None:
+    assert company_meant(LEAVING, {"scale", "meta"}) == {"scale"}
+    # Wang is a person: "perusahaan" here is a company of an earlier sentence.
+    assert company_meant(WANG, {"scale", "meta"}) == set()
+    assert company_meant("Di Jakarta, perusahaan itu membuka kantor.", {"scale"}) == set()
+
+
+def test_a_company_taken_from_a_neighbour_in_place_of_the_one_meant_is_caught() -> None:
+    around = f"{ACCESS} {LEAVING}"
+    wrong = "Some clients are leaving Scale AI, which shows that Meta must rethink its strategy."
+    right = "Some clients are leaving Scale AI, which shows that the company must rethink its strategy."
+    assert borrows_another_company(wrong, [LEAVING], around, around)
+    assert not borrows_another_company(right, [LEAVING], around, around)
+    # A neighbour's company where the sentence names none, and a neighbour's person, stay allowed.
+    wang = "Alexandr Wang will not take part in Scale AI's daily work."
+    assert not borrows_another_company(wang, [WANG], f"{ACCESS} {WANG}", f"{ACCESS} {WANG}")
+    droege = "Jason Droege said Scale AI will focus on government work."
+    focus = "Scale AI menyebut perusahaan kini fokus pada pemerintah."
+    said = f"CEO sementara Scale AI, Jason Droege, menulis di blog. {focus}"
+    assert not borrows_another_company(droege, [focus], said, said)
 
 
 def test_a_name_respelt_by_a_translation_gets_its_source_spelling_back() -> None:
