@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.reader_eval import contains_answer, read_jsonl
+from eval.reader_eval import contains_answer, lead_read, read_jsonl, roc_auc
 
 BOOTSTRAP_ROUNDS = 2000
 
@@ -40,17 +40,6 @@ class Difference:
         return "no clear difference"
 
 
-def roc_auc(scores: np.ndarray, answerable: np.ndarray) -> float:
-    """The chance that an answerable question's score beats an unanswerable one's (ties count half)."""
-    positives, negatives = scores[answerable], scores[~answerable]
-    if not len(positives) or not len(negatives):
-        return float("nan")
-    wins = (positives[:, None] > negatives[None, :]).sum() + 0.5 * (
-        positives[:, None] == negatives[None, :]
-    ).sum()
-    return float(wins / (len(positives) * len(negatives)))
-
-
 def best_logit(row: dict[str, object]) -> float:
     reads = row["reads"]
     assert isinstance(reads, list)
@@ -63,8 +52,7 @@ def lead_span_hit(row: dict[str, object], rank_prior: float) -> float:
     assert isinstance(reads, list) and isinstance(item, dict)
     if not reads:
         return 0.0
-    lead = max(reads, key=lambda r: float(r["logit"]) - rank_prior * int(r["rank"]))
-    return float(contains_answer(str(lead["span"]), list(item["gold_answers"])))
+    return float(contains_answer(str(lead_read(reads, rank_prior)["span"]), list(item["gold_answers"])))
 
 
 def paired(

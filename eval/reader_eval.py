@@ -28,6 +28,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from bot.answering.citations import strip_markers
 from bot.answering.engine import Answerer
 from bot.answering.reading import RANK_PRIOR, PassageReader
@@ -267,6 +269,22 @@ def run(args: argparse.Namespace) -> list[Record]:
 KEEP_ANSWERED = 0.9
 
 
+def lead_read(reads: list[dict[str, object]], rank_prior: float) -> dict[str, object]:
+    """The read passage that leads: best answerability logit less `rank_prior` per retrieval rank."""
+    return max(reads, key=lambda r: float(r["logit"]) - rank_prior * int(r["rank"]))  # type: ignore[arg-type,call-overload]
+
+
+def roc_auc(scores: np.ndarray, answerable: np.ndarray) -> float:
+    """The chance that an answerable question's score beats an unanswerable one's (ties count half)."""
+    positives, negatives = scores[answerable], scores[~answerable]
+    if not len(positives) or not len(negatives):
+        return float("nan")
+    wins = (positives[:, None] > negatives[None, :]).sum() + 0.5 * (
+        positives[:, None] == negatives[None, :]
+    ).sum()
+    return float(wins / (len(positives) * len(negatives)))
+
+
 def fit(paths: list[Path]) -> None:
     """RANK_PRIOR by passage MRR@10 and answer-in-lead-span; then, per question language, the gate's curve.
 
@@ -278,8 +296,9 @@ def fit(paths: list[Path]) -> None:
         lead_hits = 0
         answerable = [r for r in records if r.item.answerable and r.reads]
         for record in answerable:
-            lead = max(record.reads, key=lambda x: float(x["logit"]) - prior * int(x["rank"]))  # type: ignore[arg-type]
-            lead_hits += contains_answer(str(lead["span"]), record.item.gold_answers)
+            lead_hits += contains_answer(
+                str(lead_read(record.reads, prior)["span"]), record.item.gold_answers
+            )
         scores = passage_scores(records, prior)
         print(
             json.dumps(
@@ -293,7 +312,7 @@ def fit(paths: list[Path]) -> None:
         neg = [b for b, r in zip(best, group, strict=True) if not r.item.answerable]
         # Threshold-free: how well the best passage's answerability separates answerable from unanswerable.
         if pos and neg:
-            auc = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+            auc = roc_auc(np.array(best), np.array([r.item.answerable for r in group]))
             print(json.dumps({"lang": lang, "roc_auc": round(auc, 4)}))
         curve = []
         for step in range(1, 20):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.reader_compare import compare, roc_auc
+from eval.reader_compare import compare
+from eval.reader_eval import roc_auc
 
 
 def _row(question: str, answerable: bool, logit: float, span: str = "x") -> dict[str, object]:
