@@ -333,16 +333,7 @@ def news_mix(root: Path, seed: int = 16) -> list[Example]:
     passages that do not answer them, and a replay of the english mix's sources (its English IDK-MRC
     questions, answerable and not, among them) so the gate's calibration holds."""
     shares = _Shares(800, 1200, 600, 800, 500, 800, 500, 500, 300, 300, english=2500)
-    rng = random.Random(seed)
-    english = facqa_english(root)
-    pool = sorted({e.context for e in facqa(root, "train")})
-    negatives = hard_negatives(english, pool, "x-facqa-neg", query_of=_facqa_twins(root))
-    near_misses = facqa_english_unanswerable(root)
-    mix = (
-        _cross_lingual_mix(root, seed, None, shares) + english + _sampler(rng)(negatives, 1500) + near_misses
-    )
-    rng.shuffle(mix)
-    return mix
+    return _news_stage(root, seed, shares, translations=None, negatives=1500)
 
 
 def news_misses_mix(root: Path, seed: int = 17) -> list[Example]:
@@ -351,13 +342,23 @@ def news_misses_mix(root: Path, seed: int = 17) -> list[Example]:
     questions. The news stage's translations alone raised English news questions' answerability, answerable
     or not, and its gain on news vanished on passages no train question uses; the near-misses' gain held."""
     shares = _Shares(800, 1200, 600, 800, 500, 800, 500, 500, 300, 300, english=3500)
+    return _news_stage(root, seed, shares, translations=1200, negatives=1000)
+
+
+def _news_stage(
+    root: Path, seed: int, shares: _Shares, *, translations: int | None, negatives: int
+) -> list[Example]:
+    """The replay of `shares`, our FacQA translations (all, or `translations` of them) with `negatives` of
+    their hard negatives from the news pool, and every English near-miss over news, shuffled."""
     rng = random.Random(seed)
     take = _sampler(rng)
-    english = take(facqa_english(root), 1200)
+    english = facqa_english(root)
+    if translations is not None:
+        english = take(english, translations)
     pool = sorted({e.context for e in facqa(root, "train")})
-    negatives = hard_negatives(english, pool, "x-facqa-neg", query_of=_facqa_twins(root))
+    found = hard_negatives(english, pool, "x-facqa-neg", query_of=_facqa_twins(root))
     near_misses = facqa_english_unanswerable(root)
-    mix = _cross_lingual_mix(root, seed, None, shares) + english + take(negatives, 1000) + near_misses
+    mix = _cross_lingual_mix(root, seed, None, shares) + english + take(found, negatives) + near_misses
     rng.shuffle(mix)
     return mix
 
