@@ -222,11 +222,15 @@ class Generator:
         "mencabut kemitraannya" (to end its partnership) as "taking a stake"; the asker's own words for the
         same thing anchor the translation."""
         language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]
+        # "Bukan hanya OpenAI, Google juga ..." (not only OpenAI: Google too) came back from the 1.5B model as
+        # "Neither OpenAI nor Google ...": the verifier refuses the flipped polarity, and the fact is lost.
+        not_only = " 'Bukan hanya' and 'tidak hanya' mean 'not only'; they negate nothing."
+        not_only = not_only if lang == "en" else ""
         system = (
             f"Translate each sentence into {language}. Keep names and numbers exactly; translate scale "
-            "words (juta = million, miliar = billion, triliun = trillion). The sentences answer the question "
-            f'"{question}": where a sentence means what the question says, use the question\'s words. Reply '
-            'with JSON: {"translations": [...]}, one translation per sentence, in order.'
+            f"words (juta = million, miliar = billion, triliun = trillion).{not_only} The sentences answer "
+            f'the question "{question}": where a sentence means what the question says, use the question\'s '
+            'words. Reply with JSON: {"translations": [...]}, one translation per sentence, in order.'
         )
         user = "\n".join(f"{n}. {plain_quotes(t)}" for n, t in enumerate(texts, 1))
         shape = {

@@ -252,6 +252,9 @@ def test_an_unverified_answer_gives_way_to_the_quotes_translated_with_their_numb
     assert len(server.chats) == 2 and "14,3 miliar" in server.chats[1]["messages"][1]["content"]
     # the asker's words are context for the translation ("ending its partnership", not "taking a stake")
     assert "How much did Meta invest in Scale AI?" in server.chats[1]["messages"][0]["content"]
+    # and "bukan hanya" is "not only": the 1.5B model made "Bukan hanya OpenAI, Google juga ..." a negation
+    translating = server.chats[1]["messages"][0]["content"]
+    assert "'Bukan hanya' and 'tidak hanya' mean 'not only'" in translating
     assert answer.mode == "generated" and answer.notice == TRANSLATED
     assert "Meta invested about US$14.3 billion in Scale AI. [1]" in answer.text
     assert "14,3 miliar" in answer.citations[0].quote and problems(answer.answer) == []
