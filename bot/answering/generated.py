@@ -42,6 +42,11 @@ logger = logging.getLogger(__name__)
 PROMPT_OVERHEAD_TOKENS = 400
 CHARS_PER_TOKEN = 3.0
 
+# What the small model gets wrong translating into a language, said in that translation prompt.
+# "Bukan hanya OpenAI, Google juga ..." (not only OpenAI: Google too) came back from the 1.5B model as
+# "Neither OpenAI nor Google ...": the verifier refuses the flipped polarity, and the fact is lost.
+_TRANSLATION_HINTS = {"en": " 'Bukan hanya' and 'tidak hanya' mean 'not only'; they negate nothing."}
+
 __all__ = ["Generation", "GenerationError", "Generator"]
 
 
@@ -222,13 +227,10 @@ class Generator:
         "mencabut kemitraannya" (to end its partnership) as "taking a stake"; the asker's own words for the
         same thing anchor the translation."""
         language = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}[lang]
-        # "Bukan hanya OpenAI, Google juga ..." (not only OpenAI: Google too) came back from the 1.5B model as
-        # "Neither OpenAI nor Google ...": the verifier refuses the flipped polarity, and the fact is lost.
-        not_only = " 'Bukan hanya' and 'tidak hanya' mean 'not only'; they negate nothing."
-        not_only = not_only if lang == "en" else ""
+        hint = _TRANSLATION_HINTS.get(lang, "")
         system = (
             f"Translate each sentence into {language}. Keep names and numbers exactly; translate scale "
-            f"words (juta = million, miliar = billion, triliun = trillion).{not_only} The sentences answer "
+            f"words (juta = million, miliar = billion, triliun = trillion).{hint} The sentences answer "
             f'the question "{question}": where a sentence means what the question says, use the question\'s '
             'words. Reply with JSON: {"translations": [...]}, one translation per sentence, in order.'
         )
