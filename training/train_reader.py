@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import pickle
 import random
 import time
@@ -32,6 +31,7 @@ from bot.reader.tokenizer import E5Tokenizer
 from training.data import MIXES
 from training.features import Feature, featurise
 from training.model import Reader, from_e5
+from training.objective import learning_rate, loss_of
 
 logger = logging.getLogger("train_reader")
 
@@ -59,22 +59,6 @@ def tensors(
     starts = torch.tensor([f.start for f in batch])
     ends = torch.tensor([f.end for f in batch])
     return embeds, torch.from_numpy(mask.astype(np.float32)), labels, starts, ends
-
-
-def loss_of(model: Reader, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
-    embeds, mask, labels, starts, ends = batch
-    answer, start_logits, end_logits = model(embeds, mask)
-    answer_loss = nn.functional.binary_cross_entropy_with_logits(answer, labels)
-    span_loss = (
-        nn.functional.cross_entropy(start_logits, starts) + nn.functional.cross_entropy(end_logits, ends)
-    ) / 2
-    return answer_loss + span_loss
-
-
-def learning_rate(base: float, step: int, warmup: int, progress: float) -> float:
-    if step < warmup:
-        return base * (step + 1) / warmup
-    return base * max(0.02, 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
 def main(argv: list[str] | None = None) -> int:
