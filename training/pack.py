@@ -120,16 +120,8 @@ def pack(root: Path, out: Path, mix: str, max_len: int, seed: int) -> dict[str, 
             starts=starts.astype(np.int32),
             ends=ends.astype(np.int32),
         )
-    names = _encoder_tensors(source)
-    raw = {
-        name: np.asarray(source._raw[t.offset : t.offset + t.nbytes]) for name, t in _tensors(source, names)
-    }
-    np.savez_compressed(
-        out / "e5.npz", words_q4=np.asarray(source._word_blocks[compact]), vocab=compact, **raw
-    )
     manifest: dict[str, object] = {
-        "header": asdict(source.header),
-        "tensors": {name: {"q4": t.q4, "elements": t.elements} for name, t in _tensors(source, names)},
+        **write_weights(source, compact, out),
         "mix": mix,
         "seed": seed,
         "max_len": max_len,
@@ -142,8 +134,18 @@ def pack(root: Path, out: Path, mix: str, max_len: int, seed: int) -> dict[str, 
     return manifest
 
 
-def _tensors(source: E5File, names: list[str]) -> list[tuple[str, object]]:
-    return [(name, source.tensors[name]) for name in names]
+def write_weights(source: E5File, compact: np.ndarray, out: Path) -> dict[str, object]:
+    """OUT/e5.npz: the encoder's tensors as stored (Q4 blocks or fp32) and the Q4 word rows of `compact`
+    (sorted token ids); returns the header and tensor table that pack.json records for reading them back."""
+    tensors = {name: source.tensors[name] for name in _encoder_tensors(source)}
+    raw = {name: np.asarray(source._raw[t.offset : t.offset + t.nbytes]) for name, t in tensors.items()}
+    np.savez_compressed(
+        out / "e5.npz", words_q4=np.asarray(source._word_blocks[compact]), vocab=compact, **raw
+    )
+    return {
+        "header": asdict(source.header),
+        "tensors": {name: {"q4": t.q4, "elements": t.elements} for name, t in tensors.items()},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
