@@ -119,7 +119,10 @@ async def test_group_triggers_threads_and_replies(emulator: Emulator, stack: Sta
 
 async def test_buttons_show_passages_and_record_votes(emulator: Emulator, stack: Stack) -> None:
     async with running_bot(emulator, stack) as user:
-        await user.say("Berapa Meta bayar untuk saham Scale AI?")
+        # An Indonesian question the reader answers well above its cut-off: this test is about the buttons.
+        # ("Berapa Meta bayar untuk saham Scale AI?", asked here until the GPU-trained reader, is now
+        # declined: a known miss in tests/bot/answering/test_reading.py.)
+        await user.say("Siapa CEO sementara Scale AI?")
         [answer] = await user.wait_for(lambda ms: len(ms) >= 1, chat_id=7)
         buttons = buttons_of(answer)
         await user.press(
