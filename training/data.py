@@ -231,17 +231,41 @@ def _sampler(rng: random.Random) -> Callable[[list[Example], int], list[Example]
     return take
 
 
+@dataclass(frozen=True)
+class _TrainSets:
+    """The train sets every mix draws from, loaded once, with the passage pools hard negatives come from."""
+
+    idk: list[Example]
+    fac: list[Example]
+    en_id: list[Example]
+    id_en: list[Example]
+
+    @property
+    def idk_pool(self) -> list[str]:
+        return sorted({e.context for e in self.idk})
+
+    @property
+    def fac_pool(self) -> list[str]:
+        return sorted({e.context for e in self.fac})
+
+    @property
+    def trans_pool(self) -> list[str]:
+        return sorted({e.context for e in self.en_id})
+
+
+def _train_sets(root: Path) -> _TrainSets:
+    en_id, id_en = trans_squad(root)
+    return _TrainSets(idk_mrc(root, "train"), facqa(root, "train"), en_id, id_en)
+
+
 def training_mix(root: Path, seed: int = 13) -> list[Example]:
     """The shuffled training list; sets are capped so the cross-lingual and Indonesian parts dominate."""
     rng = random.Random(seed)
     take = _sampler(rng)
 
-    idk = idk_mrc(root, "train")
-    fac = facqa(root, "train")
-    en_id, id_en = trans_squad(root)
-    idk_pool = sorted({e.context for e in idk})
-    fac_pool = sorted({e.context for e in fac})
-    trans_pool = sorted({e.context for e in en_id})
+    sets = _train_sets(root)
+    idk, fac, en_id, id_en = sets.idk, sets.fac, sets.en_id, sets.id_en
+    idk_pool, fac_pool, trans_pool = sets.idk_pool, sets.fac_pool, sets.trans_pool
     twin = _indonesian_twins(root)
     mix = (
         idk
@@ -286,13 +310,10 @@ def _cross_lingual_mix(root: Path, seed: int, english_limit: int | None, shares:
     def some(items: list[Example], n: int | None) -> list[Example]:
         return items if n is None else take(items, n)
 
-    idk = idk_mrc(root, "train")
+    sets = _train_sets(root)
+    idk, fac, en_id, id_en = sets.idk, sets.fac, sets.en_id, sets.id_en
+    idk_pool, fac_pool, trans_pool = sets.idk_pool, sets.fac_pool, sets.trans_pool
     english_idk = idk_mrc_english(root, limit=english_limit)
-    fac = facqa(root, "train")
-    en_id, id_en = trans_squad(root)
-    idk_pool = sorted({e.context for e in idk})
-    fac_pool = sorted({e.context for e in fac})
-    trans_pool = sorted({e.context for e in en_id})
     twins = _idk_twins(root)
     mix = (
         some(english_idk, shares.english)
@@ -369,14 +390,11 @@ def full_mix(root: Path, seed: int = 18) -> list[Example]:
     an epoch of all of it takes seconds. Our English near-misses over news are the only source without
     answerable twins, so they enter twice and the English news negatives are not outnumbered."""
     rng = random.Random(seed)
-    idk = idk_mrc(root, "train")
+    sets = _train_sets(root)
+    idk, fac, en_id, id_en = sets.idk, sets.fac, sets.en_id, sets.id_en
+    idk_pool, fac_pool, trans_pool = sets.idk_pool, sets.fac_pool, sets.trans_pool
     english_idk = idk_mrc_english(root, limit=None)
-    fac = facqa(root, "train")
     english_fac = facqa_english(root)
-    en_id, id_en = trans_squad(root)
-    idk_pool = sorted({e.context for e in idk})
-    fac_pool = sorted({e.context for e in fac})
-    trans_pool = sorted({e.context for e in en_id})
     near_misses = facqa_english_unanswerable(root)
     mix = (
         idk
