@@ -305,7 +305,10 @@ def join(args: argparse.Namespace) -> int:
     torch.save({k: v.float() for k, v in state.items()}, args.out / "reader.pt")
     report = json.loads((args.parts / "select.json").read_text(encoding="utf-8"))
     winner = report["winner"]
-    summary = {"gpu_selection": {"winner": winner, **report["candidates"][winner]}}
+    chosen = report["candidates"][winner]
+    # An average records what it averaged: each run's own summary (rate, batch, seed, epochs, device).
+    runs = [report["candidates"][name]["summary"] for name in chosen["summary"].get("soup_of", [])]
+    summary = {"gpu_selection": {"winner": winner, **chosen, **({"runs": runs} if runs else {})}}
     (args.out / "train-summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"{len(state)} tensors from {len(parts)} parts -> {args.out / 'reader.pt'} ({winner})")
     return 0

@@ -41,7 +41,14 @@ def test_fp16_parts_join_back_into_the_weights(tmp_path: Path) -> None:
     for i, at in enumerate(range(0, len(blob), 3000)):
         (tmp_path / f"reader-fp16.part{i}").write_bytes(blob[at : at + 3000])
     assert i >= 2, "several parts, so their order matters"
-    report = {"winner": "soup", "candidates": {"soup": {"valid": {"score": 1.3}}}}
+    report = {
+        "winner": "soup",
+        "candidates": {
+            "a": {"summary": {"seed": 1}, "valid": {"score": 1.2}},
+            "b": {"summary": {"seed": 2}, "valid": {"score": 1.1}},
+            "soup": {"summary": {"soup_of": ["a", "b"]}, "valid": {"score": 1.3}},
+        },
+    }
     (tmp_path / "select.json").write_text(json.dumps(report), encoding="utf-8")
     join(argparse.Namespace(parts=tmp_path, out=tmp_path / "out"))
     back = torch.load(tmp_path / "out" / "reader.pt", weights_only=True)
@@ -49,3 +56,4 @@ def test_fp16_parts_join_back_into_the_weights(tmp_path: Path) -> None:
     assert torch.allclose(back["w"], state["w"], atol=1e-2)
     summary = json.loads((tmp_path / "out" / "train-summary.json").read_text(encoding="utf-8"))
     assert summary["gpu_selection"]["winner"] == "soup"
+    assert [run["seed"] for run in summary["gpu_selection"]["runs"]] == [1, 2], "an average names its runs"
