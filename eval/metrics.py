@@ -1,4 +1,4 @@
-"""Ranking metrics and latency summaries, as pure functions over ranked id lists.
+"""Ranking metrics, latency summaries and a separation score, as pure functions (numpy at most).
 
 A ranking is the list of document ids a retriever returned, best first. Several chunks of one document may be
 returned; callers collapse them to documents first (`dedupe`) so a document counts once, at its best rank.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 
 def dedupe(ranking: Iterable[str]) -> list[str]:
@@ -85,3 +87,17 @@ def percentile(values: Sequence[float], pct: float) -> float:
     position = (len(ordered) - 1) * pct / 100
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def roc_auc(scores: np.ndarray, answerable: np.ndarray) -> float:
+    """The chance that an answerable question's score beats an unanswerable one's (ties count half).
+
+    Here, not in `eval.reader_eval`, so that the GPU trainer (`training.train_gpu`) scores its runs the same
+    way on a machine that has numpy but not the store's dependencies."""
+    positives, negatives = scores[answerable], scores[~answerable]
+    if not len(positives) or not len(negatives):
+        return float("nan")
+    wins = (positives[:, None] > negatives[None, :]).sum() + 0.5 * (
+        positives[:, None] == negatives[None, :]
+    ).sum()
+    return float(wins / (len(positives) * len(negatives)))

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.reader_eval import contains_answer, lead_read, read_jsonl, roc_auc
+from eval.metrics import roc_auc
+from eval.reader_eval import contains_answer, lead_read, read_jsonl
 
 BOOTSTRAP_ROUNDS = 2000
 

@@ -36,6 +36,7 @@ from bot.answering.reading import RANK_PRIOR, PassageReader
 from bot.answering.settings import AnswerSettings
 from bot.answering.types import Answer, Answered, expect_answer
 from eval.answers import beir_library, index_briefs, open_work_library, read_jsonl
+from eval.metrics import roc_auc
 from store.language import detect_language
 from store.library import BriefLibrary
 
@@ -272,17 +273,6 @@ KEEP_ANSWERED = 0.9
 def lead_read(reads: list[dict[str, object]], rank_prior: float) -> dict[str, object]:
     """The read passage that leads: best answerability logit less `rank_prior` per retrieval rank."""
     return max(reads, key=lambda r: float(r["logit"]) - rank_prior * int(r["rank"]))  # type: ignore[arg-type,call-overload]
-
-
-def roc_auc(scores: np.ndarray, answerable: np.ndarray) -> float:
-    """The chance that an answerable question's score beats an unanswerable one's (ties count half)."""
-    positives, negatives = scores[answerable], scores[~answerable]
-    if not len(positives) or not len(negatives):
-        return float("nan")
-    wins = (positives[:, None] > negatives[None, :]).sum() + 0.5 * (
-        positives[:, None] == negatives[None, :]
-    ).sum()
-    return float(wins / (len(positives) * len(negatives)))
 
 
 def fit(paths: list[Path]) -> None:

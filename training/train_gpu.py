@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from eval.metrics import roc_auc
 from training.model import Reader, from_e5
-from training.objective import learning_rate, loss_of
+from training.objective import epoch_batches, learning_rate, loss_of
 from training.packed import PackedWeights
 
 logger = logging.getLogger("train_gpu")
@@ -52,24 +53,11 @@ class Padded:
         self.lengths = lengths
         self.mask = (torch.arange(matrix.shape[1])[None] < torch.from_numpy(lengths)[:, None]).to(device)
 
-    def rows(self, index: np.ndarray, table: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Embedded rows `index` trimmed to their longest, and their attention mask."""
+    def rows(self, index: np.ndarray, table: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Embedded rows `index` trimmed to their longest, their attention mask, and `index` on the device."""
         width = int(self.lengths[index].max())
         picked = torch.from_numpy(index).to(self.ids.device)
-        return table[self.ids[picked, :width]], self.mask[picked, :width].float()
-
-
-def epoch_batches(lengths: np.ndarray, size: int, rng: random.Random) -> list[np.ndarray]:
-    """One epoch in batches of similar length (less padding), in a random order."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    out: list[np.ndarray] = []
-    block = size * 50
-    for at in range(0, len(order), block):
-        chunk = sorted(order[at : at + block], key=lambda i: lengths[i])
-        out.extend(np.array(chunk[j : j + size]) for j in range(0, len(chunk), size))
-    rng.shuffle(out)
-    return out
+        return table[self.ids[picked, :width]], self.mask[picked, :width].float(), picked
 
 
 def build(pack: Path, init_onnx: Path | None) -> Reader:
@@ -129,8 +117,7 @@ def train(args: argparse.Namespace) -> int:
             progress = max(step / total, spent / budget)
             for group, base in zip(optimiser.param_groups, (args.lr, args.head_lr), strict=True):
                 group["lr"] = learning_rate(base, step, warmup, progress)
-            embeds, mask = data.rows(index, table)
-            picked = torch.from_numpy(index).to(device)
+            embeds, mask, picked = data.rows(index, table)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                 loss = loss_of(model, (embeds, mask, labels[picked], starts[picked], ends[picked]))
             optimiser.zero_grad(set_to_none=True)
@@ -171,21 +158,6 @@ def train(args: argparse.Namespace) -> int:
     return 0
 
 
-def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float:
-    """Probability that a random positive outscores a random negative (ties half)."""
-    pos, neg = scores[positive], scores[~positive]
-    if len(pos) == 0 or len(neg) == 0:
-        return float("nan")
-    ranks = np.argsort(np.argsort(np.concatenate([pos, neg]), kind="stable"), kind="stable") + 1.0
-    # Average ranks over ties so equal scores count half.
-    values = np.concatenate([pos, neg])
-    for value in np.unique(values):
-        same = values == value
-        if same.sum() > 1:
-            ranks[same] = ranks[same].mean()
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
-
-
 @torch.no_grad()
 def score_valid(model: Reader, pack: Path, table: torch.Tensor, device: torch.device) -> dict[str, float]:
     """Per valid set: answerability AUC over questions (best window) and the share of answerable questions
@@ -202,7 +174,7 @@ def score_valid(model: Reader, pack: Path, table: torch.Tensor, device: torch.de
         spans = np.zeros((len(owner), 2), dtype=np.int64)
         for at in range(0, len(owner), 256):
             index = np.arange(at, min(at + 256, len(owner)))
-            embeds, mask = data.rows(index, table)
+            embeds, mask, _ = data.rows(index, table)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                 answer, start, end = model(embeds, mask)
             start, end = start.float(), end.float()
@@ -267,21 +239,18 @@ def select(args: argparse.Namespace) -> int:
     )
     if len(from_e5_runs) > 1:
         chosen = [from_e5_runs[0]]
-        best = score(from_e5_runs[0])
+        best: dict[str, float] = candidates[from_e5_runs[0]]["valid"]  # type: ignore[assignment]
         for name in from_e5_runs[1:]:
-            model.load_state_dict(average([states[n] for n in [*chosen, name]]))
+            mixed = average([states[n] for n in [*chosen, name]])
+            model.load_state_dict(mixed)
             trial = score_valid(model, args.pack, table, device)
             print("soup", [*chosen, name], json.dumps(trial), flush=True)
-            if trial["score"] > best:
+            if trial["score"] > best["score"]:
                 chosen.append(name)
-                best = trial["score"]
+                best = trial
+                states["soup"] = mixed
         if len(chosen) > 1:
-            states["soup"] = average([states[n] for n in chosen])
-            model.load_state_dict(states["soup"])
-            candidates["soup"] = {
-                "summary": {"soup_of": chosen},
-                "valid": score_valid(model, args.pack, table, device),
-            }
+            candidates["soup"] = {"summary": {"soup_of": chosen}, "valid": best}
     winner = max(candidates, key=score)
     buffer = io.BytesIO()
     torch.save({k: v.detach().to("cpu", torch.float16) for k, v in states[winner].items()}, buffer)

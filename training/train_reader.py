@@ -31,23 +31,9 @@ from bot.reader.tokenizer import E5Tokenizer
 from training.data import MIXES
 from training.features import Feature, featurise
 from training.model import Reader, from_e5
-from training.objective import learning_rate, loss_of
+from training.objective import epoch_batches, learning_rate, loss_of
 
 logger = logging.getLogger("train_reader")
-
-
-def batches(features: list[Feature], size: int, seed: int) -> list[list[int]]:
-    """Batches of similar length (less padding), in a seeded random order."""
-    rng = random.Random(seed)
-    order = list(range(len(features)))
-    rng.shuffle(order)
-    out: list[list[int]] = []
-    block = size * 50
-    for at in range(0, len(order), block):
-        chunk = sorted(order[at : at + block], key=lambda i: len(features[i].ids))
-        out.extend(chunk[j : j + size] for j in range(0, len(chunk), size))
-    rng.shuffle(out)
-    return out
 
 
 def tensors(
@@ -106,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         args.seed,
         vars(args),
     )
-    order = batches(features, args.batch, args.seed)
+    order = epoch_batches(np.array([len(f.ids) for f in features]), args.batch, random.Random(args.seed))
 
     model = from_e5(source)
     if args.init is not None:

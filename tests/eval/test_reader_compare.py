@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from eval.metrics import roc_auc
 from eval.reader_compare import compare
-from eval.reader_eval import roc_auc
 
 
 def _row(question: str, answerable: bool, logit: float, span: str = "x") -> dict[str, object]:
@@ -18,6 +18,11 @@ def _row(question: str, answerable: bool, logit: float, span: str = "x") -> dict
 def test_roc_auc_counts_ties_as_half() -> None:
     scores, labels = np.array([2.0, 1.0, 1.0, 0.0]), np.array([True, True, False, False])
     assert roc_auc(scores, labels) == pytest.approx((2 + 1 + 0.5) / 4)
+    # Pairs (pos, neg): 0.9>0.8, 0.9>0.1, 0.8=0.8 (half), 0.8>0.1, 0.3<0.8, 0.3>0.1 -> 4.5 of 6.
+    scores = np.array([0.9, 0.8, 0.3, 0.8, 0.1])
+    labels = np.array([True, True, True, False, False])
+    assert roc_auc(scores, labels) == pytest.approx(4.5 / 6)
+    assert np.isnan(roc_auc(scores, np.ones(5, dtype=bool))), "one class only: undefined"
 
 
 def test_a_reader_that_separates_every_pair_is_clearly_better_than_one_that_guesses() -> None:
