@@ -58,6 +58,18 @@ def test_an_english_question_finds_its_answer_in_an_indonesian_passage(reader: R
     assert reading.answerable > ANSWER_CUTOFF_CROSS_LANGUAGE
 
 
+def test_a_passage_reads_the_same_whatever_it_is_read_beside(reader: Reader) -> None:
+    """The engine reads the passages retrieval returns in batches; which others come back must not change
+    whether one of them answers. The file shipped before the twelfth session quantised activations with one
+    scale per batch, and a sample brief's probability moved by up to 0.20 with its batch mates."""
+    briefs = sorted((ROOT / "data" / "briefs").glob("00*.md"))[:6]
+    texts = [path.read_text(encoding="utf-8").split("---", 2)[-1].strip()[:1200] for path in briefs]
+    for question in ["What share of Scale AI does Meta hold?", "Kapan OpenAI mulai mengakhiri kerja sama?"]:
+        together = [r.answerable for r in reader.read(question, texts)]
+        alone = [reader.read(question, [text])[0].answerable for text in texts]
+        assert together == pytest.approx(alone, abs=0.01), question
+
+
 def test_a_passage_on_another_subject_is_read_as_not_answering(reader: Reader) -> None:
     on_topic, off_topic = reader.read("How much did Meta invest in Scale AI?", [PASSAGE, UNRELATED])
     assert "14,3 miliar" in PASSAGE[on_topic.spans[0].start : on_topic.spans[0].end]
