@@ -346,7 +346,11 @@ def _fit_emphasis(answerable: list[Record]) -> None:
         cut = step / 200
         shown = [hit for p, hit in points if p >= cut]
         precision = sum(shown) / len(shown) if shown else 0.0
-        row = {"emphasis_min": cut, "shown": round(len(shown) / len(points), 3), "precision": round(precision, 3)}
+        row = {
+            "emphasis_min": cut,
+            "shown": round(len(shown) / len(points), 3),
+            "precision": round(precision, 3),
+        }
         if step % 2 == 0:
             print(json.dumps(row))
         if pick is None and len(shown) >= 20 and precision >= EMPHASIS_PRECISION:

@@ -49,9 +49,10 @@ RECENCY_LOGIT = 2.0
 FURTHER_RELATIVE = 0.8
 FURTHER_MIN = 0.5
 # Spans less probable than this are not emphasised (the sentence still leads). Fitted with the cut-offs
-# (`eval.reader_eval fit`): the lowest probability at which the lead's top span holds the answer for 85% of the
-# answerable valid questions it is shown for (shown for 54% of them). The GPU-trained reader spreads its span
-# probability thinly (under 0.1 for nine spans in ten); the 0.25 fitted for its predecessor showed no emphasis.
+# (`eval.reader_eval fit`): the lowest probability at which the lead's top span holds the answer for 85% of
+# the answerable valid questions it is shown for (shown for 54% of them). The GPU-trained reader spreads its
+# span probability thinly (under 0.1 for nine spans in ten); the 0.25 fitted for its predecessor showed no
+# emphasis at all.
 EMPHASIS_MIN = 0.045
 # Word overlap above which a further statement repeats one already chosen.
 REPEAT_OVERLAP = 0.6
