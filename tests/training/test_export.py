@@ -48,16 +48,22 @@ def _run(path: Path, x: np.ndarray) -> np.ndarray:
     return np.asarray(session.run(["y"], {"x": x})[0])
 
 
+def _reads(tmp_path: Path, weight: np.ndarray, x: np.ndarray, how: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """Quantise the one-MatMul model `how`; its output for all rows at once, and for each row alone."""
+    _one_matmul(tmp_path / "fp32.onnx", weight)
+    target = tmp_path / f"{how}.onnx"
+    description = quantise(tmp_path / "fp32.onnx", target, how)
+    alone = np.concatenate([_run(target, x[i : i + 1]) for i in range(len(x))])
+    return description, _run(target, x), alone
+
+
 def test_weight_only_int8_reads_each_row_the_same_alone_or_in_a_batch(
     tmp_path: Path, rows: tuple[np.ndarray, np.ndarray]
 ) -> None:
     weight, x = rows
-    _one_matmul(tmp_path / "fp32.onnx", weight)
-    how = quantise(tmp_path / "fp32.onnx", tmp_path / "weights.onnx", "weights")
-    assert "fp32 activations" in how
+    description, together, alone = _reads(tmp_path, weight, x, "weights")
+    assert "fp32 activations" in description
     exact = x @ weight
-    together = _run(tmp_path / "weights.onnx", x)
-    alone = np.concatenate([_run(tmp_path / "weights.onnx", x[i : i + 1]) for i in range(len(x))])
     np.testing.assert_allclose(together, alone, atol=1e-5)
     # Rows 1-5 have no outlier: their error comes from the weights' int8 step alone.
     assert np.max(np.abs(together[1:] - exact[1:])) < 0.01
@@ -68,11 +74,8 @@ def test_dynamic_int8_lets_one_row_change_the_others(
 ) -> None:
     """Why the shipped file no longer quantises activations: the batch's outlier coarsens every row's step."""
     weight, x = rows
-    _one_matmul(tmp_path / "fp32.onnx", weight)
-    quantise(tmp_path / "fp32.onnx", tmp_path / "dynamic.onnx", "dynamic")
+    _, together, alone = _reads(tmp_path, weight, x, "dynamic")
     exact = x @ weight
-    together = _run(tmp_path / "dynamic.onnx", x)
-    alone = np.concatenate([_run(tmp_path / "dynamic.onnx", x[i : i + 1]) for i in range(len(x))])
     assert np.max(np.abs(together[1:] - exact[1:])) > 3 * np.max(np.abs(alone[1:] - exact[1:]))
 
 
