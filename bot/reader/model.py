@@ -84,6 +84,11 @@ class Reader:
             self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
             self._source = E5File()
             self._tokenizer = E5Tokenizer(self._source)
+            # The file must run here, not only load: an operator this onnxruntime or CPU lacks (8-bit
+            # MatMulNBits before onnxruntime 1.22, say) can fail at the first run, and then every question
+            # would log a failure instead of the engine saying once that it answers without the reader.
+            tok = self._tokenizer
+            self._run(windows(tok.encode("?"), tok.encode("."), bos=tok.bos, eos=tok.eos, max_len=MAX_LEN))
         except E5FileError as exc:
             raise ReaderUnavailableError(f"reader model could not be loaded: {exc}") from exc
         except Exception as exc:  # onnxruntime's errors are not RuntimeErrors; any of them means "no reader"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -99,6 +100,19 @@ def test_a_corrupt_model_file_is_refused(tmp_path: Path) -> None:
     target.write_bytes(bytes(data))
     with pytest.raises(ReaderUnavailableError, match="sha256"):
         Reader(tmp_path / "model")
+
+
+def test_a_model_that_loads_but_cannot_run_here_is_refused_at_load(tmp_path: Path) -> None:
+    """A file whose operators this onnxruntime or CPU lacks may load and fail only when run; the engine must
+    learn that once, at load, and answer without the reader (fixtures/make_unrunnable_reader.py made it)."""
+    model = tmp_path / "model"
+    model.mkdir()
+    data = (Path(__file__).parent / "fixtures" / "unrunnable-reader.onnx").read_bytes()
+    (model / MODEL_FILE).write_bytes(data)
+    manifest = {"file": MODEL_FILE, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    (model / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ReaderUnavailableError, match="could not be loaded"):
+        Reader(model)
 
 
 def test_a_missing_model_is_refused(tmp_path: Path) -> None:
