@@ -20,6 +20,7 @@ from bot.telegram.render import render_answer
 from store.library import BriefLibrary
 from store.types import BriefInfo, Passage
 from tests.support.answers import ask
+from tests.support.reader_texts import PASSAGE
 
 # Questions the shipped model gets wrong on the sample briefs (strict: a retrained model that gets one right
 # must drop its mark); each is listed in docs/measurements.md.
@@ -86,8 +87,6 @@ def test_the_shipped_reader_emphasises_the_amount_it_is_sure_of() -> None:
     """The real model on the project's own brief text: the sum is bold inside the sentence that states it. Its
     span probabilities sit low (this one ~0.06); with the cut-off of the model before it (0.25) nothing was
     ever emphasised."""
-    from tests.bot.reader.test_model import PASSAGE
-
     indonesian = replace(passage(PASSAGE), brief=replace(passage(PASSAGE).brief, lang="id"))
     reads = PassageReader().read("How much did Meta invest in Scale AI?", [indonesian])
     assert reads is not None

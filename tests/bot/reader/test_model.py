@@ -14,18 +14,10 @@ import pytest
 
 from bot.answering.reading import ANSWER_CUTOFF_CROSS_LANGUAGE, ANSWER_CUTOFF_SAME_LANGUAGE
 from bot.reader.model import MANIFEST, MODEL_DIR, MODEL_FILE, SPINNING, Reader, ReaderUnavailableError
+from tests.support.reader_texts import PASSAGE
 
-# The project's own sample brief (data/briefs/004-...): one Indonesian passage about OpenAI and Scale AI.
 ROOT = Path(__file__).resolve().parents[3]
 
-PASSAGE = (
-    "OpenAI, pengembang ChatGPT, memastikan akan menghentikan pekerjaannya bersama Scale AI. Kabar ini "
-    "muncul sekitar sepekan setelah Meta mengumumkan investasi sekitar US$14,3 miliar untuk menguasai 49% "
-    "saham perusahaan penyedia data pelatihan tersebut. Seorang juru bicara OpenAI menyatakan pada Rabu "
-    "(18/6) "
-    "bahwa proses pengurangan kerja sama sebenarnya sudah berjalan sejak enam hingga 12 bulan lalu, jauh "
-    "sebelum rencana investasi Meta terungkap."
-)
 UNRELATED = (
     "Bank Indonesia menetapkan tarif MDR QRIS nol persen untuk usaha mikro mulai Desember, sehingga pedagang "
     "kecil tidak lagi membayar biaya setiap transaksi."
