@@ -336,7 +336,7 @@ def _fit_emphasis(answerable: list[Record]) -> None:
     span probabilities sit low: the GPU-trained one rarely gives a span more than 0.1)."""
     points = []
     for record in answerable:
-        lead = lead_read(record.reads, 0.75)
+        lead = lead_read(record.reads, RANK_PRIOR)
         hit = contains_answer(str(lead["span"]), record.item.gold_answers)
         points.append((float(lead["span_p"] or 0.0), hit))  # type: ignore[arg-type]
     if not points:
