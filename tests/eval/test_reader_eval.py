@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from eval.reader_eval import contains_answer, items_for
+import pytest
+
+from eval.reader_eval import contains_answer, fit, items_for
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> None:
@@ -56,3 +58,24 @@ def test_a_gold_answer_with_wikipedia_footnotes_matches_the_statement_that_shows
     shown = "Hua Pi: seorang pelajar yang jatuh cinta kepada seorang gadis, yang kemudian pergi. [1]"
     assert contains_answer(shown, gold)
     assert not contains_answer("Hua Pi adalah sebuah cerita dari Tiongkok. [1]", gold)
+
+
+def test_the_fit_picks_the_lowest_span_probability_whose_emphasis_is_mostly_right(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def record(number: int, span: str, span_p: float, answerable: bool = True) -> dict[str, object]:
+        item = {"question": f"q{number}", "answerable": answerable, "gold_answers": ["Jason Droege"],
+                "gold_passage": "p1", "lang": "en"}  # fmt: skip
+        read = {"rank": 0, "brief": "p1", "logit": 1.0, "answerable": 0.73, "span": span, "span_p": span_p}
+        return {"item": item, "retrieved": ["p1"], "reads": [read], "reader": None, "baseline": None}
+
+    rows = [record(i, "Jason Droege", 0.08) for i in range(20)]  # sure and right
+    rows += [record(20 + i, "Jason Droege", 0.03) for i in range(10)]  # unsure, right
+    rows += [record(30 + i, "Scale AI", 0.03) for i in range(10)]  # unsure, wrong: bold here would mislead
+    rows += [record(40, "Scale AI", 0.5, answerable=False)]  # unanswerable questions do not count
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    fit([path])
+    picks = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "emphasis_pick" in line]
+    # At 0.03 three in four emphasised spans are right, under the 85% asked; from 0.035 all 20 shown are.
+    assert picks == [{"emphasis_pick": {"emphasis_min": 0.035, "shown": 0.5, "precision": 1.0}}]
