@@ -79,3 +79,42 @@ def test_the_fit_picks_the_lowest_span_probability_whose_emphasis_is_mostly_righ
     picks = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "emphasis_pick" in line]
     # At 0.03 three in four emphasised spans are right, under the 85% asked; from 0.035 all 20 shown are.
     assert picks == [{"emphasis_pick": {"emphasis_min": 0.035, "shown": 0.5, "precision": 1.0}}]
+
+
+def _gate_record(number: int, lang: str, answerable: bool, best: float) -> dict[str, object]:
+    item = {"question": f"q{number}", "answerable": answerable, "gold_answers": ["x"], "gold_passage": "p1",
+            "lang": lang}  # fmt: skip
+    read = {"rank": 0, "brief": "p1", "logit": 0.0, "answerable": best, "span": "x", "span_p": 0.1}
+    return {"item": item, "retrieved": ["p1"], "reads": [read], "reader": None, "baseline": None}
+
+
+def _gate_picks(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, float]]:
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"pick"' in line]
+    return {line["lang"]: line for line in lines}
+
+
+def test_the_gate_pick_is_the_lowest_cutoff_that_declines_the_languages_floor_of_unanswerable_questions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 20 unanswerable English questions reading 0.05, 0.10, ..., 1.00 and answerable ones all at 0.9: the
+    # English floor (65% declined) is first reached at 0.66, where 13 of the 20 read lower. A higher cut-off
+    # would decline more of them but answer nothing more here; on real reads it declines answerable ones too.
+    rows = [_gate_record(i, "en", False, (i + 1) / 20) for i in range(20)]
+    rows += [_gate_record(20 + i, "en", True, 0.9) for i in range(10)]
+    path = tmp_path / "records.jsonl"
+    _write(path, rows)
+    fit([path])
+    pick = _gate_picks(capsys)["en"]
+    assert pick == {"lang": "en", "pick": 0.66, "answered": 1.0, "declined": 0.65}
+
+
+def test_without_unanswerable_questions_the_gate_pick_keeps_nine_answerable_questions_in_ten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [_gate_record(i, "id", True, (i + 1) / 10) for i in range(10)]
+    path = tmp_path / "records.jsonl"
+    _write(path, rows)
+    fit([path])
+    pick = _gate_picks(capsys)["id"]
+    # Reads 0.1 ... 1.0: 0.2 is the highest cut-off that still answers 9 of the 10.
+    assert pick["pick"] == 0.2 and pick["answered"] == 0.9

@@ -248,10 +248,10 @@ def test_on_topic_questions_without_an_answer_in_the_briefs_are_declined(
         pytest.param(
             "Apa yang dilakukan Indonesia terhadap Temu?", {"temu-diblokir-indonesia"}, marks=UNSTABLE_MISS
         ),
-        pytest.param(
+        (
+            # Declined at the 0.43 same-language cut-off (until the thirteenth session).
             "Berapa Meta bayar untuk saham Scale AI?",
             {"investasi-meta-scale-ai", "meta-scale-ai-investment"},
-            marks=KNOWN_MISS,
         ),
     ],
 )
