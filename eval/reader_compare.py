@@ -40,6 +40,15 @@ class Difference:
             return "worse"
         return "no clear difference"
 
+    def row(self) -> dict[str, object]:
+        return {
+            "measure": self.measure,
+            "base": round(self.base, 4),
+            "candidate": round(self.candidate, 4),
+            "difference_95": [round(self.low, 4), round(self.high, 4)],
+            "verdict": self.verdict,
+        }
+
 
 def best_logit(row: dict[str, object]) -> float:
     reads = row["reads"]
@@ -119,17 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     for difference in compare(read_jsonl(args.base), read_jsonl(args.candidate), args.rank_prior):
-        print(
-            json.dumps(
-                {
-                    "measure": difference.measure,
-                    "base": round(difference.base, 4),
-                    "candidate": round(difference.candidate, 4),
-                    "difference_95": [round(difference.low, 4), round(difference.high, 4)],
-                    "verdict": difference.verdict,
-                }
-            )
-        )
+        print(json.dumps(difference.row()))
     return 0
 
 

@@ -27,6 +27,8 @@ SPINNING = "session.intra_op.allow_spinning"
 MODEL_FILE = "reader-int8.onnx"
 MANIFEST = "reader.json"
 # Pairs longer than this are read in overlapping windows; the store's chunks (220 tokens) fit in one.
+# Windows of 128 tokens separate chunk-length passages better but find the answer phrase less often
+# (docs/measurements.md, "Chunk-length passages"); `eval.chunk_reads --max-len` measures others.
 MAX_LEN = 256
 MAX_ANSWER_TOKENS = 24
 # Windows per onnxruntime call: larger batches pad more, smaller ones pay more per-call overhead.
@@ -58,7 +60,8 @@ class Reading:
 
 
 class Reader:
-    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2) -> None:
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2, max_len: int = MAX_LEN) -> None:
+        self._max_len = max_len
         path = model_dir / MODEL_FILE
         try:
             manifest = json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -88,7 +91,7 @@ class Reader:
             # MatMulNBits before onnxruntime 1.22, say) can fail at the first run, and then every question
             # would log a failure instead of the engine saying once that it answers without the reader.
             tok = self._tokenizer
-            self._run(windows(tok.encode("?"), tok.encode("."), bos=tok.bos, eos=tok.eos, max_len=MAX_LEN))
+            self._run(windows(tok.encode("?"), tok.encode("."), bos=tok.bos, eos=tok.eos, max_len=max_len))
         except E5FileError as exc:
             raise ReaderUnavailableError(f"reader model could not be loaded: {exc}") from exc
         except Exception as exc:  # onnxruntime's errors are not RuntimeErrors; any of them means "no reader"
@@ -109,7 +112,7 @@ class Reader:
             if not passages[index].strip():
                 continue  # nothing to read: the passage keeps "does not answer"
             items.extend(
-                (index, w) for w in windows(q_tokens, tokens, bos=tok.bos, eos=tok.eos, max_len=MAX_LEN)
+                (index, w) for w in windows(q_tokens, tokens, bos=tok.bos, eos=tok.eos, max_len=self._max_len)
             )
         items.sort(key=lambda item: len(item[1].ids))  # similar lengths together: less padding
         logits = np.full(len(passages), NO_ANSWER_LOGIT)

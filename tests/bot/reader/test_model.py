@@ -84,6 +84,14 @@ def test_long_passages_are_read_in_windows_and_empty_input_reads_nothing(reader:
     assert all(blank_span.end <= 5 for blank_span in blank.spans)
 
 
+def test_a_narrower_window_still_finds_the_answer_in_a_chunk_length_passage() -> None:
+    # eval.chunk_reads measures other windows with Reader(max_len=...); at 128 tokens this passage takes two.
+    chunk = " ".join([UNRELATED, PASSAGE, UNRELATED])
+    [reading] = Reader(max_len=128).read("Berapa persen saham Scale AI yang dikuasai Meta?", [chunk])
+    assert "49%" in chunk[reading.spans[0].start : reading.spans[0].end]
+    assert reading.answerable >= ANSWER_CUTOFF_SAME_LANGUAGE
+
+
 def test_a_corrupt_model_file_is_refused(tmp_path: Path) -> None:
     shutil.copytree(MODEL_DIR, tmp_path / "model")
     target = tmp_path / "model" / MODEL_FILE
