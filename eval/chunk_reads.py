@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.reader.model import MAX_LEN, Reader
+from eval.answers import read_jsonl
 from eval.metrics import roc_auc
 from eval.reader_compare import paired
-from eval.answers import read_jsonl
 
 PADDED_WORDS = 140
 
