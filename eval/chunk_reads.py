@@ -28,26 +28,7 @@ from bot.reader.model import MAX_LEN, Reader
 from eval.answers import read_jsonl
 from eval.metrics import roc_auc
 from eval.reader_compare import paired
-
-PADDED_WORDS = 140
-
-
-def padded(paragraph: str, neighbours: list[str], rng: random.Random, words: int = PADDED_WORDS) -> str:
-    """`paragraph` whole, among leading sentences of `neighbours` (in order) until the text passes `words`."""
-    count = len(paragraph.split())
-    pieces: list[str] = []
-    for neighbour in neighbours:
-        if count > words:
-            break
-        taken: list[str] = []
-        for sentence in neighbour.split(". "):
-            if count > words:
-                break
-            taken.append(sentence)
-            count += len(sentence.split())
-        pieces.append(". ".join(taken).rstrip(".") + ".")
-    at = rng.randint(0, len(pieces))
-    return " ".join([*pieces[:at], paragraph, *pieces[at:]])
+from training.chunks import PADDED_WORDS, padded
 
 
 def questions(data: Path, english: Path | None) -> list[dict[str, object]]:

@@ -417,6 +417,21 @@ def full_mix(root: Path, seed: int = 18) -> list[Example]:
     return mix
 
 
+# The share of the full mix that also enters padded to chunk length (training.chunks).
+CHUNK_SHARE = 0.5
+
+
+def chunks_mix(root: Path, seed: int = 19) -> list[Example]:
+    """The full mix, and half of it again padded to chunk length with paragraphs on the same subject, so the
+    reader learns to find an answer (or its absence) in a brief's 220-token chunk as in a paragraph."""
+    from training.chunks import with_chunks  # training.chunks builds on this module's Example
+
+    rng = random.Random(seed)
+    mix = with_chunks(full_mix(root), CHUNK_SHARE, rng)
+    rng.shuffle(mix)
+    return mix
+
+
 MIXES = {
     "base": training_mix,
     "refine": refine_mix,
@@ -424,6 +439,7 @@ MIXES = {
     "news": news_mix,
     "news-misses": news_misses_mix,
     "full": full_mix,
+    "chunks": chunks_mix,
 }
 
 
