@@ -60,32 +60,32 @@ def test_a_gold_answer_with_wikipedia_footnotes_matches_the_statement_that_shows
     assert not contains_answer("Hua Pi adalah sebuah cerita dari Tiongkok. [1]", gold)
 
 
+def _fit_record(
+    number: int, *, span: str = "Jason Droege", span_p: float = 0.1, best: float = 0.73,
+    answerable: bool = True, lang: str = "en",
+) -> dict[str, object]:  # fmt: skip
+    """One valid read as `eval.reader_eval --records` writes it: one passage, gold "Jason Droege"."""
+    item = {"question": f"q{number}", "answerable": answerable, "gold_answers": ["Jason Droege"],
+            "gold_passage": "p1", "lang": lang}  # fmt: skip
+    read = {"rank": 0, "brief": "p1", "logit": 1.0, "answerable": best, "span": span, "span_p": span_p}
+    return {"item": item, "retrieved": ["p1"], "reads": [read], "reader": None, "baseline": None}
+
+
 def test_the_fit_picks_the_lowest_span_probability_whose_emphasis_is_mostly_right(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def record(number: int, span: str, span_p: float, answerable: bool = True) -> dict[str, object]:
-        item = {"question": f"q{number}", "answerable": answerable, "gold_answers": ["Jason Droege"],
-                "gold_passage": "p1", "lang": "en"}  # fmt: skip
-        read = {"rank": 0, "brief": "p1", "logit": 1.0, "answerable": 0.73, "span": span, "span_p": span_p}
-        return {"item": item, "retrieved": ["p1"], "reads": [read], "reader": None, "baseline": None}
-
-    rows = [record(i, "Jason Droege", 0.08) for i in range(20)]  # sure and right
-    rows += [record(20 + i, "Jason Droege", 0.03) for i in range(10)]  # unsure, right
-    rows += [record(30 + i, "Scale AI", 0.03) for i in range(10)]  # unsure, wrong: bold here would mislead
-    rows += [record(40, "Scale AI", 0.5, answerable=False)]  # unanswerable questions do not count
+    rows = [_fit_record(i, span_p=0.08) for i in range(20)]  # sure and right
+    rows += [_fit_record(20 + i, span_p=0.03) for i in range(10)]  # unsure, right
+    rows += [
+        _fit_record(30 + i, span="Scale AI", span_p=0.03) for i in range(10)
+    ]  # unsure, wrong: bold misleads
+    rows += [_fit_record(40, span="Scale AI", span_p=0.5, answerable=False)]  # unanswerable ones do not count
     path = tmp_path / "records.jsonl"
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    _write(path, rows)
     fit([path])
     picks = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "emphasis_pick" in line]
     # At 0.03 three in four emphasised spans are right, under the 85% asked; from 0.035 all 20 shown are.
     assert picks == [{"emphasis_pick": {"emphasis_min": 0.035, "shown": 0.5, "precision": 1.0}}]
-
-
-def _gate_record(number: int, lang: str, answerable: bool, best: float) -> dict[str, object]:
-    item = {"question": f"q{number}", "answerable": answerable, "gold_answers": ["x"], "gold_passage": "p1",
-            "lang": lang}  # fmt: skip
-    read = {"rank": 0, "brief": "p1", "logit": 0.0, "answerable": best, "span": "x", "span_p": 0.1}
-    return {"item": item, "retrieved": ["p1"], "reads": [read], "reader": None, "baseline": None}
 
 
 def _gate_picks(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, float]]:
@@ -99,8 +99,8 @@ def test_the_gate_pick_is_the_lowest_cutoff_that_declines_the_languages_floor_of
     # 20 unanswerable English questions reading 0.05, 0.10, ..., 1.00 and answerable ones all at 0.9: the
     # English floor (65% declined) is first reached at 0.66, where 13 of the 20 read lower. A higher cut-off
     # would decline more of them but answer nothing more here; on real reads it declines answerable ones too.
-    rows = [_gate_record(i, "en", False, (i + 1) / 20) for i in range(20)]
-    rows += [_gate_record(20 + i, "en", True, 0.9) for i in range(10)]
+    rows = [_fit_record(i, answerable=False, best=(i + 1) / 20) for i in range(20)]
+    rows += [_fit_record(20 + i, best=0.9) for i in range(10)]
     path = tmp_path / "records.jsonl"
     _write(path, rows)
     fit([path])
@@ -111,7 +111,7 @@ def test_the_gate_pick_is_the_lowest_cutoff_that_declines_the_languages_floor_of
 def test_without_unanswerable_questions_the_gate_pick_keeps_nine_answerable_questions_in_ten(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows = [_gate_record(i, "id", True, (i + 1) / 10) for i in range(10)]
+    rows = [_fit_record(i, lang="id", best=(i + 1) / 10) for i in range(10)]
     path = tmp_path / "records.jsonl"
     _write(path, rows)
     fit([path])
