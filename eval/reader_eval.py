@@ -4,6 +4,7 @@
     python -m eval.reader_eval idk   --data ../shared/data/idk_mrc --split valid
     python -m eval.reader_eval idk-en --data ../shared/data/idk_mrc --split valid --subset heldout
     python -m eval.reader_eval facqa --data ../shared/data/facqa --split test
+    python -m eval.reader_eval squad --data ../shared/data/squad2 --split dev --articles valid  # en over en
     python -m eval.reader_eval briefs --briefs ../shared/seeds/000_59da566471c7c808.txt \
         --questions eval/data/seed_questions.jsonl          # the seed article ingested alone
     add --baseline to also answer every question with the reader off (today's engine) and print both;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import re
 import sys
 import time
@@ -39,8 +41,10 @@ from eval.answers import beir_library, index_briefs, open_work_library, read_jso
 from eval.metrics import roc_auc
 from store.language import detect_language
 from store.library import BriefLibrary
+from training.data import squad_dev_split
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SEED = 13
 
 
 @dataclass
@@ -50,6 +54,9 @@ class Item:
     gold_answers: list[str]
     gold_passage: str | None
     lang: str
+    """The question's language."""
+    passage_lang: str = "id"
+    """The language of the set's passages ("mixed" for briefs); with `lang`, the pair a cut-off serves."""
 
 
 @dataclass
@@ -113,6 +120,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
                 list(r.get("answers", [])),
                 None,
                 detect_language(str(r["question"])),
+                "mixed",
             )  # type: ignore[call-overload]
             for r in rows
         ], set()
@@ -143,10 +151,13 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
         return items, pool
     source = read_jsonl(data / f"queries-{args.split}.jsonl")
     pool = {str(r["context_id"]) for r in source}
-    if args.set == "idk":
+    if args.set == "squad" and args.articles:  # the articles English->English training left out
+        split = squad_dev_split([str(r["title"]) for r in source])
+        source = [r for r in source if split[str(r["title"])] == args.articles]  # asked over every paragraph
+    if args.set in ("idk", "squad"):
         rows = source
         texts = {str(r["_id"]): str(r["text"]) for r in rows}
-        lang = "id"
+        lang = "id" if args.set == "idk" else "en"
     else:  # idk-en: our English questions over the same paragraphs
         by_id = {str(r["_id"]): r for r in source}
         ours = [r for r in read_jsonl(args.questions) if not args.subset or r.get("split") == args.subset]
@@ -160,6 +171,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
             list(r["answers"]),  # type: ignore[call-overload]
             None if r["is_impossible"] else str(r["context_id"]),
             lang,
+            "en" if args.set == "squad" else "id",
         )
         for r in rows
     ]
@@ -216,6 +228,8 @@ def run(args: argparse.Namespace) -> list[Record]:
     if args.range:
         first, last = (int(x) for x in args.range.split(":"))
         items = items[first - 1 : last]
+    if args.sample:  # a seeded spread over the whole set (SQuAD's dev questions come grouped by article)
+        items = random.Random(SAMPLE_SEED).sample(items, min(args.sample, len(items)))
     if args.limit:
         items = items[: args.limit]
     if args.set == "briefs":
@@ -227,6 +241,8 @@ def run(args: argparse.Namespace) -> list[Record]:
         name = (
             "facqa"
             if args.set.startswith("facqa")
+            else f"squad-{args.split}"
+            if args.set == "squad"
             else "idk"
             if args.split == "test"
             else f"idk-{args.split}"
@@ -267,12 +283,13 @@ def run(args: argparse.Namespace) -> list[Record]:
     return records
 
 
-# The gate's pick, per question language: the lowest cut-off that still declines this share of the
-# unanswerable valid questions. The shares are the reader issue's floors for unseen questions (0.65 for
-# Indonesian questions over Indonesian passages, 0.60 for English ones over Indonesian passages) plus 0.05 for
-# the step from valid to unseen questions (about two standard errors on 400 unanswerable valid questions).
-# Above its floor every further point of declines cost more answerable questions than it was worth: the same
-# issue asks for at most 5% of answerable questions declined, which no cut-off reaches at these floors.
+# The gate's pick, per language pair (the floor is the question language's): the lowest cut-off that still
+# declines this share of the unanswerable valid questions. The shares are the reader issue's floors for unseen
+# questions (0.65 for Indonesian questions over Indonesian passages, 0.60 for English ones over Indonesian
+# passages; English over English passages takes the English floor) plus 0.05 for the step from valid to unseen
+# questions (about two standard errors on 400 unanswerable valid questions). Above its floor every further
+# point of declines cost more answerable questions than it was worth: the same issue asks for at most 5% of
+# answerable questions declined, which no cut-off reaches at these floors.
 DECLINE_FLOOR = {"id": 0.70, "en": 0.65}
 # Where a language has no unanswerable valid questions (or no floor), the cut-off answers this share instead.
 KEEP_ANSWERED = 0.9
@@ -286,7 +303,7 @@ def lead_read(reads: list[dict[str, object]], rank_prior: float) -> dict[str, ob
 
 
 def fit(paths: list[Path]) -> None:
-    """RANK_PRIOR by passage MRR@10 and answer-in-lead-span; then, per question language, the gate's curve.
+    """RANK_PRIOR by passage MRR@10 and answer-in-lead-span; then, per language pair, the gate's curve.
 
     The curve lists, for each cut-off, the share of answerable questions answered and of unanswerable ones
     declined; pick the cut-off there (docs/measurements.md says which and why).
@@ -306,15 +323,16 @@ def fit(paths: list[Path]) -> None:
             )
         )
     _fit_emphasis([r for r in records if r.item.answerable and r.reads])
-    for lang in sorted({r.item.lang for r in records}):
-        group = [r for r in records if r.item.lang == lang]
+    for pair in sorted({_pair(r.item) for r in records}):
+        group = [r for r in records if _pair(r.item) == pair]
+        lang = pair.split("-")[0]
         best = [max((float(x["answerable"]) for x in r.reads), default=0.0) for r in group]  # type: ignore[arg-type]
         pos = [b for b, r in zip(best, group, strict=True) if r.item.answerable]
         neg = [b for b, r in zip(best, group, strict=True) if not r.item.answerable]
         # Threshold-free: how well the best passage's answerability separates answerable from unanswerable.
         if pos and neg:
             auc = roc_auc(np.array(best), np.array([r.item.answerable for r in group]))
-            print(json.dumps({"lang": lang, "roc_auc": round(auc, 4)}))
+            print(json.dumps({"pair": pair, "roc_auc": round(auc, 4)}))
         # The pick is made on a 0.01 grid: a model trained on more data is less sure of itself, and on a
         # 0.05 grid the English pick fell from 0.15 (89.7% answered) to 0.10, a step that gave up 7 points
         # of declines for 3 of answers. Every fifth cut-off is printed.
@@ -325,14 +343,19 @@ def fit(paths: list[Path]) -> None:
             declined = sum(b < cut for b in neg) / max(1, len(neg))
             curve.append((answered, declined, cut))
             if step % 5 == 0:
-                row = {"lang": lang, "answerable": len(pos), "unanswerable": len(neg), "cutoff": cut}
+                row = {"pair": pair, "answerable": len(pos), "unanswerable": len(neg), "cutoff": cut}
                 print(json.dumps({**row, "answered": round(answered, 3), "declined": round(declined, 3)}))
         answered, declined, cut = _pick(curve, DECLINE_FLOOR.get(lang) if neg else None)
         print(
             json.dumps(
-                {"lang": lang, "pick": cut, "answered": round(answered, 3), "declined": round(declined, 3)}
+                {"pair": pair, "pick": cut, "answered": round(answered, 3), "declined": round(declined, 3)}
             )
         )
+
+
+def _pair(item: Item) -> str:
+    """The language pair a cut-off serves: question language, then passage language ("en-id")."""
+    return f"{item.lang}-{item.passage_lang}"
 
 
 def _pick(curve: list[tuple[float, float, float]], floor: float | None) -> tuple[float, float, float]:
@@ -386,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("set", choices=["idk", "idk-en", "facqa", "facqa-en", "briefs", "fit"])
+    parser.add_argument("set", choices=["idk", "idk-en", "squad", "facqa", "facqa-en", "briefs", "fit"])
     parser.add_argument("--briefs", type=Path, help="briefs: a file or folder ingested alone")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--split", default="test")
@@ -403,8 +426,12 @@ def main(argv: list[str] | None = None) -> int:
         help="facqa-en: our English questions that their FacQA passages do not answer",
     )
     parser.add_argument("--subset", help="idk-en: tune or heldout")
+    parser.add_argument(
+        "--articles", choices=["valid", "test"], help="squad: the dev articles kept out of training"
+    )
     parser.add_argument("--range", help="FIRST:LAST questions, 1-based inclusive")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--sample", type=int, default=0, help="a seeded random sample of this many questions")
     parser.add_argument("--work", type=Path)
     parser.add_argument("--baseline", action="store_true", help="also answer with the reader off")
     parser.add_argument("--records", type=Path, nargs="*", default=[])

@@ -165,6 +165,42 @@ def squad_train(root: Path) -> list[Example]:
     return [e for e in out if e.answer is not None or e.answer_start is None]
 
 
+# SQuAD 2.0 dev, English questions over their English paragraphs: the only large English->English source
+# with unanswerable questions (the train slice has 7.4% of them, TyDi's English gold passages none), without
+# which the reader learned that an English question over an English passage is answered (reads of 0.85-0.92
+# whatever the passage; docs/measurements.md, "English over English"). Every fourth article in title order
+# stays out of training, alternately for valid (the gate's cut-off) and test.
+SQUAD_HELD_OUT_EVERY = 4
+
+
+def squad_dev_split(titles: list[str]) -> dict[str, str]:
+    """Article title -> "train", "valid" or "test"."""
+    split = {}
+    for index, title in enumerate(sorted(set(titles))):
+        held = index % SQUAD_HELD_OUT_EVERY == SQUAD_HELD_OUT_EVERY - 1
+        split[title] = ("valid" if index // SQUAD_HELD_OUT_EVERY % 2 == 0 else "test") if held else "train"
+    return split
+
+
+def squad_dev_english(root: Path) -> list[Example]:
+    """The train articles of SQuAD 2.0 dev, English question over English paragraph, answerable or not."""
+    corpus = _corpus(root / "squad2" / "corpus.jsonl")
+    rows = list(_jsonl(root / "squad2" / "queries-dev.jsonl"))
+    split = squad_dev_split([row["title"] for row in rows])
+    out = []
+    for row in rows:
+        if split[row["title"]] != "train":
+            continue
+        context = corpus[row["context_id"]]
+        if row["is_impossible"]:
+            out.append(Example(row["text"], context, None, None, "squad-dev"))
+        else:
+            example = _example(row["text"], context, row["answers"], row["answer_start"], "squad-dev")
+            if example.answer is not None:
+                out.append(example)
+    return out
+
+
 def tydi_en_train(root: Path) -> list[Example]:
     corpus = _corpus(root / "tydiqa_goldp" / "corpus.jsonl")
     return [
@@ -432,6 +468,30 @@ def chunks_mix(root: Path, seed: int = 19) -> list[Example]:
     return mix
 
 
+def english_pairs_mix(root: Path, seed: int = 20) -> list[Example]:
+    """From the shipped weights: English questions over English passages, answerable and not (SQuAD dev's
+    train articles) with hard negatives from their own and TyDi's English paragraphs, and a replay of the full
+    mix as large again, so the other language pairs keep their calibration."""
+    rng = random.Random(seed)
+    take = _sampler(rng)
+    english = squad_dev_english(root)
+    tydi = tydi_en_train(root)
+    squad_pool = sorted({e.context for e in english})
+    tydi_pool = sorted({e.context for e in tydi})
+    pairs = (
+        take(english, ENGLISH_PAIRS)
+        + take(hard_negatives(english, squad_pool, "squad-neg"), ENGLISH_PAIR_NEGATIVES)
+        + take(hard_negatives(tydi, tydi_pool, "tydi-neg"), ENGLISH_PAIR_NEGATIVES)
+    )
+    mix = pairs + take(full_mix(root), len(pairs))
+    rng.shuffle(mix)
+    return mix
+
+
+ENGLISH_PAIRS = 5000
+ENGLISH_PAIR_NEGATIVES = 1500
+
+
 MIXES = {
     "base": training_mix,
     "refine": refine_mix,
@@ -440,6 +500,7 @@ MIXES = {
     "news-misses": news_misses_mix,
     "full": full_mix,
     "chunks": chunks_mix,
+    "english-pairs": english_pairs_mix,
 }
 
 

@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 # the highest still answering 90% of the answerable valid questions (0.43 and 0.32 for this file), which
 # declined 83% and 73% of the unanswerable ones: far past the floor, at the cost of one answerable question
 # in ten (the issue asks for at most one in twenty).
-ANSWER_CUTOFF_SAME_LANGUAGE = 0.20
+ANSWER_CUTOFF_INDONESIAN = 0.20
 ANSWER_CUTOFF_CROSS_LANGUAGE = 0.22
+ANSWER_CUTOFF_ENGLISH = 0.20
 # The reader judges a passage it is shown; it was never shown collections with nothing on the subject, and
 # there it can find a plausible "answer" (e.g. "what is the capital of Peru?" over tech briefs). So the
 # question must first be on the collection's topic: its best passage cosine (the dense leg's, e5; corrected
@@ -168,9 +169,12 @@ def on_topic(passages: list[Passage], question_lang: str) -> bool:
 
 
 def cutoff(question_lang: str, passage_lang: str) -> float:
-    """The gate's bar for one passage: English questions over Indonesian passages (and the reverse) differ."""
-    crossed = {question_lang, passage_lang} == {"id", "en"}
-    return ANSWER_CUTOFF_CROSS_LANGUAGE if crossed else ANSWER_CUTOFF_SAME_LANGUAGE
+    """The gate's bar for one passage, per language pair: the reader reads each pair on its own scale."""
+    if {question_lang, passage_lang} == {"id", "en"}:
+        return ANSWER_CUTOFF_CROSS_LANGUAGE
+    if question_lang == passage_lang == "en":
+        return ANSWER_CUTOFF_ENGLISH
+    return ANSWER_CUTOFF_INDONESIAN
 
 
 def answers(read: ReadPassage, question_lang: str) -> bool:

@@ -62,11 +62,15 @@ def test_a_gold_answer_with_wikipedia_footnotes_matches_the_statement_that_shows
 
 def _fit_record(
     number: int, *, span: str = "Jason Droege", span_p: float = 0.1, best: float = 0.73,
-    answerable: bool = True, lang: str = "en",
+    answerable: bool = True, lang: str = "en", passage_lang: str | None = None,
 ) -> dict[str, object]:  # fmt: skip
-    """One valid read as `eval.reader_eval --records` writes it: one passage, gold "Jason Droege"."""
-    item = {"question": f"q{number}", "answerable": answerable, "gold_answers": ["Jason Droege"],
-            "gold_passage": "p1", "lang": lang}  # fmt: skip
+    """One valid read as `eval.reader_eval --records` writes it: one passage, gold "Jason Droege". Records
+    written before the passage language was kept lack it (their passages are Indonesian)."""
+    gold = ["Jason Droege"]
+    item: dict[str, object] = {"question": f"q{number}", "answerable": answerable, "gold_answers": gold,
+                               "gold_passage": "p1", "lang": lang}  # fmt: skip
+    if passage_lang is not None:
+        item["passage_lang"] = passage_lang
     read = {"rank": 0, "brief": "p1", "logit": 1.0, "answerable": best, "span": span, "span_p": span_p}
     return {"item": item, "retrieved": ["p1"], "reads": [read], "reader": None, "baseline": None}
 
@@ -90,7 +94,7 @@ def test_the_fit_picks_the_lowest_span_probability_whose_emphasis_is_mostly_righ
 
 def _gate_picks(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, float]]:
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"pick"' in line]
-    return {line["lang"]: line for line in lines}
+    return {line["pair"]: line for line in lines}
 
 
 def test_the_gate_pick_is_the_lowest_cutoff_that_declines_the_languages_floor_of_unanswerable_questions(
@@ -104,8 +108,26 @@ def test_the_gate_pick_is_the_lowest_cutoff_that_declines_the_languages_floor_of
     path = tmp_path / "records.jsonl"
     _write(path, rows)
     fit([path])
-    pick = _gate_picks(capsys)["en"]
-    assert pick == {"lang": "en", "pick": 0.66, "answered": 1.0, "declined": 0.65}
+    pick = _gate_picks(capsys)["en-id"]
+    assert pick == {"pair": "en-id", "pick": 0.66, "answered": 1.0, "declined": 0.65}
+
+
+def test_english_questions_over_english_passages_get_a_pick_of_their_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The reader reads English over English on its own scale: there every question reads high, so a cut-off
+    # shared with English over Indonesian passages would decline none of the unanswerable ones.
+    rows = [_fit_record(i, answerable=False, best=(i + 1) / 20) for i in range(20)]
+    rows += [_fit_record(20 + i, best=0.9) for i in range(10)]
+    rows += [_fit_record(40 + i, answerable=False, best=0.80 + i / 100, passage_lang="en") for i in range(20)]
+    rows += [_fit_record(60 + i, best=0.95, passage_lang="en") for i in range(10)]
+    path = tmp_path / "records.jsonl"
+    _write(path, rows)
+    fit([path])
+    picks = _gate_picks(capsys)
+    assert picks["en-id"]["pick"] == 0.66
+    # 0.80 ... 0.99: 13 of 20 under 0.93.
+    assert picks["en-en"] == {"pair": "en-en", "pick": 0.93, "answered": 1.0, "declined": 0.65}
 
 
 def test_without_unanswerable_questions_the_gate_pick_keeps_nine_answerable_questions_in_ten(
@@ -115,6 +137,6 @@ def test_without_unanswerable_questions_the_gate_pick_keeps_nine_answerable_ques
     path = tmp_path / "records.jsonl"
     _write(path, rows)
     fit([path])
-    pick = _gate_picks(capsys)["id"]
+    pick = _gate_picks(capsys)["id-id"]
     # Reads 0.1 ... 1.0: 0.2 is the highest cut-off that still answers 9 of the 10.
     assert pick["pick"] == 0.2 and pick["answered"] == 0.9

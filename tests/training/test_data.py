@@ -19,6 +19,8 @@ from training.data import (
     hard_negatives,
     idk_mrc,
     idk_mrc_english,
+    squad_dev_english,
+    squad_dev_split,
 )
 
 PARAGRAPH = "Museum Rudana dibangun pada tahun 1990 di Ubud, Bali."
@@ -191,3 +193,43 @@ def test_the_clean_news_check_asks_valid_questions_only() -> None:
     rows = [json.loads(line) for line in lines]
     assert len(rows) > 80
     assert all(row["source_query_id"].startswith("facqa-valid-") and row["text"].strip() for row in rows)
+
+
+def test_squad_dev_keeps_every_fourth_article_out_of_training_alternately_for_valid_and_test() -> None:
+    titles = [f"Article_{n:02d}" for n in range(35)]
+    split = squad_dev_split(list(reversed(titles)) + titles[:3])  # order and repeats do not matter
+
+    assert [t for t in titles if split[t] == "valid"] == [f"Article_{n:02d}" for n in (3, 11, 19, 27)]
+    assert [t for t in titles if split[t] == "test"] == [f"Article_{n:02d}" for n in (7, 15, 23, 31)]
+    assert sum(split[t] == "train" for t in titles) == 27
+
+
+def test_english_pairs_come_from_training_articles_only_answerable_and_not(tmp_path: Path) -> None:
+    folder = tmp_path / "squad2"
+    folder.mkdir()
+    paragraphs = {
+        f"c{n}": f"Example Museum number {n} opened in {1900 + n} in Springfield." for n in range(8)
+    }
+    _write(folder / "corpus.jsonl", [{"_id": key, "text": text} for key, text in paragraphs.items()])
+    rows = []
+    for n in range(8):
+        title = f"Article_{n}"
+        text = paragraphs[f"c{n}"]
+        year = str(1900 + n)
+        rows.append({"_id": f"a{n}", "text": f"When did museum {n} open?", "answers": [year],
+                     "answer_start": [text.index(year)], "is_impossible": False, "context_id": f"c{n}",
+                     "title": title})  # fmt: skip
+        rows.append({"_id": f"u{n}", "text": f"When did museum {n} close?", "answers": [], "answer_start": [],
+                     "is_impossible": True, "context_id": f"c{n}", "title": title})  # fmt: skip
+    _write(folder / "queries-dev.jsonl", rows)
+
+    examples = squad_dev_english(tmp_path)
+
+    asked = {e.question for e in examples}
+    assert "When did museum 3 open?" not in asked  # a valid article
+    assert "When did museum 7 close?" not in asked  # a test article
+    assert len(examples) == 12  # six training articles, an answerable and an unanswerable question each
+    opened = next(e for e in examples if e.question == "When did museum 2 open?")
+    assert opened.answer == "1902" and opened.context[opened.answer_start or 0 :].startswith("1902")
+    closed = next(e for e in examples if e.question == "When did museum 2 close?")
+    assert closed.answer is None and closed.answer_start is None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.reading import ANSWER_CUTOFF_CROSS_LANGUAGE, ANSWER_CUTOFF_SAME_LANGUAGE
+from bot.answering.reading import ANSWER_CUTOFF_CROSS_LANGUAGE, ANSWER_CUTOFF_INDONESIAN
 from bot.reader.model import MANIFEST, MODEL_DIR, MODEL_FILE, SPINNING, Reader, ReaderUnavailableError
 from tests.support.reader_texts import PASSAGE
 
@@ -66,7 +66,7 @@ def test_a_passage_reads_the_same_whatever_it_is_read_beside(reader: Reader) -> 
 def test_a_passage_on_another_subject_is_read_as_not_answering(reader: Reader) -> None:
     on_topic, off_topic = reader.read("How much did Meta invest in Scale AI?", [PASSAGE, UNRELATED])
     assert "14,3 miliar" in PASSAGE[on_topic.spans[0].start : on_topic.spans[0].end]
-    assert off_topic.answerable < ANSWER_CUTOFF_SAME_LANGUAGE <= on_topic.answerable
+    assert off_topic.answerable < ANSWER_CUTOFF_CROSS_LANGUAGE <= on_topic.answerable
 
 
 def test_an_unanswered_question_about_the_same_story_is_not_answerable(reader: Reader) -> None:
@@ -89,7 +89,7 @@ def test_a_narrower_window_still_finds_the_answer_in_a_chunk_length_passage() ->
     chunk = " ".join([UNRELATED, PASSAGE, UNRELATED])
     [reading] = Reader(max_len=128).read("Berapa persen saham Scale AI yang dikuasai Meta?", [chunk])
     assert "49%" in chunk[reading.spans[0].start : reading.spans[0].end]
-    assert reading.answerable >= ANSWER_CUTOFF_SAME_LANGUAGE
+    assert reading.answerable >= ANSWER_CUTOFF_INDONESIAN
 
 
 def test_a_corrupt_model_file_is_refused(tmp_path: Path) -> None:
