@@ -184,7 +184,9 @@ def index_briefs(briefs_dir: Path, work: Path) -> None:
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
-def beir_library(data: Path, work: Path, ids: set[str]) -> BriefLibrary:
+def beir_library(data: Path, work: Path, ids: set[str], lang: str = "id") -> BriefLibrary:
+    """The passages `ids` of a BEIR-layout set as briefs in `lang` (the reader's gate has a cut-off per
+    language pair, so an English set indexed as Indonesian would be gated as English over Indonesian)."""
     library = open_work_library(work)
     docs = [r for r in read_jsonl(data / "corpus.jsonl") if str(r["_id"]) in ids]
     briefs = [
@@ -192,7 +194,7 @@ def beir_library(data: Path, work: Path, ids: set[str]) -> BriefLibrary:
             id=str(d["_id"]),
             title=str(d.get("title") or d["_id"]),
             text=str(d["text"]),
-            lang="id",
+            lang=lang,
             scope="eval",
         )
         for d in docs

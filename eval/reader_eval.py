@@ -241,14 +241,14 @@ def run(args: argparse.Namespace) -> list[Record]:
         name = (
             "facqa"
             if args.set.startswith("facqa")
-            else f"squad-{args.split}"
+            else f"squad-{args.split}-en"
             if args.set == "squad"
             else "idk"
             if args.split == "test"
             else f"idk-{args.split}"
         )
         work = args.work or ROOT / "var" / "eval" / name
-        library = beir_library(args.data, work, pool)
+        library = beir_library(args.data, work, pool, "en" if args.set == "squad" else "id")
     settings = AnswerSettings()
     with_reader = Answerer(library, settings)
     without = Answerer(library, settings.model_copy(update={"reader": False})) if args.baseline else None

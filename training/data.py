@@ -5,7 +5,10 @@ Sources, all train/valid material (see each set's SOURCE.md):
   idk_mrc train (id -> id, half unanswerable), FacQA train (id -> id), SQuAD 2.0 train slice and TyDi QA
   English train (en -> en), and Trans-SQuAD dev (SQuAD 2.0 dev machine-translated) in both cross-lingual
   directions: the English question over the Indonesian paragraph, and the Indonesian question over the English
-  paragraph. SQuAD dev is never used for evaluation here, so training on it is clean.
+  paragraph. Since the fourteenth session SQuAD dev's English questions also train over their own English
+  paragraphs, except every fourth article, which is kept to evaluate English over English
+  (`eval.reader_eval squad --articles valid|test`). The translations of those articles were trained on
+  before, so that check is not blind to them; the English questions over the English sample briefs are.
   Our own English translations of a sample of IDK-MRC train questions (`training/data/idk_mrc_train_en.jsonl`,
   answerable and unanswerable alike) over their Indonesian paragraphs: the set's unanswerable questions are
   near-misses written against the very paragraph, which Trans-SQuAD's English questions lack.

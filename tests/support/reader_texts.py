@@ -11,3 +11,10 @@ PASSAGE = (
     "bahwa proses pengurangan kerja sama sebenarnya sudah berjalan sejak enam hingga 12 bulan lalu, jauh "
     "sebelum rencana investasi Meta terungkap."
 )
+
+# Written for the tests (not a sample brief): an English passage, for English questions over English text.
+ENGLISH_PASSAGE = (
+    "Jason Droege became Scale AI's interim chief executive in June, after the founder Alexandr Wang left to "
+    "join Meta. Droege, a former Uber executive, told staff the company would focus on government and "
+    "enterprise customers. In July he cut about 14% of the workforce."
+)

@@ -155,7 +155,7 @@ def test_an_indonesian_question_about_an_english_brief_is_answered(reader_answer
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param("Who founded OpenAI?", marks=KNOWN_MISS),
+        "Who founded OpenAI?",  # answered with a quote until the fourteenth session's English pairs
         pytest.param("Berapa jumlah karyawan Scale AI?", marks=KNOWN_MISS),
         "Apa ibu kota Peru?",
     ],
@@ -219,7 +219,7 @@ def test_a_reader_that_fails_mid_question_still_gets_an_answer(
     "question",
     [
         "Berapa pendapatan Scale AI sepanjang tahun 2024?",
-        pytest.param("Who is the chief executive of XLSmart?", marks=KNOWN_MISS),
+        "Who is the chief executive of XLSmart?",  # answered "Jason Droege" until the fourteenth session
     ],
 )
 def test_on_topic_questions_without_an_answer_in_the_briefs_are_declined(
@@ -243,7 +243,7 @@ def test_on_topic_questions_without_an_answer_in_the_briefs_are_declined(
             {"investasi-meta-scale-ai", "meta-scale-ai-investment"},
             marks=KNOWN_MISS,
         ),
-        pytest.param("what is Danantara?", {"danantara-diluncurkan"}, marks=KNOWN_MISS),
+        ("what is Danantara?", {"danantara-diluncurkan"}),  # a known miss until the fourteenth session
         pytest.param("What did Indonesia do about Temu?", {"temu-diblokir-indonesia"}, marks=UNSTABLE_MISS),
         pytest.param(
             "Apa yang dilakukan Indonesia terhadap Temu?", {"temu-diblokir-indonesia"}, marks=UNSTABLE_MISS
