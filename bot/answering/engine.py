@@ -169,10 +169,10 @@ class Answerer:
             draft = self._draft_read(turn, prefer_recent(reads, turn.lang) if recent else reads)
             if draft.statements or not recent:
                 return draft
-            # "What is the latest on Scale AI?" asks for the news, not for a phrase a passage holds: the reader
-            # (since its English-pairs epoch) reads such questions at 0.01-0.05 over the very briefs that answer
-            # them. A recency question the reader declines is judged by the similarity path and its gate, as
-            # every question was before the reader.
+            # "What is the latest on Scale AI?" asks for the news, not for a phrase a passage holds: the
+            # reader (since its English-pairs epoch) reads such questions at 0.01-0.05 over the very briefs
+            # that answer them. A recency question the reader declines is judged by the similarity path and
+            # its gate, as every question was before the reader.
             return self._draft_similar(turn, judged)
         del turn.timings["read"]  # no reader: the similarity path's stages stand instead
         return self._draft_similar(turn, judged)
