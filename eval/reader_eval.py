@@ -108,6 +108,11 @@ def outcome(answerer: Answerer, question: str) -> Outcome:
     )
 
 
+def passage_lang(name: str) -> str:
+    """The language of a set's passages: SQuAD's are English, the others' (IDK-MRC, FacQA) Indonesian."""
+    return "en" if name == "squad" else "id"
+
+
 def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
     """The questions asked and the ids of the passage pool they are asked over."""
     data: Path = args.data
@@ -157,7 +162,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
     if args.set in ("idk", "squad"):
         rows = source
         texts = {str(r["_id"]): str(r["text"]) for r in rows}
-        lang = "id" if args.set == "idk" else "en"
+        lang = passage_lang(args.set)  # IDK-MRC's questions and SQuAD's are in their paragraphs' language
     else:  # idk-en: our English questions over the same paragraphs
         by_id = {str(r["_id"]): r for r in source}
         ours = [r for r in read_jsonl(args.questions) if not args.subset or r.get("split") == args.subset]
@@ -171,7 +176,7 @@ def items_for(args: argparse.Namespace) -> tuple[list[Item], set[str]]:
             list(r["answers"]),  # type: ignore[call-overload]
             None if r["is_impossible"] else str(r["context_id"]),
             lang,
-            "en" if args.set == "squad" else "id",
+            passage_lang(args.set),
         )
         for r in rows
     ]
@@ -248,7 +253,7 @@ def run(args: argparse.Namespace) -> list[Record]:
             else f"idk-{args.split}"
         )
         work = args.work or ROOT / "var" / "eval" / name
-        library = beir_library(args.data, work, pool, "en" if args.set == "squad" else "id")
+        library = beir_library(args.data, work, pool, passage_lang(args.set))
     settings = AnswerSettings()
     with_reader = Answerer(library, settings)
     without = Answerer(library, settings.model_copy(update={"reader": False})) if args.baseline else None
