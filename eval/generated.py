@@ -162,6 +162,9 @@ def _briefbot(library: Any, args: argparse.Namespace) -> Any:
     recorder = _Recorder(generator._model, args.replay) if generator is not None else None
     if recorder is not None:
         generator._model = recorder  # eval only: keep each reply, and replay recorded ones
+        translator = getattr(answerer, "_translator", None)  # the question's translation, where it is made
+        if translator is not None:
+            translator._model = recorder
 
     def ask(question: str) -> dict[str, Any]:
         started = time.perf_counter()

@@ -25,12 +25,14 @@ from bot.answering.grounding import grounded
 from bot.answering.llm import ChatModel, GenerationError
 from bot.answering.ports import EngineLibrary
 from bot.answering.question import follow_up, invalid, normalise
+from bot.answering.question_translation import QuestionTranslator
 from bot.answering.reading import (
     Choice,
     PassageReader,
     ReadPassage,
     choose,
     confidence,
+    merged,
     on_topic,
     prefer_recent,
 )
@@ -106,7 +108,9 @@ class Answerer:
         self._reader = reader or PassageReader(answer.reader)
         llm = llm or LLMSettings.model_validate({})
         generated = answer.mode == "generated" and (llm.configured or chat_model is not None)
-        self._generator = Generator(ChatModel(llm, chat_model), self._vectors) if generated else None
+        model = ChatModel(llm, chat_model)
+        self._generator = Generator(model, self._vectors) if generated else None
+        self._translator = QuestionTranslator(model) if generated and llm.translate_questions else None
 
     def warm_up(self) -> int:
         """Embed the sentences of every brief ahead of questions (newest first); returns the briefs covered.
@@ -162,9 +166,11 @@ class Answerer:
     def _draft(self, turn: _Turn, context: str | None) -> _Draft:
         # A follow-up ("and Google?") is judged together with what it follows, as it was retrieved.
         judged = follow_up(turn.retrieved.intent.query or turn.question, context)
+        passages = turn.retrieved.passages[: self._settings.reader_passages]
         with turn.timed("read"):
-            reads = self._reader.read(judged, turn.retrieved.passages[: self._settings.reader_passages])
+            reads = self._reader.read(judged, passages)
         if reads is not None:
+            reads = self._read_translated(turn, judged, passages, reads)
             recent = turn.retrieved.intent.recent
             draft = self._draft_read(turn, prefer_recent(reads, turn.lang) if recent else reads)
             if draft.statements or not recent:
@@ -176,6 +182,28 @@ class Answerer:
             return self._draft_similar(turn, judged)
         del turn.timings["read"]  # no reader: the similarity path's stages stand instead
         return self._draft_similar(turn, judged)
+
+    def _read_translated(
+        self, turn: _Turn, judged: str, passages: list[Passage], reads: list[ReadPassage]
+    ) -> list[ReadPassage]:
+        """`reads`, where the model can translate the question into the language of some of `passages`, merged
+        with those passages read again with the translation (`reading.merged`): the reader reads a question
+        in a passage's own language better than across languages. Unchanged when nothing is to translate or
+        the translation fails."""
+        if self._translator is None or turn.lang not in ("en", "id"):
+            return reads
+        foreign = [p for p in passages if p.brief.lang in ("en", "id") and p.brief.lang != turn.lang]
+        if not foreign:
+            return reads
+        with turn.timed("question_translation"):
+            translation = self._translator.translate(judged, foreign[0].brief.lang)
+        if translation is None:
+            return reads
+        with turn.timed("read_translated"):
+            again = self._reader.read(translation, foreign, translated=True)
+        if again is None:
+            return reads
+        return merged(reads, again, turn.lang)
 
     def _retrieve(
         self,

@@ -12,6 +12,7 @@ If the model cannot load, `PassageReader.read` returns None (logged once) and th
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 ANSWER_CUTOFF_INDONESIAN = 0.03
 ANSWER_CUTOFF_CROSS_LANGUAGE = 0.02
 ANSWER_CUTOFF_ENGLISH = 0.13
+# A passage read with the question translated into its language (generated mode, `question_translation.py`)
+# answers when that reading reaches this cut-off; see `merged`.
+ANSWER_CUTOFF_TRANSLATED = 0.10
 # The reader judges a passage it is shown; it was never shown collections with nothing on the subject, and
 # there it can find a plausible "answer" (e.g. "what is the capital of Peru?" over tech briefs). So the
 # question must first be on the collection's topic: its best passage cosine (the dense leg's, e5; corrected
@@ -72,6 +76,8 @@ class ReadPassage:
     score: float
     """Logit used for ordering: the reader's answerability plus the rank prior."""
     spans: list[Span]
+    translated: bool = False
+    """Read with the question translated into the passage's language, not as asked."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +119,11 @@ class PassageReader:
             raise ReaderUnavailableError("the reader model is not available")
         return reader.read(question, [p.text for p in passages])
 
-    def read(self, question: str, passages: list[Passage]) -> list[ReadPassage] | None:
-        """The passages with the reader's verdicts, best first; None when the reader is unavailable."""
+    def read(
+        self, question: str, passages: list[Passage], *, translated: bool = False
+    ) -> list[ReadPassage] | None:
+        """The passages with the reader's verdicts, best first; None when the reader is unavailable.
+        `translated`: `question` is the asker's question translated into the passages' language."""
         reader = self._load()
         if reader is None:
             return None
@@ -124,7 +133,7 @@ class PassageReader:
             logger.warning("reader failed on a question; answering without it", exc_info=True)
             return None
         reads = [
-            ReadPassage(p, rank, r.answerable, r.logit - RANK_PRIOR * rank, r.spans)
+            ReadPassage(p, rank, r.answerable, r.logit - RANK_PRIOR * rank, r.spans, translated)
             for rank, (p, r) in enumerate(zip(passages, readings, strict=True))
         ]
         return sorted(reads, key=lambda r: -r.score)
@@ -178,8 +187,41 @@ def cutoff(question_lang: str, passage_lang: str) -> float:
     return ANSWER_CUTOFF_INDONESIAN
 
 
+def bar(read: ReadPassage, question_lang: str) -> float:
+    """The cut-off `read` must reach to answer a question asked in `question_lang`."""
+    return ANSWER_CUTOFF_TRANSLATED if read.translated else cutoff(question_lang, read.passage.brief.lang)
+
+
 def answers(read: ReadPassage, question_lang: str) -> bool:
-    return read.answerable >= cutoff(question_lang, read.passage.brief.lang)
+    return read.answerable >= bar(read, question_lang)
+
+
+def merged(asked: list[ReadPassage], translated: list[ReadPassage], question_lang: str) -> list[ReadPassage]:
+    """Each passage's better reading, as asked or translated, best first.
+
+    "Better" is the reading further above (or less far below) its own cut-off, in logits: the two readings
+    are on different scales (a translated question reads like one asked in the passage's language, and the
+    1.5B model's translations are loose, so the translated reading has a cut-off of its own). The order
+    compares passages by that margin too, with the same rank prior as `PassageReader.read`. `translated`
+    may cover only some of the passages (those in another language than the question); ranks are `asked`'s.
+    """
+    other = {r.passage.chunk_id: r for r in translated}
+    best = []
+    for read in asked:
+        candidates = [read] + ([other[read.passage.chunk_id]] if read.passage.chunk_id in other else [])
+        chosen = max(candidates, key=lambda r: _margin(r, question_lang))
+        margin = _margin(chosen, question_lang)
+        best.append(replace(chosen, rank=read.rank, score=margin - RANK_PRIOR * read.rank))
+    return sorted(best, key=lambda r: -r.score)
+
+
+def _margin(read: ReadPassage, question_lang: str) -> float:
+    return _logit(read.answerable) - _logit(bar(read, question_lang))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def choose(reads: list[ReadPassage], question_lang: str, max_statements: int) -> list[Choice]:

@@ -40,6 +40,12 @@ class LLMSettings(BaseModel):
         description="Most passages shown to the model (fewer when the context window cannot hold them); each "
         "costs prompt time, seconds on a CPU.",
     )
+    translate_questions: bool = Field(
+        True,
+        description="Before reading, translate a question asked in one language (English, Indonesian) into "
+        "the other when retrieved passages are in it (one short call): the reader reads each such passage "
+        "with both and keeps the better reading.",
+    )
     structured: Literal["auto", "json_schema", "json_object", "none"] = Field(
         "auto",
         description="How to ask for JSON: json_schema (OpenAI-style response_format), json_object (with a "

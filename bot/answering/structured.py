@@ -142,7 +142,7 @@ def is_refusal(text: str) -> bool:
 
 def parse(reply: str, lang: str) -> Draft:
     """Read a whole reply: JSON where there is any, plain marked sentences otherwise."""
-    data = _first_json(reply)
+    data = first_json(reply)
     if isinstance(data, list):
         data = {"answer": data}
     if isinstance(data, dict):
@@ -158,12 +158,12 @@ def parse(reply: str, lang: str) -> Draft:
 
 def translations(reply: str) -> list[str]:
     """The strings of a `{"translations": [...]}` reply (or of a bare list), in order."""
-    data = _first_json(reply)
+    data = first_json(reply)
     items = data.get("translations") if isinstance(data, dict) else data
     return [x.strip() for x in items if isinstance(x, str) and x.strip()] if isinstance(items, list) else []
 
 
-def _first_json(text: str) -> Any:
+def first_json(text: str) -> Any:
     decoder = json.JSONDecoder()
     for match in re.finditer(r"[\[{]", text):
         try:

@@ -25,6 +25,8 @@ STATEMENT = "Meta invested US$14.3 billion in Scale AI."
 
 
 def reply(request: dict[str, Any]) -> str:
+    if "You translate questions" in request["messages"][0]["content"]:  # briefbot: the question, translated
+        return json.dumps({"question": "Berapa investasi Meta di Scale AI?"})
     if request.get("response_format"):  # briefbot: JSON statements
         return json.dumps(
             {"answer": [{"passages": [1], "sentence_in_english": STATEMENT}], "not_in_passages": False}
@@ -57,7 +59,8 @@ def test_compare_runs_every_system_then_replays_the_replies(
     first = records(tmp_path / "first" / "generated.jsonl")[0]
     assert first["mode"] == "generated" and first["statements"][0]["text"] == STATEMENT
     assert first["first_visible"] < first["first_token"] <= first["seconds"]
-    assert [c["replayed"] for c in first["llm_calls"]] == [False]
+    # Two calls: the question translated (the seed is Indonesian), then the answer.
+    assert [c["replayed"] for c in first["llm_calls"]] == [False, False]
     assert records(tmp_path / "first" / "citation.jsonl")[0]["statements"][0]["text"] == STATEMENT
     assert (tmp_path / "first" / "review.md").is_file()
     # The server is gone: the replay answers the same prompt from the records, with the recorded times.

@@ -2,7 +2,8 @@
 
 The model is a hand-written OpenAI-compatible server on 127.0.0.1 (deterministic, reached over real HTTP by
 llama-index's OpenAILike, streamed as server-sent events); the library, embedder, reader and sentence vectors
-are the real ones.
+are the real ones. The question is read as asked (`translate_questions` off): what is checked here is what the
+model's answer goes through; translating the question first has its own tests (test_question_translation.py).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def test_reply_without_any_passage_sentence_falls_back_to_quotes(
             "timeout": 30,
             "max_tokens": 64,
             "context_window": 4096,
+            "translate_questions": False,
         }
     )
     answerer = Answerer(
@@ -117,7 +119,14 @@ def structured(*items: tuple[list[int], str], declined: bool = False) -> str:
 
 def engine(library: BriefLibrary, server: ChatServer) -> Answerer:
     llm = LLMSettings.model_validate(
-        {"base_url": server.url, "model": "local", "timeout": 30, "max_tokens": 200, "context_window": 8192}
+        {
+            "base_url": server.url,
+            "model": "local",
+            "timeout": 30,
+            "max_tokens": 200,
+            "context_window": 8192,
+            "translate_questions": False,
+        }
     )
     return Answerer(library, AnswerSettings(mode="generated"), llm)
 
@@ -202,7 +211,9 @@ def test_the_status_comes_before_the_reader_and_the_model(library: BriefLibrary)
     # (tenths of a second to seconds) or the sentence vectors, only for retrieval.
     events: list[str] = []
     server = ChatServer(structured(declined=True))
-    llm = LLMSettings.model_validate({"base_url": server.url, "model": "local", "context_window": 8192})
+    llm = LLMSettings.model_validate(
+        {"base_url": server.url, "model": "local", "context_window": 8192, "translate_questions": False}
+    )
     answerer = Answerer(library, AnswerSettings(mode="generated"), llm, reader=Watched(events))
     try:
         answer = ask(answerer, "why did OpenAI leave Scale AI?", progress=lambda p: events.append(p.stage))
