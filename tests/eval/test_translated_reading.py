@@ -14,7 +14,8 @@ def passage(asked: float, translated: float | None, chunk: str = "c1") -> dict[s
     span = [[start, start + 3, 0.9]]
     reading = {"answerable": asked, "logit": 0.0, "spans": span}
     again = None if translated is None else {"answerable": translated, "logit": 0.0, "spans": span}
-    return {"chunk_id": chunk, "brief": "b1", "lang": "id", "text": TEXT, "asked": reading, "translated": again}
+    where = {"chunk_id": chunk, "brief": "b1", "lang": "id", "text": TEXT}
+    return {**where, "asked": reading, "translated": again}
 
 
 def row(asked: float, translated: float | None, *, answerable: bool = True) -> dict[str, Any]:
