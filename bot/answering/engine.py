@@ -195,14 +195,16 @@ class Answerer:
         foreign = [p for p in passages if p.brief.lang in ("en", "id") and p.brief.lang != turn.lang]
         if not foreign:
             return reads
+        target = foreign[0].brief.lang  # the other of the two languages
         with turn.timed("question_translation"):
-            translation = self._translator.translate(judged, foreign[0].brief.lang)
+            translation = self._translator.translate(judged, target)
         if translation is None:
             return reads
         with turn.timed("read_translated"):
             again = self._reader.read(translation, foreign, translated=True)
         if again is None:
             return reads
+        logger.info("read with the question translated target=%s passages=%s", target, len(foreign))
         return merged(reads, again, turn.lang)
 
     def _retrieve(
