@@ -14,9 +14,10 @@ asked, and (where some of them are in the other language) has the model translat
 (`QuestionTranslator`, the product's prompt) and reads those passages again; every reading is kept.
 `--llm-url` uses a running OpenAI-compatible server instead of starting one. `score` replays the engine's
 reader decisions (`reading.choose`, as asked or over `reading.merged`) at each translated cut-off of
-`--cutoffs`: answerable questions whose first statement holds the gold answer (sets with one) or comes from an
-expected brief (the sample questions), answerable questions declined, unanswerable ones declined. The topic
-floor and the recency rule are left out: they act the same with and without the translation.
+`--cutoffs` and each floor of `--floors` (the asked reading a translated one needs): answerable questions
+whose first statement holds the gold answer (sets with one) or comes from an expected brief (the sample
+questions), answerable questions declined, unanswerable ones declined. The topic floor and the recency rule
+are left out: they act the same with and without the translation.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from store.language import detect_language
 from store.types import BriefInfo, Passage
 
 MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-CUTOFFS = (0.02, 0.03, 0.05, 0.08, 0.1, 0.2, 0.5)
+CUTOFFS = (0.03, 0.05, 0.1, 0.2)
+FLOORS = (0.0, 0.008, 0.01, 0.012, 0.015)
 
 
 def _reading(found: Reading) -> dict[str, Any]:
@@ -139,11 +141,15 @@ def _read(row: dict[str, Any], which: str) -> list[ReadPassage]:
     return sorted(reads, key=lambda r: -r.score)
 
 
-def decide(row: dict[str, Any], translated_cutoff: float | None) -> tuple[bool, bool]:
-    """(answered, right): the engine's choice as asked (`translated_cutoff` None) or with the translation."""
+def decide(row: dict[str, Any], translated_cutoff: float | None, floor: float = 0.0) -> tuple[bool, bool]:
+    """(answered, right): the engine's choice as asked (`translated_cutoff` None) or with the translation,
+    at that cut-off and `floor` (`reading.TRANSLATED_NEEDS_ASKED`)."""
     reads = _read(row, "asked")
-    # The cut-off is read where `merged` picks each passage's reading and where `choose` gates it.
-    with mock.patch.object(reading, "ANSWER_CUTOFF_TRANSLATED", translated_cutoff or 1.0):
+    # Both are read where `merged` picks each passage's reading, the cut-off again where `choose` gates it.
+    with (
+        mock.patch.object(reading, "ANSWER_CUTOFF_TRANSLATED", translated_cutoff or 1.0),
+        mock.patch.object(reading, "TRANSLATED_NEEDS_ASKED", floor),
+    ):
         if translated_cutoff is not None and row["translation"]:
             reads = merged(reads, _read(row, "translated"), row["lang"])
         choices = choose(reads, row["lang"], AnswerSettings().max_sentences)
@@ -155,7 +161,9 @@ def decide(row: dict[str, Any], translated_cutoff: float | None) -> tuple[bool, 
     return True, contains_answer(lead.sentence.text, row["gold"])
 
 
-def table(rows: list[dict[str, Any]], cutoffs: tuple[float, ...]) -> list[str]:
+def table(
+    rows: list[dict[str, Any]], cutoffs: tuple[float, ...], floors: tuple[float, ...] = (0.0,)
+) -> list[str]:
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     translated = sum(1 for r in rows if r["translation"])
@@ -166,10 +174,12 @@ def table(rows: list[dict[str, Any]], cutoffs: tuple[float, ...]) -> list[str]:
         "| reading | right first | answerable declined | unanswerable declined |",
         "|---|---|---|---|",
     ]
-    for cutoff in (None, *cutoffs):
-        decided = [decide(r, cutoff) for r in answerable]
-        declined = sum(1 for r in unanswerable if not decide(r, cutoff)[0])
-        name = "as asked" if cutoff is None else f"with the translation, cut-off {cutoff:.2f}"
+    settings: list[tuple[float | None, float]] = [(None, 0.0)]
+    settings += [(cutoff, floor) for floor in floors for cutoff in cutoffs]
+    for cutoff, floor in settings:
+        decided = [decide(r, cutoff, floor) for r in answerable]
+        declined = sum(1 for r in unanswerable if not decide(r, cutoff, floor)[0])
+        name = "as asked" if cutoff is None else f"translated, cut-off {cutoff:.2f}, asked >= {floor:.3f}"
         right = sum(1 for answered, good in decided if answered and good)
         missed = sum(1 for answered, _ in decided if not answered)
         cells = [
@@ -187,10 +197,11 @@ def _share(count: int, total: int) -> str:
 
 def score(args: argparse.Namespace) -> None:
     cutoffs = tuple(float(x) for x in args.cutoffs.split(","))
+    floors = tuple(float(x) for x in args.floors.split(","))
     for path in args.records:
         rows = read_jsonl(path)
         print(f"### {path.name}\n")
-        print("\n".join(table(rows, cutoffs)) + "\n")
+        print("\n".join(table(rows, cutoffs, floors)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     scored = sub.add_parser("score", help="the reader's decisions with and without the translation")
     scored.add_argument("records", type=Path, nargs="+")
     scored.add_argument("--cutoffs", default=",".join(str(c) for c in CUTOFFS))
+    scored.add_argument("--floors", default=",".join(str(f) for f in FLOORS))
     args = parser.parse_args(argv)
     if args.command == "collect":
         collect(args)

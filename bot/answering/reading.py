@@ -40,8 +40,14 @@ ANSWER_CUTOFF_INDONESIAN = 0.03
 ANSWER_CUTOFF_CROSS_LANGUAGE = 0.02
 ANSWER_CUTOFF_ENGLISH = 0.13
 # A passage read with the question translated into its language (generated mode, `question_translation.py`)
-# answers when that reading reaches this cut-off; see `merged`.
+# answers when that reading reaches this cut-off, and only where the question as asked read at least
+# TRANSLATED_NEEDS_ASKED there: a passage unrelated to the question reads 0.004-0.008 as asked, and a loose
+# translation ("What was Scale AI's revenue last year?" without "last year") can find an answer in it that the
+# asked question would not. Both fitted on the valid sets (`python -m eval.translated_reading score`, FacQA
+# English valid and the IDK-MRC English tune split): the pair that keeps the most answerable questions
+# answered from the right sentence, then the most unanswerable ones declined; see docs/measurements.md.
 ANSWER_CUTOFF_TRANSLATED = 0.10
+TRANSLATED_NEEDS_ASKED = 0.01
 # The reader judges a passage it is shown; it was never shown collections with nothing on the subject, and
 # there it can find a plausible "answer" (e.g. "what is the capital of Peru?" over tech briefs). So the
 # question must first be on the collection's topic: its best passage cosine (the dense leg's, e5; corrected
@@ -204,11 +210,14 @@ def merged(asked: list[ReadPassage], translated: list[ReadPassage], question_lan
     1.5B model's translations are loose, so the translated reading has a cut-off of its own). The order
     compares passages by that margin too, with the same rank prior as `PassageReader.read`. `translated`
     may cover only some of the passages (those in another language than the question); ranks are `asked`'s.
+    A translated reading counts only where the asked one reached `TRANSLATED_NEEDS_ASKED`.
     """
     other = {r.passage.chunk_id: r for r in translated}
     best = []
     for read in asked:
-        candidates = [read] + ([other[read.passage.chunk_id]] if read.passage.chunk_id in other else [])
+        candidates = [read]
+        if read.passage.chunk_id in other and read.answerable >= TRANSLATED_NEEDS_ASKED:
+            candidates.append(other[read.passage.chunk_id])
         chosen = max(candidates, key=lambda r: _margin(r, question_lang))
         margin = _margin(chosen, question_lang)
         best.append(replace(chosen, rank=read.rank, score=margin - RANK_PRIOR * read.rank))

@@ -42,5 +42,10 @@ def test_the_table_counts_each_question_once_per_cut_off() -> None:
     lines = table(rows, (0.03, 0.05))
     assert lines[0] == "2 answerable, 1 unanswerable; translated 2 of 3"
     assert lines[4] == "| as asked | 1 (0.500) | 1 (0.500) | 1 (1.000) |"
-    assert lines[5] == "| with the translation, cut-off 0.03 | 2 (1.000) | 0 (0.000) | 0 (0.000) |"
-    assert lines[6] == "| with the translation, cut-off 0.05 | 2 (1.000) | 0 (0.000) | 1 (1.000) |"
+    assert lines[5] == "| translated, cut-off 0.03, asked >= 0.000 | 2 (1.000) | 0 (0.000) | 0 (0.000) |"
+    assert lines[6] == "| translated, cut-off 0.05, asked >= 0.000 | 2 (1.000) | 0 (0.000) | 1 (1.000) |"
+
+
+def test_a_translated_reading_needs_the_asked_one_to_reach_the_floor() -> None:
+    assert decide(row(0.009, 0.9), 0.05, floor=0.01) == (False, False)
+    assert decide(row(0.011, 0.9), 0.05, floor=0.01) == (True, True)

@@ -20,6 +20,7 @@ from bot.answering.question_translation import QuestionTranslator, usable
 from bot.answering.reading import (
     ANSWER_CUTOFF_CROSS_LANGUAGE,
     ANSWER_CUTOFF_TRANSLATED,
+    TRANSLATED_NEEDS_ASKED,
     ReadPassage,
     answers,
     merged,
@@ -89,8 +90,15 @@ def test_a_passage_keeps_the_reading_further_above_its_own_cut_off() -> None:
     assert ANSWER_CUTOFF_CROSS_LANGUAGE < 0.03 and ANSWER_CUTOFF_TRANSLATED > 0.05
 
 
+def test_a_passage_the_question_as_asked_found_nothing_in_is_not_opened_by_a_translation() -> None:
+    # Unrelated passages read 0.004-0.008 as asked; a loose translation can find an "answer" there.
+    asked = [indonesian(SHARE, "49%", TRANSLATED_NEEDS_ASKED * 0.8, brief="b1", rank=0)]
+    best = merged(asked, [indonesian(SHARE, "49%", 0.95, brief="b1", rank=0, translated=True)], "en")
+    assert not best[0].translated and not answers(best[0], "en")
+
+
 def test_a_translated_reading_under_its_cut_off_does_not_make_a_passage_answer() -> None:
-    asked = [indonesian(SHARE, "49%", 0.005, brief="b1", rank=0)]
+    asked = [indonesian(SHARE, "49%", 0.015, brief="b1", rank=0)]
     low = ANSWER_CUTOFF_TRANSLATED * 0.8
     best = merged(asked, [indonesian(SHARE, "49%", low, brief="b1", rank=0, translated=True)], "en")
     assert not answers(best[0], "en")
