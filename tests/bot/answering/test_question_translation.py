@@ -74,20 +74,22 @@ OTHER = "Scale AI melabeli data untuk OpenAI. Google juga mempertimbangkan mundu
 
 
 def test_a_passage_keeps_the_reading_further_above_its_own_cut_off() -> None:
+    above_as_asked = 1.5 * ANSWER_CUTOFF_CROSS_LANGUAGE
+    under_as_asked = 1.2 * TRANSLATED_NEEDS_ASKED
+    assert TRANSLATED_NEEDS_ASKED < under_as_asked < ANSWER_CUTOFF_CROSS_LANGUAGE
     asked = [
-        indonesian(OTHER, "OpenAI", 0.03, brief="b1", rank=0),
-        indonesian(SHARE, "49%", 0.01, brief="b2", rank=1),
+        indonesian(OTHER, "OpenAI", above_as_asked, brief="b1", rank=0),
+        indonesian(SHARE, "49%", under_as_asked, brief="b2", rank=1),
     ]
     translated = [
-        indonesian(OTHER, "OpenAI", 0.05, brief="b1", rank=0, translated=True),
+        indonesian(OTHER, "OpenAI", 0.8 * ANSWER_CUTOFF_TRANSLATED, brief="b1", rank=0, translated=True),
         indonesian(SHARE, "49%", 0.9, brief="b2", rank=0, translated=True),  # read alone: its rank there
     ]
     best = merged(asked, translated, "en")
     assert [r.passage.brief.id for r in best] == ["b2", "b1"]
     assert best[0].translated and best[0].rank == 1 and answers(best[0], "en")
-    # b1: 0.03 as asked clears the cross-language cut-off; 0.05 translated is below the translated one.
+    # b1 clears the cross-language cut-off as asked, and its translated reading is under its own.
     assert not best[1].translated and answers(best[1], "en")
-    assert ANSWER_CUTOFF_CROSS_LANGUAGE < 0.03 and ANSWER_CUTOFF_TRANSLATED > 0.05
 
 
 def test_a_passage_the_question_as_asked_found_nothing_in_is_not_opened_by_a_translation() -> None:
@@ -98,7 +100,7 @@ def test_a_passage_the_question_as_asked_found_nothing_in_is_not_opened_by_a_tra
 
 
 def test_a_translated_reading_under_its_cut_off_does_not_make_a_passage_answer() -> None:
-    asked = [indonesian(SHARE, "49%", 0.015, brief="b1", rank=0)]
+    asked = [indonesian(SHARE, "49%", TRANSLATED_NEEDS_ASKED, brief="b1", rank=0)]
     low = ANSWER_CUTOFF_TRANSLATED * 0.8
     best = merged(asked, [indonesian(SHARE, "49%", low, brief="b1", rank=0, translated=True)], "en")
     assert not answers(best[0], "en")
