@@ -208,8 +208,10 @@ def merged(asked: list[ReadPassage], translated: list[ReadPassage], question_lan
 
     "Better" is the reading further above (or less far below) its own cut-off, in logits: the two readings
     are on different scales (a translated question reads like one asked in the passage's language, and the
-    1.5B model's translations are loose, so the translated reading has a cut-off of its own). The order
-    compares passages by that margin too, with the same rank prior as `PassageReader.read`. `translated`
+    1.5B model's translations are loose, so the translated reading has a cut-off of its own). A passage that
+    keeps its asked reading keeps its place in the order; one that takes its translated reading is placed as
+    if its asked reading stood as far above the asked cut-off (passages in the asker's language, with a
+    cut-off of their own, are not pushed down by the other language's lower one). `translated`
     may cover only some of the passages (those in another language than the question); ranks are `asked`'s.
     A translated reading counts only where the asked one reached `TRANSLATED_NEEDS_ASKED`.
     """
@@ -220,8 +222,12 @@ def merged(asked: list[ReadPassage], translated: list[ReadPassage], question_lan
         if read.passage.chunk_id in other and read.answerable >= TRANSLATED_NEEDS_ASKED:
             candidates.append(other[read.passage.chunk_id])
         chosen = max(candidates, key=lambda r: _margin(r, question_lang))
-        margin = _margin(chosen, question_lang)
-        best.append(replace(chosen, rank=read.rank, score=margin - RANK_PRIOR * read.rank))
+        if chosen is read:
+            best.append(read)
+            continue
+        # On the asked reading's scale: the logit that would stand as far above the asked cut-off.
+        score = _logit(bar(read, question_lang)) + _margin(chosen, question_lang) - RANK_PRIOR * read.rank
+        best.append(replace(chosen, rank=read.rank, score=score))
     return sorted(best, key=lambda r: -r.score)
 
 

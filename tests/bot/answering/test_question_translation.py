@@ -8,6 +8,7 @@ reader and model file, and that server as its LLM.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -20,6 +21,7 @@ from bot.answering.question_translation import QuestionTranslator, usable
 from bot.answering.reading import (
     ANSWER_CUTOFF_CROSS_LANGUAGE,
     ANSWER_CUTOFF_TRANSLATED,
+    RANK_PRIOR,
     TRANSLATED_NEEDS_ASKED,
     ReadPassage,
     answers,
@@ -31,6 +33,7 @@ from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
 from tests.bot.answering.briefs import sample_briefs
 from tests.bot.answering.fake_llm import ChatServer
+from tests.bot.answering.test_reading import TEXT as TEXT_EN
 from tests.bot.answering.test_reading import read
 from tests.support.answers import ask
 
@@ -66,7 +69,9 @@ def indonesian(
 ) -> ReadPassage:
     reading = read(text, phrase, answerable=answerable, brief=brief, rank=rank)
     info = replace(reading.passage.brief, lang="id")
-    return replace(reading, passage=replace(reading.passage, brief=info), translated=translated)
+    score = math.log(answerable / (1 - answerable)) - RANK_PRIOR * rank  # as `PassageReader.read` orders
+    passage = replace(reading.passage, brief=info)
+    return replace(reading, passage=passage, score=score, translated=translated)
 
 
 SHARE = "Meta menanamkan US$14,3 miliar. Meta kini memegang 49% saham Scale AI."
@@ -90,6 +95,17 @@ def test_a_passage_keeps_the_reading_further_above_its_own_cut_off() -> None:
     assert best[0].translated and best[0].rank == 1 and answers(best[0], "en")
     # b1 clears the cross-language cut-off as asked, and its translated reading is under its own.
     assert not best[1].translated and answers(best[1], "en")
+
+
+def test_passages_keeping_their_asked_reading_keep_their_order() -> None:
+    # An English passage must clear 0.13 as asked, an Indonesian one 0.02: what the merge adds must not
+    # reorder two passages whose asked readings both stand.
+    english = read(TEXT_EN, "six to twelve months", answerable=0.95, rank=0)
+    english = replace(english, score=math.log(0.95 / 0.05))
+    indonesian_read = indonesian(OTHER, "OpenAI", 0.97, brief="b2", rank=1)
+    translated = [indonesian(OTHER, "OpenAI", 0.9, brief="b2", rank=0, translated=True)]
+    best = merged([english, indonesian_read], translated, "en")
+    assert [r.passage.brief.id for r in best] == ["b1", "b2"] and not best[1].translated
 
 
 def test_a_passage_the_question_as_asked_found_nothing_in_is_not_opened_by_a_translation() -> None:
