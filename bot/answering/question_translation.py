@@ -5,8 +5,8 @@ article, "What share of Scale AI does Meta hold?" reads 0.01 over its Indonesian
 saham Scale AI yang dimiliki Meta?" 0.94. Where a language model is at hand anyway, one short call turns the
 question into the passages' language and the reader reads both (`reading.merged`).
 
-A small model asked to translate a question sometimes answers it instead ("Kapan musik hip hop pertama kali
-muncul?" came back as "Hip hop musik pertama kali muncul pada tahun 1970."), and an answer read as the
+A small model asked to translate a question sometimes answers it instead ("When did hip hop music first
+appear?" came back as "Hip hop musik pertama kali muncul pada tahun 1970."), and an answer read as the
 question would find itself in any passage that repeats it. The prompt shows what a translation looks like,
 and a reply that no longer reads as a question is not used.
 """
@@ -30,8 +30,8 @@ CACHE_SIZE = 512
 MAX_GROWTH = 2.5
 
 _NAMES = {"en": "English", "id": "Indonesian (Bahasa Indonesia)"}
-# Three worked examples per direction, in the JSON the reply must take. Without them, the 1.5B model answered
-# about one question in five instead of translating it.
+# Three worked examples per direction, in the JSON the reply must take. Without them (and asked to translate
+# "the user's question"), the 1.5B model answered 8 of the first 16 IDK-MRC tune questions instead.
 _EXAMPLES = {
     "id": [
         ("Who is the chief executive of XLSmart?", "Siapa direktur utama XLSmart?"),
