@@ -33,8 +33,8 @@ from store.library import BriefLibrary, open_library
 from store.settings import StoreSettings
 from tests.bot.answering.briefs import sample_briefs
 from tests.bot.answering.fake_llm import ChatServer
-from tests.bot.answering.test_reading import TEXT as TEXT_EN
-from tests.bot.answering.test_reading import read
+from tests.bot.answering.readings import TEXT as TEXT_EN
+from tests.bot.answering.readings import read
 from tests.support.answers import ask
 
 pytest.importorskip(

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.answering.engine import Answerer
-from bot.answering.reading import EMPHASIS_MIN, PassageReader, ReadPassage, choose
+from bot.answering.reading import EMPHASIS_MIN, PassageReader, choose
 from bot.answering.settings import AnswerSettings
-from bot.reader.model import Span
 from bot.telegram.render import render_answer
 from store.library import BriefLibrary
-from store.types import BriefInfo, Passage
+from tests.bot.answering.readings import passage, read
 from tests.support.answers import ask
 from tests.support.reader_texts import PASSAGE
 
@@ -31,35 +29,6 @@ KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known miss of the shipped re
 UNSTABLE_MISS = pytest.mark.xfail(
     strict=False, reason="the reader rates the Temu brief and the nickel brief alike; docs/measurements.md"
 )
-
-TEXT = (
-    "OpenAI ended its work with Scale AI this week. The company said the wind-down began six to twelve "
-    "months ago. Scale AI declined to comment."
-)
-
-
-def passage(text: str = TEXT, brief: str = "b1") -> Passage:
-    info = BriefInfo(
-        id=brief,
-        title=brief,
-        source="Wire",
-        url=None,
-        published=date(2025, 6, 19),
-        lang="en",
-        scope="test",
-        origin="test",
-        content_hash=brief,
-        chunk_count=1,
-    )
-    return Passage(f"{brief}-0", info, text, 0, len(text), 0, 1.0)
-
-
-def read(text: str = TEXT, phrase: str = "six to twelve months", p: float = 0.9, *, answerable: float = 0.9,
-         brief: str = "b1", rank: int = 0) -> ReadPassage:  # fmt: skip
-    start = text.index(phrase)
-    return ReadPassage(
-        passage(text, brief), rank, answerable, 2.0 - rank, [Span(start, start + len(phrase), p)]
-    )
 
 
 def test_the_sentence_holding_the_best_span_leads_not_the_first_sentence() -> None:
