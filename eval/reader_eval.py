@@ -228,6 +228,26 @@ def answer_scores(records: list[Record], which: str) -> dict[str, float]:
     return scores
 
 
+def library_for(args: argparse.Namespace, pool: set[str]) -> BriefLibrary:
+    """The set's library under `--work` (built on first use): the briefs ingested alone, or the passage pool
+    as briefs in the set's passage language."""
+    if args.set == "briefs":
+        work = args.work or ROOT / "var" / "eval" / f"reader-briefs-{args.briefs.stem}"
+        index_briefs(args.briefs, work)
+        return open_work_library(work)
+    # As eval/answers.py: FacQA's pool is every passage, IDK-MRC's the split's paragraphs.
+    name = (
+        "facqa"
+        if args.set.startswith("facqa")
+        else f"squad-{args.split}-en"
+        if args.set == "squad"
+        else "idk"
+        if args.split == "test"
+        else f"idk-{args.split}"
+    )
+    return beir_library(args.data, args.work or ROOT / "var" / "eval" / name, pool, passage_lang(args.set))
+
+
 def run(args: argparse.Namespace) -> list[Record]:
     items, pool = items_for(args)
     if args.range:
@@ -237,23 +257,7 @@ def run(args: argparse.Namespace) -> list[Record]:
         items = random.Random(SAMPLE_SEED).sample(items, min(args.sample, len(items)))
     if args.limit:
         items = items[: args.limit]
-    if args.set == "briefs":
-        work = args.work or ROOT / "var" / "eval" / f"reader-briefs-{args.briefs.stem}"
-        index_briefs(args.briefs, work)
-        library: BriefLibrary = open_work_library(work)
-    else:
-        # As eval/answers.py: FacQA's pool is every passage, IDK-MRC's the split's paragraphs.
-        name = (
-            "facqa"
-            if args.set.startswith("facqa")
-            else f"squad-{args.split}-en"
-            if args.set == "squad"
-            else "idk"
-            if args.split == "test"
-            else f"idk-{args.split}"
-        )
-        work = args.work or ROOT / "var" / "eval" / name
-        library = beir_library(args.data, work, pool, passage_lang(args.set))
+    library = library_for(args, pool)
     settings = AnswerSettings()
     with_reader = Answerer(library, settings)
     without = Answerer(library, settings.model_copy(update={"reader": False})) if args.baseline else None

@@ -39,8 +39,8 @@ from bot.answering.question_translation import QuestionTranslator
 from bot.answering.reading import PassageReader, ReadPassage, choose, merged
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.reader.model import Reading, Span
-from eval.answers import beir_library, index_briefs, open_work_library, read_jsonl
-from eval.reader_eval import ROOT, contains_answer, items_for, passage_lang
+from eval.answers import read_jsonl
+from eval.reader_eval import ROOT, contains_answer, items_for, library_for
 from store.language import detect_language
 from store.types import BriefInfo, Passage
 
@@ -74,16 +74,10 @@ def collect(args: argparse.Namespace) -> None:
     if args.limit:  # spread evenly over the set
         step = max(1, len(items) // args.limit)
         items = items[::step][: args.limit]
+    library = library_for(args, pool)
     expected: list[list[str]] = []
     if args.set == "briefs":
-        work = args.work or ROOT / "var" / "eval" / f"translated-{args.briefs.stem}"
-        index_briefs(args.briefs, work)
-        library = open_work_library(work)
         expected = [list(r.get("expected_briefs", [])) for r in read_jsonl(args.questions)]  # type: ignore[call-overload]
-    else:
-        name = "facqa" if args.set.startswith("facqa") else f"idk-{args.split}"
-        work = args.work or ROOT / "var" / "eval" / name
-        library = beir_library(args.data, work, pool, passage_lang(args.set))
     reader = PassageReader()
     top = AnswerSettings().reader_passages
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -108,9 +108,9 @@ class Answerer:
         self._reader = reader or PassageReader(answer.reader)
         llm = llm or LLMSettings.model_validate({})
         generated = answer.mode == "generated" and (llm.configured or chat_model is not None)
-        model = ChatModel(llm, chat_model)
-        self._generator = Generator(model, self._vectors) if generated else None
-        self._translator = QuestionTranslator(model) if generated and llm.translate_questions else None
+        model = ChatModel(llm, chat_model) if generated else None
+        self._generator = Generator(model, self._vectors) if model else None
+        self._translator = QuestionTranslator(model) if model and llm.translate_questions else None
 
     def warm_up(self) -> int:
         """Embed the sentences of every brief ahead of questions (newest first); returns the briefs covered.
