@@ -36,7 +36,7 @@ from unittest import mock
 from bot.answering import reading
 from bot.answering.llm import ChatModel
 from bot.answering.question_translation import QuestionTranslator
-from bot.answering.reading import PassageReader, ReadPassage, choose, merged
+from bot.answering.reading import PassageReader, ReadPassage, choose, merged, needs_translation
 from bot.answering.settings import AnswerSettings, LLMSettings
 from bot.reader.model import Reading, Span
 from eval.answers import read_jsonl
@@ -47,6 +47,8 @@ from store.types import BriefInfo, Passage
 MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 CUTOFFS = (0.03, 0.05, 0.1, 0.2)
 FLOORS = (0.0, 0.008, 0.01, 0.012, 0.015)
+NEVER_DECISIVE = 1.01
+"""An asked reading no passage reaches: the translation is always asked for."""
 
 
 def _reading(found: Reading) -> dict[str, Any]:
@@ -135,16 +137,20 @@ def _read(row: dict[str, Any], which: str) -> list[ReadPassage]:
     return sorted(reads, key=lambda r: -r.score)
 
 
-def decide(row: dict[str, Any], translated_cutoff: float | None, floor: float = 0.0) -> tuple[bool, bool]:
+def decide(
+    row: dict[str, Any], translated_cutoff: float | None, floor: float = 0.0, decisive: float | None = None
+) -> tuple[bool, bool]:
     """(answered, right): the engine's choice as asked (`translated_cutoff` None) or with the translation,
-    at that cut-off and `floor` (`reading.TRANSLATED_NEEDS_ASKED`)."""
+    at that cut-off and `floor` (`reading.TRANSLATED_NEEDS_ASKED`); `decisive`: the asked reading from which
+    the translation is not asked for (`reading.ASKED_DECISIVE`, the engine's when None)."""
     reads = _read(row, "asked")
     # Both are read where `merged` picks each passage's reading, the cut-off again where `choose` gates it.
     with (
         mock.patch.object(reading, "ANSWER_CUTOFF_TRANSLATED", translated_cutoff or 1.0),
         mock.patch.object(reading, "TRANSLATED_NEEDS_ASKED", floor),
+        mock.patch.object(reading, "ASKED_DECISIVE", decisive or reading.ASKED_DECISIVE),
     ):
-        if translated_cutoff is not None and row["translation"]:
+        if translated_cutoff is not None and row["translation"] and needs_translation(reads):
             reads = merged(reads, _read(row, "translated"), row["lang"])
         choices = choose(reads, row["lang"], AnswerSettings().max_sentences)
     if not choices:
@@ -185,6 +191,40 @@ def table(
     return lines
 
 
+def skipping(rows: list[dict[str, Any]], decisive: tuple[float, ...]) -> list[str]:
+    """At the engine's cut-off and floor: for each `decisive` value, the translations not asked for and the
+    decisions that differ from always translating (answerable right first and declined, unanswerable
+    declined: the change in each)."""
+    cutoff, floor = reading.ANSWER_CUTOFF_TRANSLATED, reading.TRANSLATED_NEEDS_ASKED
+    translated = [r for r in rows if r["translation"]]
+    always = [decide(r, cutoff, floor, NEVER_DECISIVE) for r in translated]
+    lines = [
+        "| asked reading that skips the translation | translations skipped | decisions changed "
+        "| right first | answerable declined | unanswerable declined |",
+        "|---|---|---|---|---|---|",
+    ]
+    for value in decisive:
+        decided = [decide(r, cutoff, floor, value) for r in translated]
+        skipped = sum(1 for r in translated if not needs_translation_at(r, value))
+        changed = sum(1 for a, b in zip(always, decided, strict=True) if a != b)
+        delta = [0, 0, 0]
+        for row, before, now in zip(translated, always, decided, strict=True):
+            if row["answerable"]:
+                delta[0] += int(now[0] and now[1]) - int(before[0] and before[1])
+                delta[1] += int(not now[0]) - int(not before[0])
+            else:
+                delta[2] += int(not now[0]) - int(not before[0])
+        cells = [f"{value:.2f}", f"{skipped} of {len(translated)}", str(changed)]
+        cells += [f"{d:+d}" for d in delta]
+        lines.append(f"| {' | '.join(cells)} |")
+    return lines
+
+
+def needs_translation_at(row: dict[str, Any], decisive: float) -> bool:
+    with mock.patch.object(reading, "ASKED_DECISIVE", decisive):
+        return needs_translation(_read(row, "asked"))
+
+
 def _share(count: int, total: int) -> str:
     return f"{count / total:.3f}" if total else "-"
 
@@ -196,6 +236,9 @@ def score(args: argparse.Namespace) -> None:
         rows = read_jsonl(path)
         print(f"### {path.name}\n")
         print("\n".join(table(rows, cutoffs, floors)) + "\n")
+        if args.decisive:
+            values = tuple(float(x) for x in args.decisive.split(","))
+            print("\n".join(skipping(rows, values)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     scored.add_argument("records", type=Path, nargs="+")
     scored.add_argument("--cutoffs", default=",".join(str(c) for c in CUTOFFS))
     scored.add_argument("--floors", default=",".join(str(f) for f in FLOORS))
+    scored.add_argument(
+        "--decisive", default="", help="asked readings from which the translation is skipped, e.g. 0.5,0.9"
+    )
     args = parser.parse_args(argv)
     if args.command == "collect":
         collect(args)

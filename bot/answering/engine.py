@@ -33,6 +33,7 @@ from bot.answering.reading import (
     choose,
     confidence,
     merged,
+    needs_translation,
     on_topic,
     prefer_recent,
 )
@@ -188,9 +189,9 @@ class Answerer:
     ) -> list[ReadPassage]:
         """`reads`, where the model can translate the question into the language of some of `passages`, merged
         with those passages read again with the translation (`reading.merged`): the reader reads a question
-        in a passage's own language better than across languages. Unchanged when nothing is to translate or
-        the translation fails."""
-        if self._translator is None or turn.lang not in ("en", "id"):
+        in a passage's own language better than across languages. Unchanged when nothing is to translate, the
+        question as asked already reads decisively, or the translation fails."""
+        if self._translator is None or turn.lang not in ("en", "id") or not needs_translation(reads):
             return reads
         foreign = [p for p in passages if p.brief.lang in ("en", "id") and p.brief.lang != turn.lang]
         if not foreign:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eval.translated_reading import decide, table
+from eval.translated_reading import decide, skipping, table
 
 TEXT = "Meta menanamkan US$14,3 miliar. Meta kini memegang 49% saham Scale AI."
 
@@ -49,3 +49,14 @@ def test_the_table_counts_each_question_once_per_cut_off() -> None:
 def test_a_translated_reading_needs_the_asked_one_to_reach_the_floor() -> None:
     assert decide(row(0.009, 0.9), 0.05, floor=0.01) == (False, False)
     assert decide(row(0.011, 0.9), 0.05, floor=0.01) == (True, True)
+
+
+def test_a_question_read_decisively_as_asked_keeps_its_asked_reading_and_the_skip_is_counted() -> None:
+    record = row(0.85, 0.999)
+    first = TEXT.index("US$")  # as asked, the reader's span is in the sentence without the share
+    record["passages"][0]["asked"]["spans"] = [[first, first + 13, 0.9]]
+    assert decide(record, 0.03, decisive=0.9) == (True, True)  # read again: the "49%" sentence leads
+    assert decide(record, 0.03, decisive=0.8) == (True, False)  # not read again: the asked lead stands
+    lines = skipping([record, row(0.01, 0.9)], (0.8, 0.9))
+    assert lines[2] == "| 0.80 | 1 of 2 | 1 | -1 | +0 | +0 |"
+    assert lines[3] == "| 0.90 | 0 of 2 | 0 | +0 | +0 | +0 |"

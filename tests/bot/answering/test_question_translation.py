@@ -225,3 +225,20 @@ def test_an_english_question_over_indonesian_briefs_is_read_in_indonesian_too(
     assert answer.citations[0].passage.brief.id == "investasi-meta-scale-ai"
     # Read only as asked, the reader leads with a sentence that is merely on the topic.
     assert not as_asked.abstained and "49%" not in as_asked.text
+
+
+@pytest.mark.slow
+def test_a_question_the_reader_already_reads_decisively_is_not_sent_to_be_translated(
+    indonesian_library: BriefLibrary,
+) -> None:
+    question = "How much did Meta invest in Scale AI?"  # the amount is in the first sentence of two briefs
+    server = ChatServer(model)
+    llm = LLMSettings.model_validate({"base_url": server.url, "model": "local", "timeout": 30})
+    try:
+        answer = ask(Answerer(indonesian_library, AnswerSettings(mode="generated"), llm), question)
+    finally:
+        server.close()
+    # The 2-3 s call is saved: the first request the model gets is the answer's, with the question as asked.
+    assert not any("You translate questions" in chat["messages"][0]["content"] for chat in server.chats)
+    assert f"Question: {question}\n" in server.chats[0]["messages"][1]["content"]
+    assert not answer.abstained and "question_translation" not in answer.timings
