@@ -43,7 +43,10 @@ def llama_server(model: Path, log: Path, *, n_ctx: int = 4096, threads: int = 2)
     port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
                "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(threads),
-               "--n_threads_batch", str(threads)]  # fmt: skip
+               "--n_threads_batch", str(threads),
+               # Its default cuts the reply in flight short when another request arrives; two chats at once
+               # then get an empty reply each other turn (docs/operations.md).
+               "--interrupt_requests", "false"]  # fmt: skip
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)

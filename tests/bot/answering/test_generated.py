@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 import pytest
 
 from bot import answer_words
@@ -74,3 +78,24 @@ def test_timeout_falls_back_to_a_quoted_answer_with_a_notice(library: BriefLibra
     assert answer.mode == "extractive" and answer.text.startswith("Menurut brief:")
     assert answer.notice is not None and "Model bahasa" in answer.notice
     assert problems(answer.answer) == []
+
+
+@pytest.mark.llm
+def test_the_local_server_answers_two_chats_at_once(llm_url: str) -> None:
+    # Two groups asking in the same second: each reply must be whole (the server's default interrupts the
+    # first request when the second arrives, and the first then comes back empty).
+    def reply(word: str) -> str:  # streamed, as the engine asks
+        body = {"model": "local", "temperature": 0.0, "max_tokens": 24, "stream": True,
+                "messages": [{"role": "user", "content": f"Write the word {word} three times."}]}  # fmt: skip
+        text = []
+        with httpx.stream("POST", f"{llm_url}/chat/completions", json=body, timeout=300) as response:
+            response.raise_for_status()
+            for line in response.iter_lines():
+                if line.startswith("data: {"):
+                    delta = json.loads(line.removeprefix("data: "))["choices"][0]["delta"]
+                    text.append(delta.get("content") or "")
+        return "".join(text)
+
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(pool.map(reply, ["apple", "river"]))
+    assert "apple" in replies[0].lower() and "river" in replies[1].lower()
