@@ -221,6 +221,7 @@ def skipping(rows: list[dict[str, Any]], decisive: tuple[float, ...]) -> list[st
 
 
 def needs_translation_at(row: dict[str, Any], decisive: float) -> bool:
+    """Whether the engine asks for `row`'s question to be translated at `ASKED_DECISIVE` = `decisive`."""
     with mock.patch.object(reading, "ASKED_DECISIVE", decisive):
         return needs_translation(_read(row, "asked"))
 

@@ -50,7 +50,7 @@ ANSWER_CUTOFF_ENGLISH = 0.13
 ANSWER_CUTOFF_TRANSLATED = 0.03
 TRANSLATED_NEEDS_ASKED = 0.015
 # Where the question as asked already reads this high over some passage, the translation is not asked for:
-# it costs a call of 2-3 s on two cores. Fitted on the valid sets (`eval.translated_reading score
+# it costs a model call of 2-8 s on two cores. Fitted on the valid sets (`eval.translated_reading score
 # --decisive`, 479 questions translated): the lowest value on a 0.1 grid at which no valid decision changes
 # (it skips 35% of the calls there); from 0.7 down, one tune question loses its right lead sentence.
 ASKED_DECISIVE = 0.8
