@@ -44,7 +44,7 @@ def test_compare_runs_every_system_then_replays_the_replies(
     monkeypatch.delenv("BRIEFBOT_STORE__CHROMA_PATH")  # each run's library lives in its --out-dir
     questions = tmp_path / "q.jsonl"
     questions.write_text(
-        json.dumps({"question": "How much did Meta invest in Scale AI?", "answerable": True,
+        json.dumps({"question": "How large was Meta's investment in Scale AI?", "answerable": True,
                     "answers": ["14.3 billion"]}) + "\n",
         encoding="utf-8",
     )  # fmt: skip
@@ -59,7 +59,8 @@ def test_compare_runs_every_system_then_replays_the_replies(
     first = records(tmp_path / "first" / "generated.jsonl")[0]
     assert first["mode"] == "generated" and first["statements"][0]["text"] == STATEMENT
     assert first["first_visible"] < first["first_token"] <= first["seconds"]
-    # Two calls: the question translated (the seed is Indonesian), then the answer.
+    # Two calls: the question translated (the seed is Indonesian, and the question reads under
+    # `reading.ASKED_DECISIVE` as asked), then the answer.
     assert [c["replayed"] for c in first["llm_calls"]] == [False, False]
     assert records(tmp_path / "first" / "citation.jsonl")[0]["statements"][0]["text"] == STATEMENT
     assert (tmp_path / "first" / "review.md").is_file()
