@@ -13,9 +13,8 @@ and a reply that no longer reads as a question is not used.
 
 from __future__ import annotations
 
+import functools
 import logging
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from bot.answering.llm import ChatModel, GenerationError
@@ -78,23 +77,14 @@ class QuestionTranslator:
 
     def __init__(self, model: ChatModel) -> None:
         self._model = model
-        self._cache: OrderedDict[tuple[str, str], str | None] = OrderedDict()
-        self._lock = threading.Lock()
+        # Per instance. Failures are kept too: an unusable reply comes back the same at temperature 0, and an
+        # unreachable model is not asked again for that question (it is read as asked).
+        self._cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._ask)
 
     def translate(self, question: str, target: str) -> str | None:
         if target not in _NAMES:
             return None
-        key = (question, target)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        translation = self._ask(question, target)
-        with self._lock:
-            self._cache[key] = translation
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return translation
+        return self._cached(question, target)
 
     def _ask(self, question: str, target: str) -> str | None:
         try:
